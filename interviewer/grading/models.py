@@ -1,0 +1,64 @@
+"""The grade object of DESIGN.md, shared by every grader."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from knowledge.models import KeyPoint, Reference
+
+# The rubric, mirrored by prompts/grade_v1.md and the offline grader.
+CRITERIA = ("accuracy", "completeness", "depth", "clarity")
+
+Flag = Literal["injection_attempt", "non_answer", "off_topic", "empty", "encoding_loss", "truncated"]
+GraderKind = Literal["llm", "offline", "offline-fallback"]
+
+
+class RubricScore(BaseModel):
+    criterion: str
+    score: float = Field(ge=0, le=10)
+    comment: str = ""
+
+
+class GradeReference(BaseModel):
+    source: str
+    section: str = ""
+    text: str
+
+
+class PointResult(BaseModel):
+    """One key point of the reference and whether the answer covered it, with its citation."""
+
+    text: str
+    source: str = ""
+    section: str = ""
+    covered: bool
+    evidence: str = ""  # the answer sentence that covered it, if any
+    score: float = 0.0  # graded strength of the evidence, 0-1
+
+
+class Grade(BaseModel):
+    score: float = Field(ge=0, le=10)
+    rubric: list[RubricScore]
+    covered: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    references: list[GradeReference] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+    grader: GraderKind = "offline"
+    prompt_version: str = ""
+    points: list[PointResult] = Field(default_factory=list)
+    summary: str = ""  # one or two sentences of feedback for the candidate
+    note: str = ""  # e.g. the offline grader's statement of what it can and cannot judge
+    item_id: str | None = None
+
+
+class GradeRequest(BaseModel):
+    """What every grader needs: the question, the answer, and the reference split into key points."""
+
+    question: str
+    answer: str
+    key_points: list[KeyPoint]
+    references: list[Reference] = Field(default_factory=list)
+    item_id: str | None = None
+    language: Literal["zh", "en"] = "zh"

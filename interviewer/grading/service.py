@@ -1,0 +1,118 @@
+"""Grading on its own: resolve what to grade against (a given reference, or the bank), then grade.
+
+Used by `interviewer grade` and by POST /v1/grade[/batch]; the interview uses the graders directly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from interviewer.errors import InterviewerError, InvalidInput
+from interviewer.grading.base import Grader
+from interviewer.grading.models import Grade, GradeRequest
+from interviewer.validation import clean_text, detect_language
+from knowledge.chunking import chunk_id
+from knowledge.claims import split_claims
+from knowledge.index import KnowledgeIndex
+from knowledge.models import KeyPoint, QAItem, Reference
+
+GIVEN_REFERENCE = "given reference"
+MAX_QUESTION_CHARS = 2_000
+MAX_BATCH = 500
+
+
+class BatchResult(BaseModel):
+    id: Any = None
+    grade: Grade | None = None
+    error: str | None = None
+
+
+class GradingService:
+    def __init__(self, index: KnowledgeIndex, grader: Grader, max_answer_chars: int = 20_000) -> None:
+        self.index = index
+        self.grader = grader
+        self.max_answer_chars = max_answer_chars
+
+    def grade(self, question: object, answer: object, reference: object = None, language: str | None = None) -> Grade:
+        q = clean_text(question, "question", MAX_QUESTION_CHARS)
+        a = clean_text(answer, "answer", self.max_answer_chars)
+        ref = clean_text(reference, "reference", self.max_answer_chars, required=False) or None
+        lang = language if language in {"zh", "en"} else detect_language(a)
+        if ref is not None:
+            return self.grader.grade(_request_from_reference(q, a, ref, lang))
+        item = self.resolve_item(q)
+        request = request_for_item(item, a, lang, question=q)
+        grade = self._grade_with_vectors(request)
+        if item.question != q and self.index.bank.find_by_question(q) is None:
+            grade.note = (grade.note + " " if grade.note else "") + f"Graded against the closest bank question: {item.question}"
+        return grade
+
+    def grade_batch(self, rows: list[Any]) -> list[BatchResult]:
+        if len(rows) > MAX_BATCH:
+            raise InvalidInput(f"batch too large: {len(rows)} items, at most {MAX_BATCH}")
+        results = []
+        for row in rows:
+            results.append(self._grade_row(row))
+        return results
+
+    def _grade_row(self, row: Any) -> BatchResult:
+        if not isinstance(row, dict):
+            return BatchResult(error=f"expected an object with question and answer, got {type(row).__name__}")
+        try:
+            grade = self.grade(row.get("question"), row.get("answer"), row.get("reference"), row.get("language"))
+        except InterviewerError as exc:
+            return BatchResult(id=row.get("id"), error=str(exc))
+        return BatchResult(id=row.get("id"), grade=grade)
+
+    def resolve_item(self, question: str) -> QAItem:
+        item = self.index.bank.find_by_question(question)
+        if item is not None:
+            return item
+        hits = self.index.search(question, k=1)
+        if not hits:
+            raise InvalidInput("no reference found for this question: pass --reference")
+        return self.index.bank.get(hits[0].item_id)
+
+    def _grade_with_vectors(self, request: GradeRequest) -> Grade:
+        vectors = point_vectors_for(self.index, request)
+        if vectors is not None and hasattr(self.grader, "grade_with_vectors"):
+            return self.grader.grade_with_vectors(request, vectors)  # type: ignore[attr-defined]
+        return self.grader.grade(request)
+
+
+def request_for_item(item: QAItem, answer: str, language: str, question: str | None = None) -> GradeRequest:
+    return GradeRequest(
+        question=question or item.question,
+        answer=answer,
+        key_points=item.key_points,
+        references=item.references,
+        item_id=item.id,
+        language=language,  # type: ignore[arg-type]
+    )
+
+
+def point_vectors_for(index: KnowledgeIndex, request: GradeRequest):  # type: ignore[no-untyped-def]
+    """The stored vectors of the request's key points, in order; None if any is missing."""
+    if not request.item_id:
+        return None
+    ids, matrix = index.point_vectors(request.item_id)
+    row = {cid: n for n, cid in enumerate(ids)}
+    order = [row.get(chunk_id("point", p.source, request.item_id, p.text)) for p in request.key_points]
+    if not order or any(n is None for n in order):
+        return None
+    return matrix[order]
+
+
+def _request_from_reference(question: str, answer: str, reference: str, language: str) -> GradeRequest:
+    points = [KeyPoint(source=GIVEN_REFERENCE, text=claim) for claim in split_claims(reference)]
+    if not points:
+        raise InvalidInput("the reference has no gradeable content")
+    return GradeRequest(
+        question=question,
+        answer=answer,
+        key_points=points,
+        references=[Reference(source=GIVEN_REFERENCE, text=reference)],
+        language=language,  # type: ignore[arg-type]
+    )

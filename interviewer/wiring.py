@@ -1,0 +1,35 @@
+"""The composition root: builds the real adapters from Settings. Nothing else reads Settings to build them."""
+
+from __future__ import annotations
+
+from knowledge.embedders import load_embedder
+from knowledge.index import KnowledgeIndex
+from knowledge.store import ChromaStore, collection_name
+from interviewer.settings import Settings
+
+
+def build_index(settings: Settings) -> KnowledgeIndex:
+    embedder = load_embedder(settings.embedder)
+    name = collection_name(settings.collection, embedder.name)
+    if settings.chroma_url:
+        store = ChromaStore(name, url=settings.chroma_url)
+        # A shared server may hold several corpora: keep the local tables apart per server too.
+        index_dir = settings.index_dir / f"remote-{name}"
+    else:
+        store = ChromaStore(name, path=settings.chroma_dir)
+        index_dir = settings.index_dir / name
+    return KnowledgeIndex(index_dir, embedder, store)
+
+
+def build_grader(settings: Settings, index: KnowledgeIndex):  # type: ignore[no-untyped-def]
+    """The grader for this configuration: offline by default; LLM (falling back to offline) with a key."""
+    from interviewer.grading.offline import OfflineGrader
+
+    _item_ids, background = index.background_vectors()
+    offline = OfflineGrader(index.embedder, background=background if background.size else None)
+    if not settings.llm_enabled:
+        return offline
+    from interviewer.llm.grader import LLMGrader
+    from interviewer.llm.openai_chat import OpenAIChatModel
+
+    return LLMGrader(OpenAIChatModel.from_settings(settings), fallback=offline, prompts_dir=settings.prompts_dir)

@@ -1,0 +1,1 @@
+"""The knowledge layer: corpus parsing, the question bank, and hybrid retrieval."""

@@ -1,0 +1,25 @@
+"""The one error hierarchy; the CLI maps it to exit code 2, the API to 4xx."""
+
+
+class InterviewerError(Exception):
+    """Base error: its message is shown to the user as is."""
+
+
+class InvalidInput(InterviewerError):
+    """The user's input cannot be used (empty, too long, malformed)."""
+
+
+class NotFound(InterviewerError):
+    """An id (session, item) that does not exist."""
+
+
+class Conflict(InterviewerError):
+    """The request does not fit the current state (e.g. a finished session)."""
+
+
+class IndexNotReady(InterviewerError):
+    """The knowledge index has not been built yet."""
+
+
+class LLMError(InterviewerError):
+    """The LLM failed after retries (timeout, 429/5xx, invalid output)."""
