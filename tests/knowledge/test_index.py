@@ -6,7 +6,7 @@ import pytest
 
 from knowledge.errors import IndexNotReady, InvalidInput
 from knowledge.index import KnowledgeIndex, reciprocal_rank_fusion
-from tests.knowledge.conftest import RAG_DOC
+from tests.fakes.corpus import RAG_DOC
 
 
 def test_ingest_builds_bank_chunks_and_vectors(small_index: KnowledgeIndex, small_docs: Path):
