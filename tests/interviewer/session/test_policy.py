@@ -1,0 +1,155 @@
+"""The server-side policy: situations -> actions, and which follow-up is asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.grading.models import CRITERIA, Grade, RubricScore
+from interviewer.session.policy import EXCELLENT, GOOD_ENOUGH, choose_follow_up, decide
+
+
+def grade(score: float, covered: int = 0, missing: int = 0, flags: tuple[str, ...] = ()) -> Grade:
+    return Grade(
+        score=score,
+        rubric=[RubricScore(criterion=c, score=score) for c in CRITERIA],
+        covered=[f"covered point {i}" for i in range(covered)],
+        missing=[f"missing point {i}" for i in range(missing)],
+        flags=list(flags),
+    )
+
+
+@pytest.mark.parametrize(
+    ("situation", "g", "used", "cap", "last", "expected"),
+    [
+        ("excellent answer, even with points missing", grade(9.5, 2, 2), 0, 2, False, "next"),
+        ("good answer, one point missing", grade(7.5, 3, 1), 0, 2, False, "next"),
+        ("exactly good enough, a third missing", grade(GOOD_ENOUGH, 2, 1), 0, 2, False, "next"),
+        ("good score but most points missing", grade(7.5, 1, 3), 0, 2, False, "follow_up"),
+        ("weak, no follow-up yet", grade(4, 1, 3), 0, 2, False, "follow_up"),
+        ("weak, one follow-up used", grade(4, 1, 3), 1, 2, False, "follow_up"),
+        ("weak after two follow-ups", grade(4, 1, 3), 2, 2, False, "next"),
+        ("weak, cap raised to three", grade(4, 1, 3), 2, 3, False, "follow_up"),
+        ("weak, follow-ups disabled", grade(4, 1, 3), 0, 0, False, "next"),
+        ("just below good enough, nothing missing", grade(6.9, 3, 0), 0, 2, False, "follow_up"),
+        ("after a follow-up everything is covered", grade(5, 3, 0), 1, 2, False, "next"),
+        ("non-answer", grade(0, 0, 3, ("non_answer",)), 0, 2, False, "next"),
+        ("off-topic", grade(1, 0, 3, ("off_topic",)), 0, 2, False, "next"),
+        ("empty", grade(0, 0, 3, ("empty",)), 0, 2, False, "next"),
+        (
+            "injection attempt is graded like any answer",
+            grade(3, 1, 2, ("injection_attempt",)),
+            0,
+            2,
+            False,
+            "follow_up",
+        ),
+        ("last question, strong", grade(9, 3, 0), 0, 2, True, "end"),
+        ("last question, weak with follow-ups left", grade(3, 1, 2), 0, 2, True, "follow_up"),
+        ("last question, weak, follow-ups used up", grade(3, 1, 2), 2, 2, True, "end"),
+        ("last question, non-answer", grade(0, 0, 3, ("non_answer",)), 0, 2, True, "end"),
+        ("excellent threshold", grade(EXCELLENT, 0, 4), 0, 2, False, "next"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_decide(situation: str, g: Grade, used: int, cap: int, last: bool, expected: str) -> None:
+    assert decide(g, follow_ups_used=used, max_follow_ups=cap, is_last_question=last) == expected
+
+
+def test_seed_follow_up_related_to_a_missing_point_comes_first(kit) -> None:
+    item = kit.make_item("att-self")
+    points = [kp.text for kp in item.key_points]
+    g = kit.make_grade(3, covered=points[:1], missing=points[1:2], item=item)
+    assert choose_follow_up(item, g, [], "zh") == "为什么要除以根号 d_k？"
+
+
+def test_template_aims_at_first_missing_point_without_revealing_it(kit) -> None:
+    item = kit.make_item("att-self")
+    points = [kp.text for kp in item.key_points]
+    g = kit.make_grade(3, covered=points[:1], missing=points[1:3], item=item)
+    text = choose_follow_up(item, g, ["为什么要除以根号 d_k？"], "zh")
+    assert text == "你提到了「查询键值」，那么关于「缩放点积」你怎么看？能展开讲讲吗？"
+    assert all(p not in text for p in points)
+
+
+def test_a_point_already_asked_about_is_not_targeted_again(kit) -> None:
+    item = kit.make_item("rag-hybrid")  # no seed follow-ups
+    points = [kp.text for kp in item.key_points]
+    g = kit.make_grade(3, missing=points, item=item)
+    first = choose_follow_up(item, g, [], "zh")
+    second = choose_follow_up(item, g, [first], "zh")
+    assert "稠密检索" in first and "稀疏检索" in second
+    assert first == "你的回答还没有谈到「稠密检索」这方面，能具体说说吗？"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh", "你的回答还没有谈到「稠密检索」这方面，能具体说说吗？"),
+        ("en", "Your answer has not touched on “稠密检索” yet. Could you say more about it?"),
+    ],
+)
+def test_follow_up_templates_follow_the_session_language(kit, language: str, expected: str) -> None:
+    item = kit.make_item("rag-hybrid")
+    g = kit.make_grade(3, missing=[kp.text for kp in item.key_points], item=item)
+    assert choose_follow_up(item, g, [], language) == expected  # type: ignore[arg-type]
+
+
+def test_unused_seed_when_nothing_is_missing_then_generic(kit) -> None:
+    item = kit.make_item("rag-flow")
+    g = kit.make_grade(5, covered=[kp.text for kp in item.key_points], item=item)
+    assert choose_follow_up(item, g, [], "zh") == "块的大小如何选择？"
+    assert choose_follow_up(item, g, ["块的大小如何选择？"], "zh") == "如何评估检索的质量？"
+    generic = choose_follow_up(item, g, ["块的大小如何选择？", "如何评估检索的质量？"], "zh")
+    assert "例子" in generic
+    assert choose_follow_up(item, g, ["块的大小如何选择？", "如何评估检索的质量？", generic], "zh") != generic
+
+
+def test_long_first_clause_is_shortened(kit) -> None:
+    from interviewer.session.text import keyword
+
+    assert keyword("**基于已有模型继续训练**\n避免从零训练的巨大成本") == "基于已有模型继续训练"
+    assert keyword("模型仅在部分参数或全部参数上更新（LoRA、Fine-tune、PT）") == "模型仅在部分参数或全…"
+    assert keyword("Softmax 归一化：对分数做 softmax 得到权重") == "Softmax 归一化"
+    assert (
+        keyword("Scaled dot product attention divides by the square root of d_k")
+        == "Scaled dot product attention divides…"
+    )
+
+
+def test_a_shared_technical_term_makes_a_seed_related(kit) -> None:
+    item = kit.make_item("att-pos")
+    points = [kp.text for kp in item.key_points]
+    g = kit.make_grade(3, covered=points[:2], missing=points[2:], item=item)  # missing: RoPE
+    assert choose_follow_up(item, g, [], "zh") == "RoPE 为什么能外推到更长的上下文？"
+
+
+def test_you_mentioned_is_said_once(kit) -> None:
+    item = kit.make_item("rag-hybrid")
+    points = [kp.text for kp in item.key_points]
+    g = kit.make_grade(3, covered=points[:1], missing=points[1:], item=item)
+    first = choose_follow_up(item, g, [], "zh")
+    second = choose_follow_up(item, g, [first], "zh")
+    assert first.startswith("你提到了「稠密检索」") and "稀疏检索" in first
+    assert second == "你的回答还没有谈到「结果融合」这方面，能具体说说吗？"
+
+
+@pytest.mark.parametrize(
+    ("point", "expected"),
+    [
+        ("有监督学习：使用成对的数据", "有监督学习"),
+        ('"请一步步思考"的提示：让模型先写推理', "请一步步思考的提示"),
+        ("“请验证你的答案是否与已知条件一致”", "请验证你的答案是否与…"),
+        (
+            "多查询注意力?共享键值：节省显存",
+            "多查询注意力?共享键值",
+        ),  # '?' is a lost character, not a clause end
+        ("Query: the vector that asks", "Query"),
+        ("训练时长?约 2 天", "训练时长?约 2 天"),  # cannot tell a lost colon from a lost character
+        ("用户输入 ?智能体分析任务", "用户输入"),
+        ("特?", "特"),
+    ],
+)
+def test_keyword_table(point: str, expected: str) -> None:
+    from interviewer.session.text import keyword
+
+    assert keyword(point) == expected
