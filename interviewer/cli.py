@@ -85,9 +85,146 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_USAGE if failed else 0
 
 
+def _grade_service(settings: Settings):  # type: ignore[no-untyped-def]
+    from interviewer.grading.service import GradingService
+    from interviewer.wiring import build_grader, build_index
+
+    index = build_index(settings)
+    return GradingService(index, build_grader(settings, index), max_answer_chars=settings.max_answer_chars)
+
+
+def _print_grade(grade, as_json: bool, item_id: object = None) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        payload = grade.model_dump()
+        if item_id is not None:
+            payload = {"id": item_id, **payload}
+        _print_json(payload)
+        return
+    print(f"score {grade.score:.1f}/10 ({grade.grader}, {grade.prompt_version})")
+    for r in grade.rubric:
+        print(f"  {r.criterion:<13} {r.score:4.1f}  {r.comment}")
+    if grade.flags:
+        print("flags: " + ", ".join(grade.flags))
+    for label, points in (("covered", grade.covered), ("missing", grade.missing)):
+        for point in points:
+            print(f"  [{'x' if label == 'covered' else ' '}] {point}")
+    for ref in grade.references:
+        print(f"  ref: {ref.source} § {ref.section}")
+    if grade.summary:
+        print(grade.summary)
+
+
+def _jsonl_rows(path: str) -> list[tuple[int, object]]:
+    """(line number, parsed object or an error string) per non-blank line; bad lines don't stop the rest."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InterviewerError(f"cannot read {path}: {exc.strerror or exc}") from None
+    rows: list[tuple[int, object]] = []
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            rows.append((number, f"line {number}: not valid UTF-8 (byte offset {exc.start})"))
+            continue
+        try:
+            rows.append((number, json.loads(text)))
+        except json.JSONDecodeError as exc:
+            rows.append((number, f"line {number}: invalid JSON ({exc.msg} at column {exc.colno})"))
+    return rows
+
+
+def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
+    if args.file:
+        if args.question or args.answer or args.reference:
+            raise InterviewerError("--file cannot be combined with --question/--answer/--reference")
+        return _grade_file(args, settings)
+    if not args.question or args.answer is None:
+        raise InterviewerError("give --question and --answer (or --file F.jsonl)")
+    service = _grade_service(settings)
+    _print_grade(service.grade(args.question, args.answer, args.reference, args.language), args.json)
+    return 0
+
+
+def _grade_file(args: argparse.Namespace, settings: Settings) -> int:
+    rows = _jsonl_rows(args.file)
+    if not rows:
+        raise InterviewerError(f"{args.file} has no lines to grade")
+    service = _grade_service(settings)
+    failed = 0
+    for number, row in rows:
+        if isinstance(row, str):
+            result_id, error, grade = None, row, None
+        else:
+            (result,) = service.grade_batch([row])
+            result_id, grade = result.id, result.grade
+            error = f"line {number}: {result.error}" if result.error else None
+        if grade is not None:
+            _print_grade(grade, args.json, item_id=result_id)
+            continue
+        failed += 1
+        print(f"error: {error}", file=sys.stderr)
+        if args.json:
+            _print_json({"id": result_id, "line": number, "error": error})
+    return EXIT_USAGE if failed else 0
+
+
+def _plan(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from interviewer.session.models import SessionPlan
+
+    topics = [t.strip() for t in args.topics.split(",") if t.strip()] if args.topics else None
+    try:
+        return SessionPlan(topics=topics, num_questions=args.questions, language=args.language, mode=args.mode)
+    except ValueError as exc:
+        raise InterviewerError(f"invalid interview plan: {exc}") from None
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from interviewer.chat import run_chat
+    from interviewer.wiring import build_interview
+
+    plan = _plan(args)
+    interview = build_interview(settings)
+    print(_mode_banner(settings), file=sys.stderr)
+    run_chat(interview, plan)
+    return 0
+
+
+def _mode_banner(settings: Settings) -> str:
+    if settings.llm_enabled:
+        return f"LLM mode: {settings.llm_model} at {settings.openai_base_url or 'api.openai.com'}"
+    return "Embedded default (no OPENAI_API_KEY): offline interviewer and coverage grader."
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from interviewer.api.serve import serve
+
+    print(_mode_banner(settings), file=sys.stderr)
+    serve(settings, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.runner import run_cli
+
+    return run_cli(
+        [Path(p) for p in args.paths],
+        report=Path(args.report) if args.report else None,
+        as_json=args.json,
+        grader=args.grader,
+        baseline=Path(args.baseline) if args.baseline else None,
+    )
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "ingest": cmd_ingest,
     "search": cmd_search,
+    "grade": cmd_grade,
+    "chat": cmd_chat,
+    "serve": cmd_serve,
+    "eval": cmd_eval,
 }
 
 
@@ -107,6 +244,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topic", help="comma-separated topic filter")
     p.add_argument("--source", help="only this source file")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("grade", help="grade a written answer (or a JSONL batch)")
+    p.add_argument("--question")
+    p.add_argument("--answer")
+    p.add_argument("--reference", help="grade against this reference instead of the knowledge base")
+    p.add_argument("--language", choices=["zh", "en"], help="feedback language (default: the answer's)")
+    p.add_argument("--file", help="JSONL: one {id?, question, answer, reference?} per line")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("chat", help="a mock interview in the terminal")
+    p.add_argument("--topics", help="comma-separated topics (default: a mix)")
+    p.add_argument("--questions", type=int, default=5, help="number of questions (1-20)")
+    p.add_argument("--language", choices=["zh", "en"], default="zh")
+    p.add_argument("--mode", choices=["practice", "exam"], default="practice")
+
+    p = sub.add_parser("serve", help="the HTTP service and the web page at /")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+
+    p = sub.add_parser("eval", help="replay canned transcripts and labelled sets")
+    p.add_argument("paths", nargs="*", help="files or folders (default: the evals/ suite)")
+    p.add_argument("--report", help="write an HTML report here")
+    p.add_argument("--json", action="store_true", help="end with one JSON line of metrics")
+    p.add_argument("--grader", choices=["offline", "llm"])
+    p.add_argument("--baseline", help="a previous run's JSON, to show what changed")
     return parser
 
 

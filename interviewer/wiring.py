@@ -24,12 +24,33 @@ def build_index(settings: Settings) -> KnowledgeIndex:
 def build_grader(settings: Settings, index: KnowledgeIndex):  # type: ignore[no-untyped-def]
     """The grader for this configuration: offline by default; LLM (falling back to offline) with a key."""
     from interviewer.grading.offline import OfflineGrader
+    from interviewer.grading.service import IndexedGrader
 
     _item_ids, background = index.background_vectors()
-    offline = OfflineGrader(index.embedder, background=background if background.size else None)
+    offline = IndexedGrader(index, OfflineGrader(index.embedder, background=background if background.size else None))
     if not settings.llm_enabled:
         return offline
     from interviewer.llm.grader import LLMGrader
     from interviewer.llm.openai_chat import OpenAIChatModel
 
     return LLMGrader(OpenAIChatModel.from_settings(settings), fallback=offline, prompts_dir=settings.prompts_dir)
+
+
+def build_interview(settings: Settings, index: KnowledgeIndex | None = None):  # type: ignore[no-untyped-def]
+    """An Interview over the bank, with the configured grader and (in LLM mode) the LLM phraser."""
+    from interviewer.session.interview import Interview
+
+    index = index or build_index(settings)
+    phraser = None
+    if settings.llm_enabled:
+        from interviewer.llm.openai_chat import OpenAIChatModel
+        from interviewer.llm.phrasing import LLMPhraser
+
+        phraser = LLMPhraser(OpenAIChatModel.from_settings(settings), settings.prompts_dir)
+    return Interview(
+        index.bank,
+        build_grader(settings, index),
+        phraser=phraser,
+        max_follow_ups=settings.max_follow_ups,
+        max_answer_chars=settings.max_answer_chars,
+    )

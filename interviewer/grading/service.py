@@ -43,8 +43,7 @@ class GradingService:
         if ref is not None:
             return self.grader.grade(_request_from_reference(q, a, ref, lang))
         item = self.resolve_item(q)
-        request = request_for_item(item, a, lang, question=q)
-        grade = self._grade_with_vectors(request)
+        grade = self.grader.grade(request_for_item(item, a, lang, question=q))
         if item.question != q and self.index.bank.find_by_question(q) is None:
             grade.note = (grade.note + " " if grade.note else "") + f"Graded against the closest bank question: {item.question}"
         return grade
@@ -75,11 +74,17 @@ class GradingService:
             raise InvalidInput("no reference found for this question: pass --reference")
         return self.index.bank.get(hits[0].item_id)
 
-    def _grade_with_vectors(self, request: GradeRequest) -> Grade:
-        vectors = point_vectors_for(self.index, request)
-        if vectors is not None and hasattr(self.grader, "grade_with_vectors"):
-            return self.grader.grade_with_vectors(request, vectors)  # type: ignore[attr-defined]
-        return self.grader.grade(request)
+
+
+class IndexedGrader:
+    """The offline grader fed the key-point vectors stored at ingest, so a turn embeds only the answer."""
+
+    def __init__(self, index: KnowledgeIndex, offline: Any) -> None:
+        self.index = index
+        self.offline = offline
+
+    def grade(self, request: GradeRequest) -> Grade:
+        return self.offline.grade(request, point_vectors=point_vectors_for(self.index, request))
 
 
 def request_for_item(item: QAItem, answer: str, language: str, question: str | None = None) -> GradeRequest:
