@@ -1,0 +1,1035 @@
+/* Mock interviewer: the single-page client of the HTTP API (no build step, no network beyond this origin).
+ * Every user or server string is rendered with textContent; the charts are SVG built with DOM calls. */
+"use strict";
+
+(() => {
+  const STORE_KEY = "interviewer.session.v1";
+  const LANG_KEY = "interviewer.ui-lang";
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const CRITERIA = ["accuracy", "completeness", "depth", "clarity"];
+
+  // ---- UI strings -------------------------------------------------------------------------------
+
+  const I18N = {
+    zh: {
+      title: "模拟面试", skip_to_content: "跳到正文", ui_language: "界面语言", new_interview: "新的面试",
+      dismiss: "关闭", setup_title: "开始一场模拟面试",
+      setup_intro: "题目来自中文的大模型 / 机器学习面试知识库；可以用中文或英文作答。",
+      topics: "主题", topics_help: "不选则从所有主题中抽题。", loading: "加载中…",
+      topics_failed: "主题列表加载失败，将从所有主题中抽题。", no_topics: "暂无主题。",
+      num_questions: "题目数量", language: "面试语言", mode: "模式",
+      mode_practice: "练习", mode_practice_help: "每题答完给出分数和反馈",
+      mode_exam: "考试", mode_exam_help: "分数在结束后的报告中统一给出",
+      start: "开始面试", starting: "正在准备题目…", interview: "面试", your_answer: "你的回答",
+      composer_help: "Enter 发送，Shift+Enter 换行。也可以说「提示」「跳过」「结束面试」。",
+      quick_hint: "提示", quick_skip: "跳过", quick_end: "结束面试",
+      quick_hint_text: "提示", quick_skip_text: "跳过",
+      send: "发送", sending: "发送中…", waiting: "面试官正在思考…", finished: "面试已结束。",
+      show_report: "查看报告", report: "面试报告", back_to_transcript: "返回对话记录",
+      you: "你", interviewer: "面试官",
+      progress: "第 {i}/{n} 题 · {mode}", progress_done: "已结束 · 共 {n} 题 · {mode}",
+      follow_ups_used: " · 已追问 {n} 次",
+      score: "得分", out_of: "/10", grader_offline: "离线评分（要点覆盖度估计）",
+      grader_fallback: "离线评分（LLM 不可用时的回退）", grader_llm: "LLM 评分",
+      covered: "已覆盖的要点", missing: "遗漏的要点", none: "无",
+      missing_spoiler: "遗漏的要点（{n} 个，可能就是追问的内容，先试着回答再看）",
+      references: "参考资料（{n} 条）", evidence: "你的原话：",
+      rubric: "评分维度",
+      crit_accuracy: "准确性", crit_completeness: "完整性", crit_depth: "深度", crit_clarity: "清晰度",
+      flag_injection_attempt: "检测到指令注入尝试（已忽略）", flag_non_answer: "未作答",
+      flag_off_topic: "答非所问", flag_empty: "空回答", flag_encoding_loss: "参考资料有乱码",
+      flag_truncated: "回答过长已截断",
+      overall: "总分", answered_of: "作答 {a}/{p} 题", hints_used: "使用提示 {n} 次",
+      ended_early: "面试提前结束", by_criterion: "各维度得分", by_question: "每题得分",
+      radar_label: "各评分维度的雷达图：{values}", bars_label: "每题得分的条形图：{values}",
+      not_answered: "未作答", topic_label: "主题：{topic}", questions: "逐题回顾", study_next: "接下来复习",
+      study_topic: "{topic}（遗漏 {n} 个要点{mean}）", mean_score: "，平均 {s} 分",
+      study_missed: "{n} 个遗漏要点", follow_ups: "追问", no_study: "没有明显的薄弱点，继续保持！",
+      status_answered: "已作答", status_skipped: "已跳过", status_unanswered: "未作答", status_asked: "进行中",
+      report_exam_pending: "报告将在面试结束后生成。", loading_report: "正在生成报告…",
+      resumed: "已恢复上次的面试。", resume_failed: "无法恢复上次的面试（{msg}），请开始新的面试。",
+      stream_fallback: "流式连接中断，已重新同步对话。",
+      err_network: "无法连接服务器，请检查网络后重试。", err_too_long: "回答太长了，请精简后再发送。",
+      err_finished: "这场面试已经结束，可以查看报告或开始新的面试。", err_slow_down: "发送太频繁了，请稍后再试。",
+      err_retry_after: "（{s} 秒后可重试）", err_auth: "会话凭证无效或已过期。",
+      err_expired: "这场面试因长时间未操作已过期，可以查看记录或开始新的面试。", err_not_found: "找不到这场面试。",
+      err_invalid: "输入有误。", err_server: "服务器出错了，请稍后重试。", err_empty: "请先输入回答。",
+      err_num: "题目数量应在 1 到 20 之间。", err_generic: "请求失败（HTTP {status}）。",
+      mode_name_practice: "练习模式", mode_name_exam: "考试模式",
+    },
+    en: {
+      title: "Mock interview", skip_to_content: "Skip to content", ui_language: "Interface language",
+      new_interview: "New interview", dismiss: "Dismiss", setup_title: "Start a mock interview",
+      setup_intro: "Questions come from a Chinese LLM / ML interview knowledge base; answer in English or Chinese.",
+      topics: "Topics", topics_help: "Pick none to draw from every topic.", loading: "Loading…",
+      topics_failed: "Could not load the topics; questions will come from every topic.", no_topics: "No topics yet.",
+      num_questions: "Number of questions", language: "Interview language", mode: "Mode",
+      mode_practice: "Practice", mode_practice_help: "a score and feedback after each answer",
+      mode_exam: "Exam", mode_exam_help: "scores only in the final report",
+      start: "Start interview", starting: "Preparing the questions…", interview: "Interview", your_answer: "Your answer",
+      composer_help: "Enter sends, Shift+Enter adds a line. You can also say “hint”, “skip” or “end the interview”.",
+      quick_hint: "Hint", quick_skip: "Skip", quick_end: "End interview",
+      quick_hint_text: "hint", quick_skip_text: "skip",
+      send: "Send", sending: "Sending…", waiting: "The interviewer is thinking…", finished: "The interview is over.",
+      show_report: "View report", report: "Interview report", back_to_transcript: "Back to transcript",
+      you: "You", interviewer: "Interviewer",
+      progress: "Question {i}/{n} · {mode}", progress_done: "Finished · {n} questions · {mode}",
+      follow_ups_used: " · follow-ups {n}",
+      score: "Score", out_of: "/10", grader_offline: "offline grade (key-point coverage estimate)",
+      grader_fallback: "offline grade (LLM unavailable)", grader_llm: "LLM grade",
+      covered: "Points covered", missing: "Points missed", none: "none",
+      missing_spoiler: "Points missed ({n}; the follow-up may ask about them, try it first)",
+      references: "Reference passages ({n})", evidence: "You said: ",
+      rubric: "Rubric",
+      crit_accuracy: "Accuracy", crit_completeness: "Completeness", crit_depth: "Depth", crit_clarity: "Clarity",
+      flag_injection_attempt: "instruction injection attempt (ignored)", flag_non_answer: "no answer",
+      flag_off_topic: "off topic", flag_empty: "empty answer", flag_encoding_loss: "reference has lost characters",
+      flag_truncated: "answer truncated",
+      overall: "Overall", answered_of: "answered {a}/{p}", hints_used: "hints used {n}",
+      ended_early: "ended early", by_criterion: "By criterion", by_question: "By question",
+      radar_label: "Radar chart of the rubric criteria: {values}", bars_label: "Bar chart of the scores per question: {values}",
+      not_answered: "not answered", topic_label: "Topic: {topic}", questions: "Question by question", study_next: "Study next",
+      study_topic: "{topic} ({n} missed point(s){mean})", mean_score: ", mean {s}",
+      study_missed: "{n} missed point(s)", follow_ups: "Follow-ups", no_study: "No clear weak spot. Keep it up!",
+      status_answered: "answered", status_skipped: "skipped", status_unanswered: "not answered", status_asked: "open",
+      report_exam_pending: "The report comes when the interview is over.", loading_report: "Building the report…",
+      resumed: "Resumed your last interview.", resume_failed: "Could not resume your last interview ({msg}); start a new one.",
+      stream_fallback: "The stream was interrupted; the conversation has been re-synced.",
+      err_network: "Cannot reach the server; check your connection and try again.",
+      err_too_long: "That answer is too long; please shorten it.",
+      err_finished: "This interview is over; view the report or start a new one.",
+      err_slow_down: "Too many messages too fast; please wait a moment.", err_retry_after: " (retry in {s} s)",
+      err_expired: "This interview expired after being idle; read it back or start a new one.",
+      err_auth: "The session token is invalid or has expired.", err_not_found: "This interview was not found.",
+      err_invalid: "Invalid input.", err_server: "The server had a problem; please try again.",
+      err_empty: "Type an answer first.", err_num: "The number of questions must be between 1 and 20.",
+      err_generic: "The request failed (HTTP {status}).",
+      mode_name_practice: "practice", mode_name_exam: "exam",
+    },
+  };
+
+  const app = {
+    lang: "zh",
+    session: null, // {id, token, mode, language}
+    summary: null, // the API's SessionSummary
+    busy: false,
+    done: false,
+    report: null,
+    view: "setup",
+  };
+
+  function t(key, values) {
+    const table = I18N[app.lang] || I18N.zh;
+    let text = key in table ? table[key] : (I18N.en[key] ?? key);
+    if (values) for (const [k, v] of Object.entries(values)) text = text.split(`{${k}}`).join(String(v));
+    return text;
+  }
+
+  const $ = (id) => document.getElementById(id);
+
+  function el(tag, props, ...children) {
+    const node = document.createElement(tag);
+    if (props) {
+      for (const [k, v] of Object.entries(props)) {
+        if (v === undefined || v === null || v === false) continue;
+        if (k === "text") node.textContent = v;
+        else if (k === "className") node.className = v;
+        else node.setAttribute(k, v === true ? "" : String(v));
+      }
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function svg(tag, attrs, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  const fmt = (x) => (typeof x === "number" && isFinite(x) ? x.toFixed(1) : "–");
+  const critLabel = (c) => (I18N[app.lang]["crit_" + c] ? t("crit_" + c) : c);
+  const where = (p) => [p && p.source, p && p.section].filter(Boolean).join(" § ");
+  const band = (s) => (s >= 7 ? "good" : s >= 4.5 ? "mid" : "low");
+
+  // ---- language ---------------------------------------------------------------------------------
+
+  function setLang(lang, persist = true) {
+    app.lang = lang === "en" ? "en" : "zh";
+    if (persist) localStorage.setItem(LANG_KEY, app.lang);
+    document.documentElement.lang = app.lang === "zh" ? "zh-CN" : "en";
+    document.title = t("title");
+    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+    $("ui-lang").value = app.lang;
+    renderProgress();
+    if (app.view === "report" && app.report) renderReport(app.report);
+  }
+
+  // ---- errors and the API -----------------------------------------------------------------------
+
+  class ApiError extends Error {
+    constructor(status, message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  function showError(message) {
+    $("error-text").textContent = message;
+    $("error").hidden = false;
+  }
+
+  function clearError() {
+    $("error").hidden = true;
+    $("error-text").textContent = "";
+  }
+
+  function setStatus(text) {
+    $("status").textContent = text || "";
+  }
+
+  function serverMessage(body) {
+    if (!body || typeof body !== "object") return "";
+    if (body.error && typeof body.error === "object" && body.error.message) return String(body.error.message);
+    if (typeof body.error === "string") return body.error;
+    if (typeof body.detail === "string") return body.detail;
+    if (Array.isArray(body.detail)) return body.detail.map((d) => (d && d.msg) || "").filter(Boolean).join("; ");
+    return body.message ? String(body.message) : "";
+  }
+
+  function friendly(status, message, retryAfter) {
+    const lead = {
+      0: t("err_network"), 400: t("err_invalid"), 401: t("err_auth"), 403: t("err_auth"), 404: t("err_not_found"),
+      409: t("err_finished"), 410: t("err_expired"), 413: t("err_too_long"), 422: t("err_invalid"), 429: t("err_slow_down"),
+    }[status] || (status >= 500 ? t("err_server") : t("err_generic", { status }));
+    const wait = status === 429 && retryAfter ? t("err_retry_after", { s: retryAfter }) : "";
+    return message && message !== lead ? `${lead}${wait} ${message}` : lead + wait;
+  }
+
+  async function errorFrom(res) {
+    let body = null;
+    try {
+      body = await res.json();
+    } catch (_) { /* not JSON: the status says enough */ }
+    return new ApiError(res.status, friendly(res.status, serverMessage(body), res.headers.get("Retry-After")));
+  }
+
+  async function request(path, { method = "GET", body, auth = false, accept = "application/json" } = {}) {
+    const headers = { Accept: accept };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (auth && app.session) headers.Authorization = `Bearer ${app.session.token}`;
+    let res;
+    try {
+      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (_) {
+      throw new ApiError(0, friendly(0, ""));
+    }
+    if (!res.ok) throw await errorFrom(res);
+    return res;
+  }
+
+  const getJSON = async (path, opts) => (await request(path, opts)).json();
+
+  // ---- storage ----------------------------------------------------------------------------------
+
+  function saveSession() {
+    if (app.session) localStorage.setItem(STORE_KEY, JSON.stringify({ ...app.session, view: app.view }));
+  }
+
+  function loadSession() {
+    try {
+      const data = JSON.parse(localStorage.getItem(STORE_KEY) || "null");
+      return data && data.id && data.token ? data : null;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  // ---- views ------------------------------------------------------------------------------------
+
+  function showView(name, focus = true) {
+    app.view = name;
+    for (const v of ["setup", "chat", "report"]) $(`${v}-view`).hidden = v !== name;
+    $("new-interview").hidden = !app.session;
+    saveSession();
+    if (focus) {
+      const heading = $(`${name}-view`).querySelector("h2");
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: true });
+    }
+  }
+
+  function setBusy(busy) {
+    app.busy = busy;
+    $("send").disabled = busy || app.done;
+    $("send").textContent = busy ? t("sending") : t("send");
+    for (const b of document.querySelectorAll("[data-quick]")) b.disabled = busy || app.done;
+    $("transcript").setAttribute("aria-busy", busy ? "true" : "false");
+    setStatus(busy ? t("waiting") : "");
+  }
+
+  function setDone(done) {
+    app.done = done;
+    $("composer").hidden = done;
+    $("finished-bar").hidden = !done;
+    setBusy(app.busy);
+  }
+
+  function renderProgress() {
+    const s = app.summary;
+    const node = $("progress");
+    if (!s) {
+      node.textContent = "";
+      return;
+    }
+    const mode = t(`mode_name_${s.mode || (app.session && app.session.mode) || "practice"}`);
+    if (s.status === "finished") {
+      node.textContent = t("progress_done", { n: s.num_questions, mode });
+    } else {
+      node.textContent = t("progress", { i: s.question_number, n: s.num_questions, mode }) +
+        (s.follow_ups_used ? t("follow_ups_used", { n: s.follow_ups_used }) : "");
+    }
+  }
+
+  // ---- setup ------------------------------------------------------------------------------------
+
+  function topicName(x) {
+    if (typeof x === "string") return { name: x, count: null };
+    if (x && typeof x === "object") {
+      return { name: String(x.topic ?? x.name ?? x.id ?? ""), count: x.count ?? x.questions ?? x.items ?? null };
+    }
+    return { name: "", count: null };
+  }
+
+  async function loadTopics() {
+    const box = $("topics");
+    try {
+      const data = await getJSON("/v1/topics");
+      const list = (Array.isArray(data) ? data : data.topics || data.items || []).map(topicName).filter((x) => x.name);
+      box.replaceChildren();
+      if (!list.length) box.append(el("span", { className: "muted small", text: t("no_topics") }));
+      for (const { name, count } of list) {
+        const label = el("label", { className: "chip" },
+          el("input", { type: "checkbox", name: "topics", value: name }),
+          el("span", { text: name }));
+        if (typeof count === "number") label.append(el("span", { className: "count", text: String(count) }));
+        box.append(label);
+      }
+    } catch (_) {
+      box.replaceChildren(el("span", { className: "muted small", text: t("topics_failed") }));
+    }
+  }
+
+  async function startInterview(event) {
+    event.preventDefault();
+    if (app.busy) return;
+    clearError();
+    const form = $("setup-form");
+    const n = Number($("num-questions").value);
+    if (!Number.isInteger(n) || n < 1 || n > 20) {
+      showError(t("err_num"));
+      $("num-questions").focus();
+      return;
+    }
+    const topics = [...form.querySelectorAll('input[name="topics"]:checked')].map((x) => x.value);
+    const body = {
+      num_questions: n,
+      language: $("language").value,
+      mode: form.querySelector('input[name="mode"]:checked').value,
+    };
+    if (topics.length) body.topics = topics;
+    const start = $("start");
+    start.disabled = true;
+    start.textContent = t("starting");
+    app.busy = true;
+    try {
+      const data = await getJSON("/v1/sessions", { method: "POST", body });
+      app.session = { id: data.id, token: data.token, mode: body.mode, language: body.language };
+      app.report = null;
+      app.summary = typeof data.state === "object" ? data.state : null;
+      setLang(body.language);
+      $("transcript").replaceChildren();
+      addMessage("interviewer", data.message || "");
+      app.busy = false;
+      setDone(Boolean(data.done));
+      renderProgress();
+      showView("chat", false);
+      $("answer").focus();
+    } catch (err) {
+      showError(err.message);
+    } finally {
+      app.busy = false;
+      start.disabled = false;
+      start.textContent = t("start");
+    }
+  }
+
+  // ---- transcript -------------------------------------------------------------------------------
+
+  function addMessage(role, text) {
+    const who = role === "candidate" ? "candidate" : "interviewer";
+    const li = el("li", { className: `msg msg-${who}` },
+      el("span", { className: "who", text: who === "candidate" ? t("you") : t("interviewer") }),
+      el("div", { className: "bubble", text }));
+    $("transcript").append(li);
+    li.scrollIntoView({ block: "nearest" });
+    return li;
+  }
+
+  const gradeOfCard = new WeakMap(); // feedback card -> its grade, to re-render it folded or not
+
+  function isGrade(x) {
+    return x && typeof x === "object" && typeof x.score === "number";
+  }
+
+  function attachFeedback(candidateLi, grade, followUpPending) {
+    if (!candidateLi || !isGrade(grade) || (app.session && app.session.mode === "exam")) return;
+    const old = candidateLi.querySelector(".feedback");
+    if (old) old.remove();
+    candidateLi.append(feedbackCard(grade, followUpPending));
+  }
+
+  function pointList(className, points, withEvidence) {
+    const ul = el("ul", { className: `points ${className}` });
+    for (const p of points) {
+      const li = el("li", null, el("span", { className: "point-text", text: p.text }));
+      const src = where(p);
+      if (src) li.append(el("span", { className: "cite", text: src }));
+      if (withEvidence && p.evidence) li.append(el("q", { className: "evidence", text: p.evidence }));
+      ul.append(li);
+    }
+    return ul;
+  }
+
+  function gradePoints(grade) {
+    if (Array.isArray(grade.points) && grade.points.length) {
+      return {
+        covered: grade.points.filter((p) => p.covered),
+        missing: grade.points.filter((p) => !p.covered),
+      };
+    }
+    const wrap = (xs) => (xs || []).map((text) => ({ text: String(text) }));
+    return { covered: wrap(grade.covered), missing: wrap(grade.missing) };
+  }
+
+  function graderLabel(kind) {
+    return kind === "llm" ? t("grader_llm") : kind === "offline-fallback" ? t("grader_fallback") : t("grader_offline");
+  }
+
+  function meter(score, label) {
+    const outer = el("div", { className: "meter", role: "img", "aria-label": label });
+    const inner = el("div", { className: `meter-fill ${band(score)}` });
+    inner.style.width = `${Math.max(0, Math.min(10, score)) * 10}%`;
+    outer.append(inner);
+    return outer;
+  }
+
+  function unfoldSpoilers() {
+    for (const details of $("transcript").querySelectorAll(".feedback details.spoiler")) {
+      const card = details.closest(".feedback");
+      if (gradeOfCard.has(card)) attachFeedback(card.parentElement, gradeOfCard.get(card), false);
+    }
+  }
+
+  function feedbackCard(grade, followUpPending) {
+    const card = el("section", { className: "feedback", "aria-label": `${t("score")} ${fmt(grade.score)}${t("out_of")}` });
+    const head = el("div", { className: "fb-head" },
+      el("strong", { className: `fb-score ${band(grade.score)}`, text: `${t("score")} ${fmt(grade.score)}${t("out_of")}` }),
+      el("span", { className: "badge", text: graderLabel(grade.grader) }));
+    card.append(head, meter(grade.score, `${fmt(grade.score)}${t("out_of")}`));
+    if (grade.summary) card.append(el("p", { className: "fb-summary", text: grade.summary }));
+
+    if (Array.isArray(grade.flags) && grade.flags.length) {
+      const flags = el("ul", { className: "flags" });
+      for (const f of grade.flags) flags.append(el("li", { className: "flag", text: t("flag_" + f) }));
+      card.append(flags);
+    }
+
+    if (Array.isArray(grade.rubric) && grade.rubric.length) {
+      const grid = el("dl", { className: "rubric", "aria-label": t("rubric") });
+      // One comment shared by every criterion (a skipped question) is said once, below.
+      const comments = new Set(grade.rubric.map((r) => r.comment || ""));
+      const shared = comments.size === 1 && grade.rubric.length > 1 ? [...comments][0] : "";
+      for (const r of grade.rubric) {
+        const dd = el("dd", null, meter(r.score, `${critLabel(r.criterion)} ${fmt(r.score)}`),
+          el("span", { className: "num", text: fmt(r.score) }));
+        grid.append(el("dt", { text: critLabel(r.criterion) }), dd);
+        if (r.comment && !shared) grid.append(el("dd", { className: "comment", text: r.comment }));
+      }
+      card.append(grid);
+      if (shared && shared !== grade.summary) card.append(el("p", { className: "muted small", text: shared }));
+    }
+
+    const { covered, missing } = gradePoints(grade);
+    card.append(el("h4", { text: t("covered") }),
+      covered.length ? pointList("covered", covered, true) : el("p", { className: "muted small", text: t("none") }));
+    if (followUpPending && missing.length) {
+      const det = el("details", { className: "spoiler" },
+        el("summary", { text: t("missing_spoiler", { n: missing.length }) }), pointList("missing", missing, false));
+      card.append(det);
+    } else {
+      card.append(el("h4", { text: t("missing") }),
+        missing.length ? pointList("missing", missing, false) : el("p", { className: "muted small", text: t("none") }));
+    }
+
+    const refs = Array.isArray(grade.references) ? grade.references : [];
+    if (refs.length) {
+      const det = el("details", { className: "refs" }, el("summary", { text: t("references", { n: refs.length }) }));
+      for (const r of refs) {
+        det.append(el("figure", { className: "ref" },
+          el("figcaption", { className: "cite", text: where(r) }),
+          el("blockquote", { text: r.text || "" })));
+      }
+      card.append(det);
+    }
+    if (grade.note) card.append(el("p", { className: "muted small note", text: grade.note }));
+    gradeOfCard.set(card, grade);
+    return card;
+  }
+
+  function turnsOf(data) {
+    const raw = data.turns || data.transcript || data.messages || [];
+    return raw.map((x) => ({
+      role: x.role === "candidate" || x.role === "user" ? "candidate" : "interviewer",
+      kind: x.kind || "",
+      content: String(x.content ?? x.message ?? x.text ?? ""),
+      grade: x.grade || x.evaluation || null,
+    }));
+  }
+
+  function renderTranscript(data) {
+    const list = $("transcript");
+    list.replaceChildren();
+    const turns = turnsOf(data);
+    let lastCandidate = null;
+    let lastKind = "";
+    for (const turn of turns) {
+      if (turn.kind === "report") continue; // the report has its own view
+      if (turn.role === "candidate") {
+        lastCandidate = addMessage("candidate", turn.content);
+        if (isGrade(turn.grade)) attachFeedback(lastCandidate, turn.grade, false);
+        continue;
+      }
+      // The API keeps a grade on the interviewer's feedback turn; it belongs under the answer before it.
+      if (isGrade(turn.grade) && lastCandidate) attachFeedback(lastCandidate, turn.grade, false);
+      if (turn.content) addMessage("interviewer", turn.content);
+      lastKind = turn.kind;
+    }
+    if (!app.done && lastKind === "follow_up") {
+      // The open follow-up asks about what the last answer missed: fold those points away again.
+      const cards = list.querySelectorAll(".msg-candidate .feedback");
+      const last = cards[cards.length - 1];
+      if (last && gradeOfCard.has(last)) attachFeedback(last.parentElement, gradeOfCard.get(last), true);
+    }
+    const end = list.lastElementChild;
+    if (end) end.scrollIntoView({ block: "end" });
+  }
+
+  function summaryOf(data) {
+    if (data && typeof data.state === "object" && data.state) return data.state;
+    if (data && typeof data.summary === "object" && data.summary) return data.summary;
+    return null;
+  }
+
+  async function syncSession() {
+    const data = await getJSON(`/v1/sessions/${encodeURIComponent(app.session.id)}`, { auth: true });
+    const summary = summaryOf(data);
+    app.summary = summary;
+    const status = (summary && summary.status) || data.status || (data.done ? "finished" : "active");
+    const mode = (summary && summary.mode) || (data.plan && data.plan.mode) || data.mode || app.session.mode;
+    const language = (summary && summary.language) || (data.plan && data.plan.language) || data.language;
+    app.session.mode = mode;
+    if (language) app.session.language = language;
+    app.done = status === "finished" || Boolean(data.expired);
+    if (data.report) app.report = data.report;
+    renderTranscript(data);
+    setDone(app.done);
+    if (data.expired && status !== "finished") showError(t("err_expired"));
+    renderProgress();
+    saveSession();
+    return data;
+  }
+
+  // ---- sending ----------------------------------------------------------------------------------
+
+  function parseSSEBlock(block) {
+    let event = "message";
+    const data = [];
+    for (const line of block.split("\n")) {
+      if (!line || line.startsWith(":")) continue;
+      const i = line.indexOf(":");
+      const field = i < 0 ? line : line.slice(0, i);
+      let value = i < 0 ? "" : line.slice(i + 1);
+      if (value.startsWith(" ")) value = value.slice(1);
+      if (field === "event") event = value;
+      else if (field === "data") data.push(value);
+    }
+    return data.length || event !== "message" ? { event, data: data.join("\n") } : null;
+  }
+
+  async function readSSE(res, onEvent) {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    const drain = (final) => {
+      // A "\r" at the very end may be half of "\r\n": keep it until the next chunk.
+      let text = buffer;
+      let keep = "";
+      if (!final && text.endsWith("\r")) [text, keep] = [text.slice(0, -1), "\r"];
+      text = text.replace(/\r\n?/g, "\n");
+      let idx;
+      while ((idx = text.indexOf("\n\n")) >= 0) {
+        const ev = parseSSEBlock(text.slice(0, idx));
+        text = text.slice(idx + 2);
+        if (ev) onEvent(ev);
+      }
+      if (final && text.trim()) {
+        const ev = parseSSEBlock(text);
+        if (ev) onEvent(ev);
+        text = "";
+      }
+      buffer = text + keep;
+    };
+    if (!res.body || !res.body.getReader) {
+      buffer = await res.text();
+      drain(true);
+      return;
+    }
+    const reader = res.body.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      drain(false);
+    }
+    buffer += decoder.decode();
+    drain(true);
+  }
+
+  function parseData(raw) {
+    try {
+      return JSON.parse(raw);
+    } catch (_) {
+      return raw;
+    }
+  }
+
+  function deltaText(data) {
+    const v = parseData(data);
+    if (typeof v === "string") return v;
+    if (v && typeof v === "object") return String(v.delta ?? v.text ?? v.content ?? v.message ?? "");
+    return data; // a bare number or the like: the raw text is the delta
+  }
+
+  function applyReply(reply, ctx) {
+    if (typeof reply.message === "string" && reply.message) ctx.bubble.textContent = reply.message;
+    const evaluation = reply.evaluation || ctx.evaluation;
+    const summary = summaryOf(reply);
+    const followUp = reply.action ? reply.action === "follow_up"
+      : Boolean(summary && app.summary && summary.question_number === app.summary.question_number &&
+        (summary.follow_ups_used || 0) > (app.summary.follow_ups_used || 0));
+    if (summary) app.summary = summary;
+    unfoldSpoilers(); // the follow-up they guarded has been answered
+    if (evaluation) attachFeedback(ctx.candidateLi, evaluation, followUp);
+    if (reply.report) app.report = reply.report;
+    renderProgress();
+    setDone(Boolean(reply.done) || (summary && summary.status === "finished"));
+    ctx.bubble.removeAttribute("aria-busy");
+    ctx.bubble.classList.remove("typing");
+  }
+
+  async function sendJSON(content, ctx) {
+    const res = await request(`/v1/sessions/${encodeURIComponent(app.session.id)}/messages`,
+      { method: "POST", body: { content }, auth: true });
+    applyReply(await res.json(), ctx);
+  }
+
+  async function sendStreaming(content, ctx) {
+    const res = await request(`/v1/sessions/${encodeURIComponent(app.session.id)}/messages`,
+      { method: "POST", body: { content }, auth: true, accept: "text/event-stream" });
+    ctx.responded = true; // from here on the turn is committed server-side: never post it again
+    const type = res.headers.get("Content-Type") || "";
+    if (!type.includes("text/event-stream")) {
+      applyReply(await res.json(), ctx); // the server chose JSON
+      return;
+    }
+    let text = "";
+    let final = null;
+    let streamError = null;
+    await readSSE(res, ({ event, data }) => {
+      if (event === "message") {
+        text += deltaText(data);
+        ctx.bubble.textContent = text;
+        ctx.bubble.classList.remove("typing");
+        ctx.bubble.scrollIntoView({ block: "nearest" });
+      } else if (event === "evaluation") {
+        const v = parseData(data);
+        ctx.evaluation = isGrade(v) ? v : (v && v.evaluation) || null;
+      } else if (event === "done") {
+        final = parseData(data);
+      } else if (event === "error") {
+        const v = parseData(data);
+        streamError = (v && typeof v === "object" && serverMessage(v)) || (typeof v === "string" && v) || t("err_server");
+      }
+    });
+    if (streamError) throw new ApiError(500, streamError);
+    if (!final || typeof final !== "object") throw new Error("the stream ended without a done event");
+    applyReply({ ...final, evaluation: final.evaluation || ctx.evaluation }, ctx);
+  }
+
+  async function deliver(content, ctx) {
+    try {
+      await sendStreaming(content, ctx);
+    } catch (err) {
+      if (ctx.responded) {
+        // Cut mid-stream (or an unreadable body): the server has the turn, so re-read the session.
+        await syncSession();
+        if (err instanceof ApiError) showError(err.message);
+        else setStatus(t("stream_fallback"));
+        return;
+      }
+      const noStreaming = err instanceof ApiError && (err.status === 0 || err.status === 406 || err.status === 415);
+      if (!noStreaming) throw err; // the API refused the message: do not resend it
+      await sendJSON(content, ctx);
+    }
+  }
+
+  async function send(raw, fromComposer) {
+    const content = (raw || "").trim();
+    if (app.busy || app.done || !app.session) return;
+    if (!content) {
+      showError(t("err_empty"));
+      $("answer").focus();
+      return;
+    }
+    clearError();
+    setBusy(true);
+    if (fromComposer) $("answer").value = "";
+    const candidateLi = addMessage("candidate", content);
+    const interviewerLi = addMessage("interviewer", "");
+    const bubble = interviewerLi.querySelector(".bubble");
+    bubble.classList.add("typing");
+    bubble.setAttribute("aria-busy", "true");
+    const ctx = { candidateLi, bubble, evaluation: null, responded: false };
+    try {
+      await deliver(content, ctx);
+    } catch (err) {
+      interviewerLi.remove();
+      candidateLi.remove();
+      if (fromComposer && !$("answer").value) $("answer").value = raw; // let them edit and resend
+      showError(err.message);
+      if (err.status === 409) syncSession().catch(() => {});
+    } finally {
+      setBusy(false);
+      if (app.done) $("show-report").focus();
+      else $("answer").focus();
+    }
+  }
+
+  async function endInterview() {
+    if (app.busy || app.done || !app.session) return;
+    clearError();
+    setBusy(true);
+    const interviewerLi = addMessage("interviewer", "");
+    const bubble = interviewerLi.querySelector(".bubble");
+    bubble.classList.add("typing");
+    try {
+      const res = await request(`/v1/sessions/${encodeURIComponent(app.session.id)}/end`, { method: "POST", auth: true });
+      applyReply(await res.json(), { candidateLi: null, bubble, evaluation: null });
+    } catch (err) {
+      interviewerLi.remove();
+      showError(err.message);
+      if (err.status === 409) syncSession().catch(() => {});
+    } finally {
+      setBusy(false);
+      if (app.done) $("show-report").focus();
+    }
+  }
+
+  // ---- report -----------------------------------------------------------------------------------
+
+  async function showReport() {
+    clearError();
+    showView("report");
+    const box = $("report");
+    if (!app.report || app.report.status !== "finished") {
+      box.replaceChildren(el("p", { className: "muted", text: t("loading_report") }));
+      try {
+        const data = await getJSON(`/v1/sessions/${encodeURIComponent(app.session.id)}/report`, { auth: true });
+        app.report = data.report && typeof data.report === "object" ? data.report : data;
+      } catch (err) {
+        box.replaceChildren();
+        showError(err.message);
+        return;
+      }
+    }
+    renderReport(app.report);
+  }
+
+  // Charts are drawn at the pixel width of their box (text stays 13 px on a phone and on a desktop)
+  // and redrawn when the window is resized.
+  const textWidth = (text) => [...String(text)].reduce((w, ch) => w + (ch.codePointAt(0) > 0x2e80 ? 13 : 7.4), 0);
+
+  function radarChart(criteria, boxWidth) {
+    const keys = [...CRITERIA.filter((c) => c in criteria), ...Object.keys(criteria).filter((c) => !CRITERIA.includes(c))];
+    const values = keys.map((k) => `${critLabel(k)} ${fmt(criteria[k])}`).join(", ");
+    const angle = (i) => -Math.PI / 2 + (2 * Math.PI * i) / keys.length;
+    const W = Math.max(240, Math.min(boxWidth, 460));
+    // Leave room beside the circle for the widest label on a side axis.
+    const side = Math.max(0, ...keys.map((k, i) => (Math.abs(Math.cos(angle(i))) < 0.3 ? 0 : textWidth(critLabel(k)))));
+    const R = Math.max(50, Math.min(110, W / 2 - side - 18));
+    const H = 2 * R + 84, cx = W / 2, cy = R + 42;
+    const root = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "chart radar", role: "img",
+      "aria-label": t("radar_label", { values }) });
+    const at = (i, r) => [cx + r * Math.cos(angle(i)), cy + r * Math.sin(angle(i))];
+    const pointsOf = (pts) => pts.map((p) => p.map((v) => v.toFixed(1)).join(",")).join(" ");
+    for (const level of [2.5, 5, 7.5, 10]) {
+      root.append(svg("polygon", { points: pointsOf(keys.map((_, i) => at(i, (R * level) / 10))), class: "grid" }));
+    }
+    keys.forEach((_, i) => {
+      const [x, y] = at(i, R);
+      root.append(svg("line", { x1: cx, y1: cy, x2: x.toFixed(1), y2: y.toFixed(1), class: "axis" }));
+    });
+    const pts = keys.map((k, i) => at(i, (R * Math.max(0, Math.min(10, criteria[k] || 0))) / 10));
+    root.append(svg("polygon", { points: pointsOf(pts), class: "area" }));
+    pts.forEach(([x, y]) => root.append(svg("circle", { cx: x.toFixed(1), cy: y.toFixed(1), r: 4, class: "dot" })));
+    keys.forEach((k, i) => {
+      const [x, y] = at(i, R + 10);
+      const cos = Math.cos(angle(i));
+      const sin = Math.sin(angle(i));
+      const anchor = Math.abs(cos) < 0.3 ? "middle" : cos > 0 ? "start" : "end";
+      const top = sin < -0.3 ? y - 22 : sin > 0.3 ? y + 12 : y - 4; // baseline of the first line
+      const label = svg("text", { x: x.toFixed(1), y: top.toFixed(1), "text-anchor": anchor, class: "label" });
+      label.append(svg("tspan", { x: x.toFixed(1) }, critLabel(k)));
+      label.append(svg("tspan", { x: x.toFixed(1), dy: 16, class: "value" }, fmt(criteria[k])));
+      root.append(label);
+    });
+    return root;
+  }
+
+  function barChart(rows, boxWidth) {
+    // rows: [{label, title, score|null}]
+    const values = rows.map((r) => `${r.label} ${r.score === null ? t("not_answered") : fmt(r.score)}`).join(", ");
+    const W = Math.max(240, boxWidth);
+    const row = 34, top = 6;
+    const left = Math.ceil(Math.max(...rows.map((r) => textWidth(r.label)))) + 14, right = 44;
+    const H = top + rows.length * row + 24, width = W - left - right;
+    const root = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "chart bars", role: "img",
+      "aria-label": t("bars_label", { values }) });
+    for (const tick of [0, 2.5, 5, 7.5, 10]) {
+      const x = left + (width * tick) / 10;
+      root.append(svg("line", { x1: x, y1: top, x2: x, y2: top + rows.length * row, class: "grid" }));
+      root.append(svg("text", { x, y: H - 6, "text-anchor": "middle", class: "tick" }, String(tick)));
+    }
+    rows.forEach((r, i) => {
+      const y = top + i * row;
+      const g = svg("g", null);
+      g.append(svg("title", null, r.title));
+      g.append(svg("text", { x: left - 8, y: y + row / 2 + 5, "text-anchor": "end", class: "label" }, r.label));
+      if (r.score === null) {
+        g.append(svg("text", { x: left + 6, y: y + row / 2 + 5, class: "value muted" }, t("not_answered")));
+      } else {
+        const w = Math.max(2, (width * Math.max(0, Math.min(10, r.score))) / 10);
+        g.append(svg("rect", { x: left, y: y + 7, width: w.toFixed(1), height: row - 14, rx: 3, class: `bar ${band(r.score)}` }));
+        g.append(svg("text", { x: left + w + 6, y: y + row / 2 + 5, class: "value" }, fmt(r.score)));
+      }
+      root.append(g);
+    });
+    return root;
+  }
+
+  const chartDrawers = [];
+
+  function chartFigure(caption, draw) {
+    const holder = el("div", { className: "chart-holder" });
+    const fig = el("figure", { className: "card chart-card" }, el("figcaption", { text: caption }), holder);
+    const redraw = () => {
+      if (!holder.isConnected) return;
+      holder.replaceChildren(draw(holder.clientWidth || 320));
+    };
+    chartDrawers.push(redraw);
+    return { fig, redraw };
+  }
+
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => chartDrawers.forEach((draw) => draw()), 150);
+  });
+
+  function reportPoints(title, className, points) {
+    const box = el("div", { className: "rq-points" }, el("h5", { text: title }));
+    box.append(points.length ? pointList(className, points, false) : el("p", { className: "muted small", text: t("none") }));
+    return box;
+  }
+
+  function renderReport(report) {
+    const box = $("report");
+    box.replaceChildren();
+    const questions = Array.isArray(report.questions) ? report.questions : [];
+
+    const meta = [t("answered_of", { a: report.answered ?? "–", p: report.planned ?? questions.length })];
+    if (report.hints_used) meta.push(t("hints_used", { n: report.hints_used }));
+    if (report.ended_early) meta.push(t("ended_early"));
+    const score = typeof report.score === "number" ? report.score : null;
+    const overall = el("section", { className: "card overall", "aria-label": t("overall") },
+      el("div", { className: `big-score ${score === null ? "" : band(score)}` },
+        el("span", { className: "num", text: fmt(score) }), el("span", { className: "of", text: t("out_of") })),
+      el("div", null,
+        el("p", { className: "level", text: report.level_label || "" }),
+        el("p", { className: "muted", text: meta.join(" · ") })));
+    box.append(overall);
+    if (report.note) box.append(el("p", { className: "muted small note", text: report.note }));
+
+    const charts = el("div", { className: "charts" });
+    chartDrawers.length = 0;
+    const draws = [];
+    const criteria = report.criteria && typeof report.criteria === "object" ? report.criteria : {};
+    const critKeys = Object.keys(criteria);
+    if (critKeys.length) {
+      const { fig, redraw } = chartFigure(t("by_criterion"), (w) => (critKeys.length >= 3 ? radarChart(criteria, w) :
+        barChart(critKeys.map((k) => ({ label: critLabel(k), title: critLabel(k), score: criteria[k] })), w)));
+      charts.append(fig);
+      draws.push(redraw);
+    }
+    if (questions.length) {
+      const rows = questions.map((q, i) => ({
+        label: `Q${i + 1}`, title: q.question || "", score: typeof q.score === "number" ? q.score : null,
+      }));
+      const { fig, redraw } = chartFigure(t("by_question"), (w) => barChart(rows, w));
+      charts.append(fig);
+      draws.push(redraw);
+    }
+    box.append(charts);
+    draws.forEach((draw) => draw()); // now that the boxes are in the page and have a width
+
+    if (questions.length) {
+      const section = el("section", { className: "report-questions" }, el("h3", { text: t("questions") }));
+      questions.forEach((q, i) => {
+        const s = typeof q.score === "number" ? q.score : null;
+        const art = el("article", { className: "card rq" });
+        const head = el("div", { className: "rq-head" },
+          el("span", { className: "rq-num", text: `Q${i + 1}` }),
+          el("strong", { className: `rq-score ${s === null ? "" : band(s)}`, text: s === null ? t(`status_${q.status}`) : `${fmt(s)}${t("out_of")}` }));
+        art.append(head, el("p", { className: "rq-question", text: q.question || "" }));
+        if (q.topic) art.append(el("p", { className: "muted small", text: t("topic_label", { topic: q.topic }) }));
+        const rubric = q.rubric && typeof q.rubric === "object" ? Object.entries(q.rubric) : [];
+        if (rubric.length) {
+          art.append(el("p", { className: "small rq-rubric", text: rubric.map(([k, v]) => `${critLabel(k)} ${fmt(v)}`).join(" · ") }));
+        }
+        art.append(reportPoints(t("covered"), "covered", q.covered || []), reportPoints(t("missing"), "missing", q.missed || []));
+        if (Array.isArray(q.follow_ups) && q.follow_ups.length) {
+          const ul = el("ul", { className: "small" });
+          for (const f of q.follow_ups) ul.append(el("li", { text: f }));
+          art.append(el("div", { className: "rq-points" }, el("h5", { text: t("follow_ups") }), ul));
+        }
+        if (Array.isArray(q.flags) && q.flags.length) {
+          const flags = el("ul", { className: "flags" });
+          for (const f of q.flags) flags.append(el("li", { className: "flag", text: t("flag_" + f) }));
+          art.append(flags);
+        }
+        section.append(art);
+      });
+      box.append(section);
+    }
+
+    const study = el("section", { className: "card study" }, el("h3", { text: t("study_next") }));
+    const topics = Array.isArray(report.study_next) ? report.study_next : [];
+    if (!topics.length) study.append(el("p", { className: "muted", text: t("no_study") }));
+    const ol = el("ol", { className: "study-list" });
+    for (const topic of topics) {
+      const mean = typeof topic.mean_score === "number" ? t("mean_score", { s: fmt(topic.mean_score) }) : "";
+      const li = el("li", null, el("strong", { text: t("study_topic", { topic: topic.topic, n: topic.missed, mean }) }));
+      const ul = el("ul", { className: "sections" });
+      for (const s of topic.sections || []) {
+        ul.append(el("li", null, el("span", { className: "cite", text: where(s) }),
+          s.missed ? el("span", { className: "muted small", text: ` · ${t("study_missed", { n: s.missed })}` }) : null));
+      }
+      li.append(ul);
+      ol.append(li);
+    }
+    if (topics.length) study.append(ol);
+    box.append(study);
+  }
+
+  // ---- wiring -----------------------------------------------------------------------------------
+
+  function resetToSetup() {
+    localStorage.removeItem(STORE_KEY);
+    Object.assign(app, { session: null, summary: null, report: null, done: false });
+    $("transcript").replaceChildren();
+    $("report").replaceChildren();
+    $("answer").value = "";
+    clearError();
+    setStatus("");
+    setDone(false);
+    renderProgress();
+    showView("setup");
+  }
+
+  async function resume(saved) {
+    app.session = { id: saved.id, token: saved.token, mode: saved.mode, language: saved.language };
+    if (saved.language) setLang(saved.language, false);
+    showView("chat", false);
+    try {
+      await syncSession();
+      if (app.session.language) setLang(app.session.language, false);
+      if (saved.view === "report" && app.done) await showReport();
+      else $("answer").focus();
+    } catch (err) {
+      const gone = err instanceof ApiError && [401, 403, 404].includes(err.status);
+      if (gone) {
+        resetToSetup();
+        showError(t("resume_failed", { msg: err.message }));
+      } else {
+        showError(err.message); // keep the saved session: the server may just be down
+      }
+    }
+  }
+
+  function init() {
+    const saved = loadSession();
+    const browser = (navigator.language || "").toLowerCase().startsWith("zh") ? "zh" : "en";
+    setLang((saved && saved.language) || localStorage.getItem(LANG_KEY) || browser, false);
+    $("language").value = app.lang;
+
+    $("ui-lang").addEventListener("change", (e) => {
+      setLang(e.target.value);
+      if (app.view === "setup") $("language").value = app.lang;
+      // Re-render the transcript's labels and feedback cards in the new language.
+      if (app.view === "chat" && app.session && !app.busy) syncSession().catch((err) => showError(err.message));
+    });
+    $("language").addEventListener("change", (e) => setLang(e.target.value));
+    $("setup-form").addEventListener("submit", startInterview);
+    $("composer").addEventListener("submit", (e) => {
+      e.preventDefault();
+      send($("answer").value, true);
+    });
+    $("answer").addEventListener("keydown", (e) => {
+      // Enter sends; Shift+Enter is a newline; Enter that confirms an IME composition (Chinese input) is neither.
+      if (e.key !== "Enter" || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+      e.preventDefault();
+      send($("answer").value, true);
+    });
+    for (const b of document.querySelectorAll("[data-quick]")) {
+      b.addEventListener("click", () => {
+        if (b.dataset.quick === "end") {
+          endInterview();
+          return;
+        }
+        const lang = (app.session && app.session.language) || app.lang;
+        send(I18N[lang][`quick_${b.dataset.quick}_text`], false);
+      });
+    }
+    $("show-report").addEventListener("click", showReport);
+    $("back-to-chat").addEventListener("click", () => showView("chat"));
+    $("new-interview").addEventListener("click", resetToSetup);
+    $("error-close").addEventListener("click", clearError);
+
+    loadTopics();
+    if (saved) resume(saved);
+    else showView("setup", false);
+  }
+
+  document.addEventListener("DOMContentLoaded", init);
+})();
