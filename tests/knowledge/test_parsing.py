@@ -9,7 +9,7 @@ import pytest
 
 from knowledge.errors import InvalidInput
 from knowledge.models import QAItem
-from knowledge.parsing import parse_corpus, parse_file
+from knowledge.parsing import main, parse_corpus, parse_file
 from knowledge.textclean import has_encoding_loss
 from knowledge.topics import TOPICS
 
@@ -346,6 +346,26 @@ def test_question_list_without_answers(tmp_path: Path):
     with_section = items["微调和提示工程有什么区别？"]
     assert with_section.flags == ["section_answer"]
     assert with_section.answer == "微调是在预训练模型上继续训练，使其适应特定任务。"
+    assert (with_section.references[0].line_start, with_section.references[0].line_end) == (8, 10)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (
+            "一句话总结：\n\n**RAG 让模型先查再答，回答更准确。**\n",
+            ["一句话总结：RAG 让模型先查再答，回答更准确。"],
+        ),
+        ("优点：\n\n- 快；\n- 省显存。\n", ["优点：快；省显存。"]),  # short items pack under their label
+        ("这是一个非常长的句子，" * 30 + "结束。\n", [143, 47]),  # no sentence end: cut at commas
+        # a long paragraph is cut at sentence ends; sentences under 12 characters pair up
+        ("".join(f"第{i}个方案的效果很好。" for i in range(20)) + "\n", [22] * 5 + [12] * 10),
+    ],
+)
+def test_key_points_stay_between_12_and_150_characters(tmp_path: Path, answer: str, expected: list):
+    (item,) = parse_file(write(tmp_path, "k.md", f"## 什么是 X？\n\n{answer}"), "k.md")
+    got = [p.text if isinstance(expected[0], str) else len(p.text) for p in item.key_points]
+    assert got == expected
 
 
 def test_ids_are_stable_and_ignore_numbering(tmp_path: Path):
@@ -359,6 +379,18 @@ def test_ids_are_stable_and_ignore_numbering(tmp_path: Path):
         write(tmp_path, "c.md", "**Q9：大模型中的“SFT”是什么?**\n\n监督式微调。\n"), "c.md"
     )
     assert renumbered[0].id == by_question(first.items)["大模型中的“SFT”是什么？"].id
+
+
+def test_main_prints_counts_per_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    write(tmp_path, "a.md", MD_HEADINGS)
+    write(tmp_path, "b.pdf", b"%PDF")
+    assert main([str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "   2  a.md" in out
+        and "skip  b.pdf: unsupported file type .pdf" in out
+        and "2  items in total" in out
+    )
 
 
 def test_missing_docs_folder_is_invalid_input(tmp_path: Path):
