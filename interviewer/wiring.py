@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from interviewer.settings import Settings
 from knowledge.embedders import load_embedder
 from knowledge.index import KnowledgeIndex
 from knowledge.store import ChromaStore, collection_name
-from interviewer.settings import Settings
 
 
 def build_index(settings: Settings) -> KnowledgeIndex:

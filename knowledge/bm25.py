@@ -11,7 +11,7 @@ from pathlib import Path
 
 _LATIN = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_STOP = frozenset("的 了 是 在 和 与 及 或 吗 呢 什么 如何 怎么 为什么 哪些 一个 有 中 对 将 把 被 这 那 请 谈谈 the a an of to is are and or in on for what how why".split())
+_STOP = frozenset(["的", "了", "是", "在", "和", "与", "及", "或", "吗", "呢", "什么", "如何", "怎么", "为什么", "哪些", "一个", "有", "中", "对", "将", "把", "被", "这", "那", "请", "谈谈", "the", "a", "an", "of", "to", "is", "are", "and", "or", "in", "on", "for", "what", "how", "why"])
 
 
 def tokenize(text: str) -> list[str]:
