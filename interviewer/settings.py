@@ -7,12 +7,14 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from interviewer.api.settings import ApiSettings
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DOCS = REPO_ROOT / "knowledge" / "docs"
 DEFAULT_PROMPTS = REPO_ROOT / "prompts"
 
 
-class Settings(BaseSettings):
+class Settings(BaseSettings, ApiSettings):
     model_config = SettingsConfigDict(env_prefix="INTERVIEWER_", extra="ignore")
 
     data_dir: Path = Path(".interviewer")

@@ -1,0 +1,75 @@
+"""The FastAPI application: `create_app(services)` for tests, `create_app()` (a uvicorn factory) for serving.
+
+No module-level state: everything hangs off `app.state.services`, a holder that is ready at once when
+Services are given, or builds them from Settings in a background thread (GET /readyz says when).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from interviewer.api.deps import ServiceHolder, Services
+from interviewer.api.errors import install_error_handlers
+from interviewer.api.middleware import BodyGuardMiddleware, RateLimitMiddleware
+from interviewer.api.routes import bank, grading, health, sessions
+from interviewer.api.settings import api_setting
+from interviewer.settings import Settings
+from interviewer.web import mount_web
+
+DESCRIPTION = """Mock interviews for LLM / ML engineering, graded against a curated knowledge base.
+
+* Start with `POST /v1/sessions`; keep the returned `token` (only its SHA-256 is stored) and send it as
+  `Authorization: Bearer <token>` on every other session route (missing: 401, wrong: 403).
+* `POST /v1/sessions/{id}/messages` answers the open question. Each turn is committed before the reply
+  is sent. With `Accept: text/event-stream` the reply streams as `event: message` (`{"delta": text}`),
+  `event: evaluation` (the grade, practice mode only), then `event: done` (`{state, done, action, report?}`).
+* Reports: `GET /v1/sessions/{id}/report` is final once the interview ended; while it runs, a practice
+  session gets a partial report (`status: "active"`), an exam gets 409 `exam_in_progress`.
+* Expiry: an active session idle longer than `INTERVIEWER_SESSION_IDLE_TIMEOUT` seconds (default 2 h)
+  cannot be continued (410 `session_expired`) but stays readable; every session is deleted
+  `INTERVIEWER_SESSION_RETENTION` seconds (default 30 days) after its last turn (then 404).
+* Every error is `{"error": {"code": "...", "message": "..."}}`: 400 invalid input / malformed JSON /
+  invalid UTF-8, 401/403 token, 404 unknown, 409 finished or concurrently changed, 410 expired,
+  413 too large, 422 schema, 429 rate limited, 503 not ready.
+"""
+
+
+def create_app(services: Services | None = None, *, settings: Settings | None = None) -> FastAPI:
+    settings = services.settings if services is not None else (settings or Settings())
+    holder = ServiceHolder(settings, services)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        holder.start()
+        try:
+            yield
+        finally:
+            holder.close()
+
+    app = FastAPI(title="Mock interviewer", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app.state.services = holder
+    install_error_handlers(app)
+    for router in (sessions.router, grading.router, bank.router, health.router):
+        app.include_router(router)
+    mount_web(app)
+    # Added last = runs first: the rate limit, then the body guard, then routing.
+    app.add_middleware(BodyGuardMiddleware, max_bytes=int(api_setting(settings, "max_request_bytes")))
+    app.add_middleware(RateLimitMiddleware, per_minute=float(api_setting(settings, "rate_limit_per_minute")),
+                       burst=int(api_setting(settings, "rate_limit_burst")))
+    _log_to_stderr()
+    return app
+
+
+def _log_to_stderr() -> None:
+    """Start-up and error lines next to uvicorn's, unless the host application configured logging."""
+    logger = logging.getLogger("interviewer")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.INFO)
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+        logger.addHandler(handler)

@@ -1,0 +1,126 @@
+"""What the routes need, built once: `Services`, built from Settings by `build_services` in the background."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+
+from interviewer.api.settings import api_setting
+from interviewer.errors import IndexNotReady
+from interviewer.session.interview import Interview
+from interviewer.settings import Settings
+from interviewer.store import SessionStore
+from knowledge.bank import QuestionBank
+
+log = logging.getLogger("interviewer.api")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    index: Any  # KnowledgeIndex (or a fake with search/is_ready in tests); None: no search
+    bank: QuestionBank
+    grader: Any  # Grader
+    interview: Interview
+    store: SessionStore
+    grading: Any  # GradingService: grade(question, answer, reference=None, language=None), grade_batch(rows)
+    clock: Callable[[], float] = time.time  # epoch seconds; the store stamps turns with the same clock
+    _last_purge: float = field(default=0.0, repr=False)
+
+    def purge_expired(self, force: bool = False) -> int:
+        """Delete sessions past their retention, at most once per purge interval."""
+        now = time.monotonic()
+        if not force and now - self._last_purge < api_setting(self.settings, "session_purge_interval"):
+            return 0
+        self._last_purge = now
+        deleted = self.store.delete_expired(api_setting(self.settings, "session_retention"))
+        if deleted:
+            log.info("purged %d expired sessions", deleted)
+        return deleted
+
+
+def build_services(settings: Settings) -> Services:
+    """The real adapters: index (ingested first if missing and allowed), grader, interview, store."""
+    from interviewer import wiring
+    from interviewer.grading.service import GradingService
+    from interviewer.store import open_store
+
+    index = wiring.build_index(settings)
+    if not index.is_ready():
+        if not api_setting(settings, "ingest_on_start"):
+            raise IndexNotReady("the index has not been built: run `interviewer ingest` first")
+        log.info("no index yet: ingesting %s", settings.docs_dir)
+        index.ingest(settings.docs_dir)
+    index.load()
+    interview = wiring.build_interview(settings, index)  # grader and (LLM mode) phraser as configured
+    grader = interview.grader  # one grader (its background vectors are computed once) for both uses
+    log.info("grader: %s", "LLM (offline fallback)" if settings.llm_enabled else "offline (no OPENAI_API_KEY)")
+    grading = GradingService(index, grader, max_answer_chars=settings.max_answer_chars)
+    return Services(settings, index, index.bank, grader, interview, open_store(settings), grading)
+
+
+class ServiceHolder:
+    """Services now (tests), or built in a background thread so /healthz answers while the index loads."""
+
+    def __init__(self, settings: Settings, services: Services | None = None,
+                 builder: Callable[[Settings], Services] = build_services) -> None:
+        self.settings = settings
+        self._services = services
+        self._builder = builder
+        self._error: str | None = None
+        self._owned = False  # close only a store this holder opened
+        self._thread: threading.Thread | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._services is not None
+
+    @property
+    def failed(self) -> bool:
+        return self._error is not None
+
+    @property
+    def reason(self) -> str:
+        return self._error or "the service is starting: loading the knowledge index"
+
+    def start(self) -> None:
+        if self._services is None and self._thread is None:
+            self._thread = threading.Thread(target=self._build, name="services-loader", daemon=True)
+            self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.ready
+
+    def _build(self) -> None:
+        started = time.perf_counter()
+        try:
+            services = self._builder(self.settings)
+            services.purge_expired(force=True)
+        except Exception as exc:  # noqa: BLE001 - reported by /readyz and every request, logged in full
+            log.exception("the service could not start")
+            self._error = f"the service could not start: {exc}"
+            return
+        self._services, self._owned = services, True
+        log.info("ready in %.1f s", time.perf_counter() - started)
+
+    def get(self) -> Services:
+        if self._services is None:
+            raise IndexNotReady(self.reason)
+        return self._services
+
+    def close(self) -> None:
+        if self._services is not None and self._owned:
+            self._services.store.close()
+
+
+def get_services(request: Request) -> Services:
+    holder: ServiceHolder = request.app.state.services
+    return holder.get()

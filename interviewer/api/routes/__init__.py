@@ -1,0 +1,1 @@
+"""Routes by concern: sessions, grading, bank, health."""

@@ -1,0 +1,88 @@
+"""The grader on its own: one answer, or a batch where each item succeeds or fails alone."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from interviewer.api.deps import Services, get_services
+from interviewer.api.errors import APIError, status_of
+from interviewer.api.schemas import BatchItemResult, GradeBatchIn, GradeBatchOut, GradeIn, ItemError
+from interviewer.api.settings import api_setting
+from interviewer.errors import InterviewerError
+from interviewer.grading.models import Grade
+
+router = APIRouter(prefix="/v1/grade", tags=["grading"])
+ServicesDep = Annotated[Services, Depends(get_services)]
+ITEM_FIELDS = {"id", "question", "answer", "reference", "language"}
+
+
+def _check_size(answer: object, max_chars: int) -> None:
+    if isinstance(answer, str) and len(answer.strip()) > max_chars:
+        raise APIError(413, "answer_too_long", f"the answer has {len(answer.strip())} characters, at most {max_chars}")
+
+
+@router.post("", response_model=Grade, summary="Grade one answer (against a given reference, or the bank)",
+             responses={413: {"description": "the answer is longer than max_answer_chars"}})
+def grade_one(body: GradeIn, services: ServicesDep) -> Grade:
+    _check_size(body.answer, services.settings.max_answer_chars)
+    return services.grading.grade(body.question, body.answer, body.reference, body.language)
+
+
+def _item_problem(item: Any, max_chars: int) -> ItemError | None:
+    if not isinstance(item, dict):
+        return ItemError(code="invalid_item", message=f"expected an object, got {type(item).__name__}")
+    unknown = sorted(set(item) - ITEM_FIELDS)
+    if unknown:
+        return ItemError(code="invalid_item", message=f"unknown field(s): {', '.join(unknown)}")
+    answer = item.get("answer")
+    if isinstance(answer, str) and len(answer.strip()) > max_chars:
+        return ItemError(code="answer_too_long", message=f"the answer has {len(answer.strip())} characters, "
+                         f"at most {max_chars}")
+    if item.get("language") not in (None, "zh", "en"):
+        return ItemError(code="invalid_input", message="language must be zh or en")
+    return None
+
+
+@router.post("/batch", response_model=GradeBatchOut, summary="Grade many answers; a bad item fails alone",
+             responses={413: {"description": "more items than max_batch_items"}})
+def grade_batch(body: GradeBatchIn, services: ServicesDep) -> GradeBatchOut:
+    cap = int(api_setting(services.settings, "max_batch_items"))
+    if len(body.items) > cap:
+        raise APIError(413, "batch_too_large", f"{len(body.items)} items, at most {cap} per request")
+    max_chars = services.settings.max_answer_chars
+    results: list[BatchItemResult | None] = [None] * len(body.items)
+    rows: list[dict[str, Any]] = []
+    slots: list[int] = []
+    for n, item in enumerate(body.items):
+        item_id = item.get("id", n) if isinstance(item, dict) else n
+        problem = _item_problem(item, max_chars)
+        if problem is not None:
+            results[n] = BatchItemResult(id=item_id, error=problem)
+            continue
+        rows.append({**item, "id": item_id})
+        slots.append(n)
+    for n, outcome in zip(slots, _grade_rows(services, rows), strict=True):
+        results[n] = outcome
+    return GradeBatchOut(results=[r for r in results if r is not None])
+
+
+def _grade_rows(services: Services, rows: list[dict[str, Any]]) -> list[BatchItemResult]:
+    if not rows:
+        return []
+    out = []
+    for row, result in zip(rows, services.grading.grade_batch(rows), strict=True):
+        grade = getattr(result, "grade", None)
+        error = getattr(result, "error", None)
+        if isinstance(result, Grade):
+            grade, error = result, None
+        elif isinstance(result, InterviewerError):
+            status, code = status_of(result)
+            error = ItemError(code=code, message=str(result))
+        if grade is not None:
+            out.append(BatchItemResult(id=row["id"], grade=grade))
+        else:
+            message = error if isinstance(error, ItemError) else ItemError(code="invalid_input", message=str(error))
+            out.append(BatchItemResult(id=row["id"], error=message))
+    return out

@@ -1,0 +1,174 @@
+"""Mock-interview sessions: start, answer (JSON or SSE), transcript, report, end.
+
+Every turn is committed with the session's version as a guard before anything is sent back; a
+request that loses a race with another process gets 409 concurrent_update and changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from interviewer.api.deps import Services, get_services
+from interviewer.api.errors import APIError
+from interviewer.api.schemas import MessageReply, PostMessage, SessionStarted, StartSession, Transcript
+from interviewer.api.settings import api_setting
+from interviewer.api.sse import stream_reply, wants_event_stream
+from interviewer.errors import Conflict
+from interviewer.session.models import Reply, Report, SessionPlan, SessionState
+from interviewer.store import StoredSession, hash_token, token_matches
+from interviewer.validation import clean_text
+
+router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
+bearer = HTTPBearer(auto_error=False, description="the session token returned by POST /v1/sessions")
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+NO_STORE = {"Cache-Control": "no-store"}
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no `Authorization: Bearer <token>` header"},
+    403: {"description": "wrong token for this session"},
+    404: {"description": "unknown (or purged) session"},
+}
+
+
+def authorised(
+    session_id: str,
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> StoredSession:
+    stored = services.store.load(session_id)
+    if credentials is None:
+        raise APIError(401, "missing_token", "this session needs `Authorization: Bearer <token>`",
+                       headers={"WWW-Authenticate": "Bearer"})
+    if not token_matches(credentials.credentials, stored.token_hash):
+        raise APIError(403, "invalid_token", "the token does not belong to this session")
+    return stored
+
+
+SessionDep = Annotated[StoredSession, Depends(authorised)]
+
+
+def expires_at(services: Services, stored: StoredSession) -> float | None:
+    if stored.state.status != "active":
+        return None
+    return stored.updated_at + float(api_setting(services.settings, "session_idle_timeout"))
+
+
+def ensure_open(services: Services, stored: StoredSession) -> None:
+    if stored.state.status == "finished":
+        raise APIError(409, "session_finished", "the interview has ended; GET its report instead")
+    deadline = expires_at(services, stored)
+    if deadline is not None and services.clock() > deadline:
+        raise APIError(410, "session_expired", "the session expired after being idle; start a new one "
+                       "(its transcript and report are still readable)")
+
+
+def checked_content(text: str, max_chars: int) -> str:
+    stripped = text.strip()
+    if len(stripped) > max_chars:
+        raise APIError(413, "answer_too_long", f"the answer has {len(stripped)} characters, at most {max_chars}")
+    if not stripped:
+        raise APIError(400, "empty_answer", "the answer is empty")
+    return clean_text(stripped, "content", max_chars)
+
+
+def commit(services: Services, state: SessionState, expected_version: int) -> int:
+    try:
+        return services.store.save(state, expected_version)
+    except Conflict:
+        raise APIError(409, "concurrent_update",
+                       "another request changed this session first; reload it and try again") from None
+
+
+def reply_body(reply: Reply) -> MessageReply:
+    return MessageReply(message=reply.message, evaluation=reply.evaluation, state=reply.state, done=reply.done,
+                        action=reply.action, report=reply.report)
+
+
+@router.post("", status_code=201, response_model=SessionStarted, summary="Start a mock interview")
+def start_session(
+    services: ServicesDep,
+    response: Response,
+    body: Annotated[StartSession | None, Body()] = None,
+) -> SessionStarted:
+    services.purge_expired()
+    plan = SessionPlan(**(body or StartSession()).model_dump())
+    session_id = uuid.uuid4().hex
+    state, reply = services.interview.start(plan, session_id)
+    token = secrets.token_urlsafe(32)
+    services.store.create(state, hash_token(token))
+    response.headers.update({"Location": f"/v1/sessions/{session_id}", **NO_STORE})
+    return SessionStarted(id=session_id, token=token, message=reply.message, state=reply.state, action=reply.action)
+
+
+@router.post(
+    "/{session_id}/messages",
+    response_model=MessageReply,
+    summary="Answer the current question (JSON, or server-sent events with Accept: text/event-stream)",
+    responses={
+        **_ERRORS,
+        200: {"content": {"text/event-stream": {"example": 'event: message\ndata: {"delta": "得分"}\n\n'
+                                                            'event: done\ndata: {"state": {}, "done": false}\n\n'}}},
+        409: {"description": "the interview has ended, or another request changed the session first"},
+        410: {"description": "the session expired after being idle"},
+        413: {"description": "the answer is longer than max_answer_chars"},
+    },
+)
+def post_message(
+    session_id: str,
+    body: PostMessage,
+    stored: SessionDep,
+    services: ServicesDep,
+    accept: Annotated[str | None, Header()] = None,
+) -> Any:
+    ensure_open(services, stored)
+    content = checked_content(body.content, services.settings.max_answer_chars)
+    state, reply = services.interview.answer(stored.state, content)
+    commit(services, state, stored.version)  # durable before the first byte of the reply
+    if wants_event_stream(accept):
+        return stream_reply(reply, int(api_setting(services.settings, "sse_chunk_chars")))
+    return reply_body(reply)
+
+
+@router.post("/{session_id}/end", response_model=MessageReply, responses=_ERRORS,
+             summary="End the interview now (like answering 结束 / end)")
+def end_session(session_id: str, stored: SessionDep, services: ServicesDep) -> MessageReply:
+    ensure_open(services, stored)
+    state, reply = services.interview.end(stored.state)
+    commit(services, state, stored.version)
+    return reply_body(reply)
+
+
+@router.get("/{session_id}", response_model=Transcript, responses=_ERRORS, summary="The transcript")
+def get_transcript(session_id: str, stored: SessionDep, services: ServicesDep, response: Response) -> Transcript:
+    state = stored.state
+    deadline = expires_at(services, stored)
+    response.headers.update(NO_STORE)
+    return Transcript(
+        id=state.id,
+        plan=state.plan,
+        state=services.interview.summary(state),
+        turns=state.turns,
+        created_at=stored.created_at,
+        updated_at=stored.updated_at,
+        expires_at=deadline,
+        expired=deadline is not None and services.clock() > deadline,
+    )
+
+
+@router.get(
+    "/{session_id}/report",
+    response_model=Report,
+    responses={**_ERRORS, 409: {"description": "an exam-mode session is still running"}},
+    summary="The report: final when the interview has ended, partial (status active) in practice mode",
+)
+def get_report(session_id: str, stored: SessionDep, services: ServicesDep) -> Report:
+    state = stored.state
+    if state.status == "active" and state.plan.mode == "exam":
+        raise APIError(409, "exam_in_progress", "an exam's scores are shown only when it has ended")
+    return services.interview.report(state)

@@ -1,0 +1,52 @@
+"""`interviewer serve`: uvicorn in this process, or N worker processes built by the app factory."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from interviewer.settings import Settings
+
+log = logging.getLogger("interviewer.api")
+FACTORY = "interviewer.api.app:create_app"
+
+
+def ensure_index(settings: Settings) -> None:
+    """Build the index once before workers start, so they do not all ingest at the same time."""
+    from interviewer.wiring import build_index
+
+    index = build_index(settings)
+    if not index.is_ready():
+        log.info("no index yet: ingesting %s", settings.docs_dir)
+        index.ingest(settings.docs_dir)
+
+
+def export_settings(settings: Settings) -> None:
+    """Worker processes read Settings from the environment: hand them ours, overrides included."""
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if value is None:
+            continue
+        if isinstance(value, Path | str):
+            text = str(value)
+        elif isinstance(value, bool | int | float):
+            text = json.dumps(value)
+        else:
+            text = json.dumps(value, default=str)
+        os.environ[f"INTERVIEWER_{name.upper()}"] = text
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if workers > 1:
+        ensure_index(settings)
+        export_settings(settings)
+        uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+        return
+    from interviewer.api.app import create_app
+
+    uvicorn.run(create_app(settings=settings), host=host, port=port, proxy_headers=True)

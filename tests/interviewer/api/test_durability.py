@@ -1,0 +1,132 @@
+"""The real server (embedded default, a tiny corpus) killed with SIGKILL mid-interview resumes the session."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+READY_TIMEOUT = 300  # the first start ingests the corpus (loads the embedder, embeds ~15 chunks)
+
+DOC = """# 微调笔记
+
+## 1、什么是 LoRA？
+
+LoRA 是一种参数高效微调方法。
+1. 冻结预训练权重，在旁边加入低秩分解矩阵 A 和 B。
+2. 只训练低秩矩阵，显存占用和存储开销都很小。
+3. 推理时可以把低秩增量合并回原权重，不增加延迟。
+
+## 2、什么是 KV Cache？
+
+KV Cache 缓存已经计算过的 Key 和 Value 向量。
+1. 自回归解码时避免对历史 token 重复计算注意力。
+2. 代价是显存随序列长度线性增长。
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, tmp_path: Path) -> None:
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "finetune.md").write_text(DOC, encoding="utf-8")
+        self.data_dir = tmp_path / "data"
+        self.log = tmp_path / "server.log"
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("INTERVIEWER_", "OPENAI_")) and k not in {"HTTP_PROXY", "HTTPS_PROXY"}}
+        self.env.update({
+            "INTERVIEWER_DATA_DIR": str(self.data_dir),
+            "INTERVIEWER_DOCS_DIR": str(docs),
+            "INTERVIEWER_RATE_LIMIT_PER_MINUTE": "0",
+            "HF_HUB_OFFLINE": "1",
+            "TRANSFORMERS_OFFLINE": "1",
+            "ANONYMIZED_TELEMETRY": "False",
+        })
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.url = ""
+
+    def start(self) -> None:
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "interviewer.api.app:create_app", "--factory",
+                 "--host", "127.0.0.1", "--port", str(port)],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + READY_TIMEOUT
+        with httpx.Client(base_url=self.url, trust_env=False, timeout=5) as client:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    pytest.fail(f"server exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
+                try:
+                    if client.get("/readyz").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.3)
+        pytest.fail(f"server not ready in {READY_TIMEOUT} s:\n{self.log.read_text()[-3000:]}")
+
+    def kill(self) -> None:
+        assert self.proc is not None
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, trust_env=False, timeout=60)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path)
+    try:
+        yield server
+    finally:
+        if server.proc is not None and server.proc.poll() is None:
+            server.kill()
+
+
+def test_a_killed_server_resumes_every_session(server: Server) -> None:
+    server.start()
+    with server.client() as client:
+        started = client.post("/v1/sessions", json={"num_questions": 2})
+        assert started.status_code == 201, started.text
+        sid, token = started.json()["id"], started.json()["token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        first = client.post(f"/v1/sessions/{sid}/messages", json={"content": "LoRA 会冻结预训练权重。"}, headers=auth)
+        assert first.status_code == 200, first.text
+        before = client.get(f"/v1/sessions/{sid}", headers=auth).json()
+
+    server.kill()  # no shutdown hook runs: only what was committed survives
+    server.start()
+
+    with server.client() as client:
+        after = client.get(f"/v1/sessions/{sid}", headers=auth).json()
+        assert after["turns"] == before["turns"] and after["state"] == before["state"]
+        second = client.post(f"/v1/sessions/{sid}/messages", json={"content": "只训练低秩矩阵 A 和 B，推理时合并回原权重。"},
+                             headers=auth)
+        assert second.status_code == 200, second.text
+        final = client.get(f"/v1/sessions/{sid}", headers=auth).json()
+    assert final["turns"][: len(before["turns"])] == before["turns"]
+    candidate = [t["content"] for t in final["turns"] if t["role"] == "candidate"]
+    assert candidate == ["LoRA 会冻结预训练权重。", "只训练低秩矩阵 A 和 B，推理时合并回原权重。"]
+
+    with sqlite3.connect(server.data_dir / "sessions.db") as db:
+        seqs = [row[0] for row in db.execute("SELECT seq FROM turns WHERE session_id = ? ORDER BY seq", (sid,))]
+    assert seqs == list(range(len(final["turns"])))
