@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from knowledge.errors import IndexNotReady, InvalidInput
 from knowledge.models import Chunk, Hit, QAItem, SkippedFile
 from knowledge.store import VectorStore
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 RRF_K = 60  # the constant of Cormack et al. (2009); not tuned here
 EMBED_BATCH = 16
 MAX_QUERY_CHARS = 2000
@@ -199,7 +201,9 @@ class KnowledgeIndex:
                     best_chunk[chunk.item_id] = chunk_id
                     ranking.append(chunk.item_id)
             rankings.append(ranking[:depth])
-        if mode in {"hybrid", "bm25"}:
+        # BM25 runs over jieba tokens of a Chinese corpus: for a query with no Chinese at all it only
+        # matches stray English words ("model", "llm") and drags dense's good ranks down in the fusion.
+        if mode == "bm25" or (mode == "hybrid" and _CJK.search(query)):
             rankings.append([doc for doc, _ in self.bm25.search(query, depth, allowed)])
 
         fused = reciprocal_rank_fusion(rankings)

@@ -1,0 +1,1 @@
+"""Retrieval benchmark: paraphrased queries scored against the question bank."""
