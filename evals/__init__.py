@@ -1,0 +1,1 @@
+"""How we know it works: labelled grading sets, canned transcripts, simulated candidates, the eval runner."""
