@@ -11,7 +11,6 @@ Extensions: `language`, `description`, and a transcript-level `report: {score: [
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -223,14 +222,7 @@ def start_in_order(items: list[QAItem], plan: SessionPlan, session_id: str, ctx:
                    ) -> tuple[Interview, SessionState, Reply]:
     """Start a session that asks exactly `items`, in order (the planner would shuffle them)."""
     interview = Interview(QuestionBank(items), ctx.grader, clock=ctx.clock, max_follow_ups=ctx.max_follow_ups)
-    ids = [i.id for i in items]
-    if "question_ids" in inspect.signature(interview.start).parameters:
-        state, reply = interview.start(plan, session_id, question_ids=ids)  # type: ignore[call-arg]
-        return interview, state, reply
-    # Plan one question (the first), then extend the plan: the state is data, the rest follows it.
-    first = Interview(QuestionBank(items[:1]), ctx.grader, clock=ctx.clock, max_follow_ups=ctx.max_follow_ups)
-    state, reply = first.start(plan.model_copy(update={"num_questions": 1}), session_id)
-    state = state.model_copy(update={"question_ids": ids, "plan": plan})
+    state, reply = interview.start(plan, session_id, question_ids=[i.id for i in items])
     return interview, state, reply
 
 

@@ -97,7 +97,10 @@ def _compile(intent: str) -> re.Pattern[str]:
     zh, en = _TABLE[intent]
     zh_alt = "|".join(zh)
     en_alt = "|".join(en)
-    return re.compile(rf"{_ZH_PREFIX}(?:{zh_alt}){_ZH_SUFFIX}|{_EN_PREFIX}(?:{en_alt}){_EN_SUFFIX}")
+    # Up to three requests of the same kind in a row: "没听清，再说一遍", "sorry, pardon, repeat that".
+    zh_one = rf"{_ZH_PREFIX}(?:{zh_alt}){_ZH_SUFFIX}"
+    en_one = rf"{_EN_PREFIX}(?:{en_alt}){_EN_SUFFIX}"
+    return re.compile(rf"(?:{zh_one}){{1,3}}|{en_one}(?:\s+{en_one}){{0,2}}")
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {intent: _compile(intent) for intent in _TABLE}

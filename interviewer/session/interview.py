@@ -63,9 +63,16 @@ class Interview:
 
     # ---- public API -------------------------------------------------------------------------
 
-    def start(self, plan: SessionPlan, session_id: str) -> tuple[SessionState, Reply]:
-        """Plan the questions, greet, ask the first one."""
-        ids = plan_questions(self.bank, plan, seed=session_id)
+    def start(
+        self, plan: SessionPlan, session_id: str, question_ids: list[str] | None = None
+    ) -> tuple[SessionState, Reply]:
+        """Plan the questions (or take the given bank ids, e.g. a replayed transcript), greet, ask the first."""
+        if question_ids is not None:
+            for item_id in question_ids:
+                self.bank.get(item_id)  # NotFound for an unknown id
+            if len(set(question_ids)) != len(question_ids) or not question_ids:
+                raise InvalidInput("question_ids must be distinct and non-empty")
+        ids = list(question_ids) if question_ids is not None else plan_questions(self.bank, plan, seed=session_id)
         now = self.clock()
         state = SessionState(id=session_id, plan=plan, question_ids=ids, created_at=now, updated_at=now)
         greeting = phrasing.greeting(plan, len(ids))
