@@ -19,6 +19,7 @@ import time
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -175,9 +176,9 @@ def _evidence(rows: list[dict], bench: Bench, calibration: Calibration) -> list:
     return out
 
 
-def report(name: str, preds: np.ndarray, rows: list[dict]) -> dict:
+def report(name: str, preds: np.ndarray, rows: list[dict]) -> dict[str, Any]:
     human = np.asarray([r["score"] for r in rows], dtype=float)
-    m = summarize(preds, human)
+    m: dict[str, Any] = dict(summarize(preds, human))
     m["pearson_ci"] = bootstrap_ci(pearson, preds, human, n_boot=500)
     by_q = defaultdict(list)
     for p, r in zip(preds, rows, strict=True):

@@ -1,0 +1,198 @@
+"""Lexical evidence for the offline grader: weighted term overlap, formulas, and true/false verdicts.
+
+All pure functions of text; the only data is jieba's bundled IDF table (read once per `Lexicon`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import jieba
+
+jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
+
+# Spellings that mean the same thing in this domain's notes.
+SYNONYMS: tuple[tuple[str, str], ...] = (("结点", "节点"), ("链式存储", "链表"), ("顺序存储", "顺序表"))
+QUESTION_TERM_WEIGHT = 0.3  # a term the question already contains is weak evidence of knowing the answer
+UNKNOWN_IDF = 12.0  # jieba's IDF table lacks most technical terms: treat them as rare
+_WORD = re.compile(r"[0-9a-z\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TERM = re.compile(r"[\u4e00-\u9fff]|[a-z]{2,}")  # lone digits and letters are left to the formulas
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def normalize(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text or "").lower().replace("−", "-").replace("×", "*")
+    for variant, canonical in SYNONYMS:
+        t = t.replace(variant, canonical)
+    return t
+
+
+def is_term(token: str) -> bool:
+    """A word worth matching: some CJK, or a Latin word of two letters or more."""
+    return bool(_TERM.search(token))
+
+
+def _script_counts(text: str) -> tuple[int, float]:
+    return len(_CJK.findall(text or "")), 1.5 * len(_LATIN_WORD.findall(text or ""))  # a word ~ 1.5 characters
+
+
+def cjk_share(text: str) -> float:
+    """How Chinese a text is: 1.0 for Chinese, 0.0 for English; "S1", "O(n)" or "d_k" barely move it."""
+    cjk, latin = _script_counts(text)
+    return cjk / (cjk + latin) if cjk + latin else 0.0
+
+
+def script_agreement(answer: str, reference: str) -> float:
+    """1.0 when answer and reference are in the same script, falling to 0.0 across Chinese/English.
+
+    An answer with hardly any words ("2^(n-1)", "O(1)") agrees with every reference.
+    """
+    if sum(_script_counts(answer)) < 4:
+        return 1.0
+    gap = abs(cjk_share(answer) - cjk_share(reference))
+    return float(min(1.0, max(0.0, 1.0 - (gap - 0.2) / 0.4)))
+
+
+class Lexicon:
+    """Tokenizer + IDF weights; build one per grader (the table is ~270k lines, loaded lazily)."""
+
+    def __init__(self, idf: dict[str, float] | None = None) -> None:
+        self._idf = idf
+        self._tokens: dict[str, frozenset[str]] = {}
+
+    @property
+    def idf(self) -> dict[str, float]:
+        if self._idf is None:
+            self._idf = _load_jieba_idf()
+        return self._idf
+
+    def tokens(self, text: str) -> frozenset[str]:
+        if text not in self._tokens:
+            if len(self._tokens) > 4096:  # instance cache, bounded
+                self._tokens.clear()
+            words = jieba.lcut(normalize(text))
+            self._tokens[text] = frozenset(w for w in words if _WORD.search(w))
+        return self._tokens[text]
+
+    def weight(self, term: str) -> float:
+        return self.idf.get(term, UNKNOWN_IDF)
+
+    def recall(self, point: str, answer: str, question: str = "") -> float:
+        """IDF-weighted share of the point's terms that the answer uses (question terms count less)."""
+        asked = self.tokens(question)
+        weights = {t: self.weight(t) * (QUESTION_TERM_WEIGHT if t in asked else 1.0) for t in self.tokens(point) if is_term(t)}
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0
+        used = self.tokens(answer)
+        return sum(w for t, w in weights.items() if t in used) / total
+
+
+def _load_jieba_idf() -> dict[str, float]:
+    path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+    table: dict[str, float] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 2:
+                table[parts[0]] = float(parts[1])
+    return table
+
+
+# ---- formulas: "2^(n-1)", "O(n)", "(2n+1)/3" -------------------------------------------------------
+
+_POW_ZH = re.compile(r"([0-9a-z]+)的[(]?([0-9a-z+\-/]+)[)]?次方")
+_POW_FN = re.compile(r"pow\(([^,()]+),([^()]+)\)")
+_LIST_MARKER = re.compile(r"(?:^|(?<=[\s。；;：:，,\u4e00-\u9fff]))(?:\(\d{1,2}\)|\d{1,2}[、)]|\d{1,2}\.(?!\d))|[①-⑳]")
+_EXPR = re.compile(r"[0-9a-z+\-*/^().<>=]+")
+_BIG_O = re.compile(r"o\([0-9a-z+\-*/^ ]+\)")
+
+
+def normalize_math(text: str) -> str:
+    t = _LIST_MARKER.sub(" ", normalize(text))
+    t = re.sub(r"\s*([+\-*/^()=<>])\s*", r"\1", t)
+    t = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", t)
+    t = _POW_FN.sub(r"\1^(\2)", t)
+    t = _POW_ZH.sub(r"\1^(\2)", t)
+    return t.replace("*", "")
+
+
+def _trim(expr: str) -> str:
+    expr = expr.strip("=<>,")
+    while expr.endswith(")") and expr.count(")") > expr.count("("):
+        expr = expr[:-1]
+    while expr.startswith("(") and expr.count("(") > expr.count(")"):
+        expr = expr[1:]
+    if expr.startswith("(") and expr.endswith(")") and expr.count("(") == 1:
+        expr = expr[1:-1]
+    return expr
+
+
+def expressions(text: str) -> list[str]:
+    """Formula-like spans (with a digit or an operator, or a big-O), normalized, in order, unique."""
+    out: list[str] = []
+    norm = normalize_math(text)
+    for raw in [*_BIG_O.findall(norm), *_EXPR.findall(norm)]:
+        expr = _trim(raw)
+        if len(expr) < 2 or expr in out:
+            continue
+        if not (re.search(r"[0-9+\-/^]", expr) or _BIG_O.fullmatch(expr)):
+            continue
+        if re.fullmatch(r"[a-z]+\d?", expr):  # words, "a1"
+            continue
+        out.append(expr)
+    return out
+
+
+def formula_evidence(reference: str, answer: str, question: str = "") -> tuple[float, float, bool]:
+    """(recall, conflict, applicable) of the reference's formulas in the answer.
+
+    recall: length-weighted share of the reference's formulas (not already in the question) the answer
+    states; conflict: 1.0 when the answer states formulas and none of them occurs in the reference.
+    """
+    asked = set(expressions(question))
+    ref = [e for e in expressions(reference) if e not in asked]
+    if not ref:
+        return 0.0, 0.0, False
+    ans_norm = normalize_math(answer)
+    ref_norm = normalize_math(reference)
+    recall = sum(len(e) for e in ref if e in ans_norm) / sum(len(e) for e in ref)
+    stated = [e for e in expressions(answer) if e not in asked]
+    conflict = 1.0 if stated and not any(e in ref_norm for e in stated) else 0.0
+    return recall, conflict, True
+
+
+# ---- true/false questions ---------------------------------------------------------------------------
+
+_JUDGEMENT_Q = re.compile(r"是否正确|判断.{0,12}(?:正确|对错|真假)|对不对|是否成立|true\s+or\s+false|is\s+it\s+true", re.I)
+# Checked in order: the negative forms first ("不正确" contains "正确").
+_VERDICTS: tuple[tuple[str, bool], ...] = (
+    (r"不正确|不对|错误|错的|^错|^否|不成立|\bfalse\b|\bincorrect\b|\bwrong\b", False),
+    (r"正确|^对|是对的|成立|\btrue\b|\bcorrect\b", True),
+)
+
+
+def is_judgement(question: str) -> bool:
+    return bool(_JUDGEMENT_Q.search(question or ""))
+
+
+def verdict(text: str, head: int = 12) -> bool | None:
+    """The true/false verdict an answer opens with, if any (looked for in its first `head` characters)."""
+    start = re.sub(r"^[\s\W_]*(?:答[:：]?|解[:：]?|answer[:：]?)?\s*", "", normalize(text))
+    start = re.sub(r"^(?:该|这个|这种|此|题目的?|这句)?(?:叙述|说法|命题|描述|答案)?(?:是|为)?", "", start)[:head]
+    for pattern, value in _VERDICTS:
+        if re.search(pattern, start):
+            return value
+    return None
+
+
+def verdict_conflict(question: str, reference: str, answer: str) -> bool:
+    """True when a true/false question's answer gives the opposite verdict to the reference."""
+    if not is_judgement(question):
+        return False
+    expected = verdict(reference)
+    given = verdict(answer)
+    return expected is not None and given is not None and expected != given
