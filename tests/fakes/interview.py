@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from interviewer.api.deps import Services
-from interviewer.api.settings import ApiSettings
 from interviewer.grading.models import CRITERIA, Grade, GradeReference, GradeRequest, PointResult, RubricScore
 from interviewer.grading.service import GradingService
 from interviewer.session.interview import Interview
@@ -117,16 +116,10 @@ class KeywordIndex:
         return [], np.zeros((0, 0), dtype=np.float32)
 
 
-class TestSettings(ApiSettings, Settings):
-    """Settings with the API mixin, as the service will have them."""
-
-    __test__ = False
-
-
-def make_settings(tmp_path: Path, **overrides: Any) -> TestSettings:
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {"data_dir": tmp_path / "data", "rate_limit_per_minute": 0, "openai_api_key": None}
     values.update(overrides)
-    return TestSettings(**values)
+    return Settings(**values)
 
 
 def make_services(store: Any, settings: Settings, grader: KeywordGrader | None = None,
