@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from knowledge.models import Chunk, QAItem
+from knowledge.models import Chunk, Citation, QAItem
 
 
 def chunk_id(kind: str, source: str, item_id: str, text: str) -> str:
@@ -17,44 +17,34 @@ def chunk_id(kind: str, source: str, item_id: str, text: str) -> str:
     return f"{item_id}-{digest[:12]}"
 
 
+def _chunk(kind: str, item: QAItem, text: str, cite: Citation) -> Chunk:
+    return Chunk(
+        id=chunk_id(kind, cite.source, item.id, text),
+        item_id=item.id,
+        kind=kind,
+        text=text,
+        topics=item.topics,
+        source=cite.source,
+        section=cite.section,
+        line_start=cite.line_start,
+        line_end=cite.line_end,
+    )
+
+
 def item_chunks(item: QAItem) -> list[Chunk]:
+    """The question once per source file, then each distinct key point."""
     chunks: list[Chunk] = []
+    sources: set[str] = set()
+    for ref in item.references:
+        if ref.source not in sources:
+            sources.add(ref.source)
+            chunks.append(_chunk("question", item, item.question, ref))
     seen: set[str] = set()
-    for ref in item.references or []:
-        if ref.source in seen:
-            continue
-        seen.add(ref.source)
-        chunks.append(
-            Chunk(
-                id=chunk_id("question", ref.source, item.id, item.question),
-                item_id=item.id,
-                kind="question",
-                text=item.question,
-                topics=item.topics,
-                source=ref.source,
-                section=ref.section,
-                line_start=ref.line_start,
-                line_end=ref.line_end,
-            )
-        )
     for point in item.key_points:
-        cid = chunk_id("point", point.source, item.id, point.text)
-        if cid in seen:
-            continue
-        seen.add(cid)
-        chunks.append(
-            Chunk(
-                id=cid,
-                item_id=item.id,
-                kind="point",
-                text=point.text,
-                topics=item.topics,
-                source=point.source,
-                section=point.section,
-                line_start=point.line_start,
-                line_end=point.line_end,
-            )
-        )
+        chunk = _chunk("point", item, point.text, point)
+        if chunk.id not in seen:
+            seen.add(chunk.id)
+            chunks.append(chunk)
     return chunks
 
 

@@ -15,24 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.fakes.corpus import LORA_DOC
+
 ROOT = Path(__file__).resolve().parents[3]
 READY_TIMEOUT = 300  # the first start ingests the corpus (loads the embedder, embeds ~15 chunks)
 
-DOC = """# 微调笔记
-
-## 1、什么是 LoRA？
-
-LoRA 是一种参数高效微调方法。
-1. 冻结预训练权重，在旁边加入低秩分解矩阵 A 和 B。
-2. 只训练低秩矩阵，显存占用和存储开销都很小。
-3. 推理时可以把低秩增量合并回原权重，不增加延迟。
-
-## 2、什么是 KV Cache？
-
-KV Cache 缓存已经计算过的 Key 和 Value 向量。
-1. 自回归解码时避免对历史 token 重复计算注意力。
-2. 代价是显存随序列长度线性增长。
-"""
 
 
 def free_port() -> int:
@@ -45,7 +32,7 @@ class Server:
     def __init__(self, tmp_path: Path) -> None:
         docs = tmp_path / "docs"
         docs.mkdir()
-        (docs / "finetune.md").write_text(DOC, encoding="utf-8")
+        (docs / "finetune.md").write_text(LORA_DOC, encoding="utf-8")
         self.data_dir = tmp_path / "data"
         self.log = tmp_path / "server.log"
         self.env = {k: v for k, v in os.environ.items()
