@@ -26,8 +26,12 @@ def build_grader(settings: Settings, index: KnowledgeIndex):  # type: ignore[no-
     from interviewer.grading.offline import OfflineGrader
     from interviewer.grading.service import IndexedGrader
 
-    _item_ids, background = index.background_vectors()
-    offline = IndexedGrader(index, OfflineGrader(index.embedder, background=background if background.size else None))
+    item_ids, background = index.background_vectors()
+    offline = IndexedGrader(index, OfflineGrader(
+        index.embedder,
+        background=background if background.size else None,
+        background_items=item_ids if background.size else None,
+    ))
     if not settings.llm_enabled:
         return offline
     from interviewer.llm.grader import LLMGrader

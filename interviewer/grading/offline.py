@@ -69,6 +69,12 @@ class Calibration:
     on_topic_rank: float = 0.9  # a sentence is on topic when its best point beats 90% of the background
     off_topic_coverage: float = 0.15  # ...and an answer with no such sentence and less coverage is off topic
     off_topic_cap: float = 1.5
+    # ...or one where more than `off_topic_item_rank` other bank items match the answer better than the
+    # asked one while it covers little. Picked on evals/labelled/dev.jsonl only (item rank per kind:
+    # excellent <= 13, different-question and off-topic >= 16; the coverage bound spares the real answers
+    # that rank far, e.g. a good one at rank 29 with coverage 0.31). Rank alone at 5 lowered dev Spearman.
+    off_topic_item_rank: int = 15
+    off_topic_item_coverage: float = 0.2
     verdict_cap: float = 2.0  # a true/false answer with the opposite verdict to the reference
     padding_floor: float = 0.6  # score factor when no sentence is on topic; 1.0 from half on topic
 
@@ -102,11 +108,21 @@ class OfflineGrader:
         background: np.ndarray | None = None,
         calibration: Calibration = DEFAULT_CALIBRATION,
         lexicon: lexical.Lexicon | None = None,
+        background_items: list[str] | None = None,
     ) -> None:
         self.embedder = embedder
         self.calibration = calibration
         self.lexicon = lexicon or lexical.Lexicon()
         self._background = None if background is None else np.asarray(background, dtype=np.float32)
+        # Which bank item each background row is a key point of: lets the grader rank the asked item
+        # against every other item for this answer (DESIGN: an answer to another question ranks ~70th).
+        self._item_of_row: np.ndarray | None = None
+        self._item_ids: dict[str, int] = {}
+        if background_items is not None and self._background is not None:
+            if len(background_items) != len(self._background):
+                raise ValueError("background_items must name the item of every background row")
+            self._item_ids = {item: n for n, item in enumerate(dict.fromkeys(background_items))}
+            self._item_of_row = np.asarray([self._item_ids[i] for i in background_items], dtype=np.int64)
 
     @property
     def background(self) -> np.ndarray:
@@ -122,13 +138,18 @@ class OfflineGrader:
         if not points or is_non_answer(answer):
             flags += ["non_answer"] + (["empty"] if content_chars(answer) == 0 else [])
             return self._compose(request, points, None, 0.0, flags)
-        ev = self.evidence(request.question, answer, points, point_vectors)
+        ev = self.evidence(request.question, answer, points, point_vectors, item_id=request.item_id)
         score = self.score(ev)
         flags += (["off_topic"] if ev.off_topic else []) + (["truncated"] if ev.truncated else [])
         return self._compose(request, points, ev, score, flags)
 
     def evidence(
-        self, question: str, answer: str, points: list[KeyPoint], point_vectors: np.ndarray | None = None
+        self,
+        question: str,
+        answer: str,
+        points: list[KeyPoint],
+        point_vectors: np.ndarray | None = None,
+        item_id: str | None = None,
     ) -> Evidence:
         cal = self.calibration
         texts = [p.text for p in points]
@@ -164,9 +185,22 @@ class OfflineGrader:
             formula_conflict=formula_conflict,
             verdict_conflict=lexical.verdict_conflict(question, "\n".join(texts), answer),
             on_topic_share=float(on_topic.mean()),
-            off_topic=not on_topic.any() and coverage < cal.off_topic_coverage,
+            off_topic=(not on_topic.any() and coverage < cal.off_topic_coverage)
+            or (coverage < cal.off_topic_item_coverage
+                and self._item_rank(item_id, sims, back) > cal.off_topic_item_rank),
             truncated=len(all_units) > MAX_UNITS,
         )
+
+    def _item_rank(self, item_id: str | None, sims: np.ndarray, back: np.ndarray) -> int:
+        """Rank (1 = best) of the asked item among all bank items by their best point's similarity to
+        any answer sentence; 1 when the grader has no item-labelled background or the item is unknown."""
+        if self._item_of_row is None or item_id not in self._item_ids:
+            return 1
+        per_item = np.full(len(self._item_ids), -np.inf, dtype=np.float32)
+        np.maximum.at(per_item, self._item_of_row, back.max(0))
+        own = max(float(sims.max()), float(per_item[self._item_ids[item_id]]))
+        per_item[self._item_ids[item_id]] = -np.inf
+        return 1 + int((per_item > own).sum())
 
     def score(self, ev: Evidence) -> float:
         cal = self.calibration
