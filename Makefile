@@ -1,4 +1,5 @@
 # Everything runs from the project's own virtual environment, created on first use.
+SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -46,9 +47,11 @@ lint: install-dev
 bench: install-dev
 	$(BIN)/python -m bench.run
 
+# The suite on the embedded default: summary on the terminal, metrics in latest.json, plots in latest.html.
 eval: install
 	$(BIN)/interviewer ingest
-	$(BIN)/interviewer eval --report evals/results/latest.html --json
+	set -o pipefail; $(BIN)/interviewer eval --report evals/results/latest.html --json \
+		| tee evals/results/latest.log | tail -n 1 > evals/results/latest.json
 
 clean:
 	rm -rf .interviewer .pytest_cache .mypy_cache .ruff_cache
