@@ -15,12 +15,17 @@ HINT_POINTS_PER_STEP = 2  # each hint names the topics of two more key points
 
 
 def feedback(language: Language, grade: Grade, covered: int, total: int) -> str:
-    """Score, coverage so far and the grader's one-line summary; never the missing points."""
+    """Score, coverage so far and what the flags mean; never the missing points.
+
+    Not the grader's summary: it names a missing point, which a follow-up may be about to ask.
+    """
     parts = [t(language, "score", score=grade.score)]
     if total:
         parts.append(t(language, "coverage", covered=covered, total=total))
-    if grade.summary.strip():
-        parts.append(grade.summary.strip())
+    if "off_topic" in grade.flags:
+        parts.append(t(language, "flag_off_topic"))
+    if "injection_attempt" in grade.flags:
+        parts.append(t(language, "flag_injection"))
     return join(language, parts)
 
 
