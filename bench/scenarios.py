@@ -1,0 +1,361 @@
+"""The bench scenarios. Each runs in its own process, started by bench.run:
+
+    python -m bench.scenarios NAME '{"json": "arguments"}'
+
+and ends by printing one line `BENCH_RESULT {...}` with its figures, including the process's peak RSS.
+The functions are plain and importable, so the smoke test runs them in-process on a tiny corpus.
+Settings come from the environment (INTERVIEWER_DATA_DIR, INTERVIEWER_DOCS_DIR), as in the service.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULT_PREFIX = "BENCH_RESULT "
+QUERIES_FILE = ROOT / "evals" / "retrieval" / "queries.jsonl"
+LABELLED_DIR = ROOT / "evals" / "labelled"
+MODES = ("hybrid", "dense", "bm25")
+
+
+# -- measuring ---------------------------------------------------------------------------------------
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set of this process so far (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def current_rss_mib() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float | int]:
+    """p50/p95/p99 by linear interpolation between closest ranks, plus mean and count."""
+    if not samples_ms:
+        return {"n": 0}
+    xs = sorted(samples_ms)
+
+    def pct(p: float) -> float:
+        pos = (len(xs) - 1) * p / 100
+        lo = int(pos)
+        hi = min(lo + 1, len(xs) - 1)
+        return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+    return {"n": len(xs), "p50": round(pct(50), 2), "p95": round(pct(95), 2), "p99": round(pct(99), 2),
+            "mean": round(statistics.fmean(xs), 2), "max": round(xs[-1], 2)}
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+class TimedStore:
+    """Delegates to the real vector store and adds up the time spent in add() and query()."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.add_seconds = 0.0
+        self.query_ms: list[float] = []
+
+    def add(self, chunks: Any, vectors: Any) -> None:
+        started = time.perf_counter()
+        self._inner.add(chunks, vectors)
+        self.add_seconds += time.perf_counter() - started
+
+    def query(self, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self._inner.query(*args, **kwargs)
+        finally:
+            self.query_ms.append((time.perf_counter() - started) * 1000)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+# -- inputs ------------------------------------------------------------------------------------------
+
+
+def load_queries(limit: int | None = None, bank: Any = None) -> tuple[list[str], str]:
+    """The retrieval eval's paraphrased queries if present, else the bank's questions lightly altered."""
+    queries: list[str] = []
+    if QUERIES_FILE.exists():
+        for line in QUERIES_FILE.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                try:
+                    queries.append(str(json.loads(line)["query"]))
+                except (ValueError, KeyError, TypeError):
+                    continue
+        source = f"{QUERIES_FILE.relative_to(ROOT)} ({len(queries)} paraphrased queries)"
+    if not queries and bank is not None:
+        queries = [alter_question(item.question, n) for n, item in enumerate(bank.items)]
+        source = "the bank's questions, lightly altered"
+    while queries and len(queries) < (limit or 0):  # too few: cycle (later passes hit warmer caches)
+        queries = queries + queries
+    return queries[:limit] if limit else queries, source
+
+
+def alter_question(question: str, n: int) -> str:
+    q = question.strip().rstrip("？?。")
+    for prefix in ("请解释：", "请谈谈：", "什么是", "请问"):
+        if q.startswith(prefix):
+            q = q[len(prefix):]
+    return [f"{q}是怎么回事", f"能讲讲{q}吗", f"{q}？面试里怎么回答", f"简单说说{q}"][n % 4]
+
+
+def load_answers(limit: int, bank: Any = None) -> tuple[list[dict[str, str]], str]:
+    """Answers of mixed length: the labelled eval sets if present, else short/medium/long from the bank."""
+    rows: list[dict[str, str]] = []
+    for path in sorted(LABELLED_DIR.glob("*.jsonl")) if LABELLED_DIR.is_dir() else []:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(obj, dict) and obj.get("question") and obj.get("answer"):
+                rows.append({"question": str(obj["question"]), "answer": str(obj["answer"])})
+    source = f"evals/labelled/*.jsonl ({len(rows)} answers)"
+    if not rows and bank is not None:
+        for item in bank.items:
+            points = [p.text for p in item.key_points]
+            if not points:
+                continue
+            for take in (1, 3, len(points)):
+                rows.append({"question": item.question, "answer": "".join(points[:take])})
+        source = "answers built from the bank's key points (1, 3 and all points)"
+    rows.sort(key=lambda r: (len(r["answer"]), r["question"]))
+    if limit and len(rows) > limit:  # evenly spread over the length distribution
+        step = (len(rows) - 1) / (limit - 1) if limit > 1 else 0
+        rows = [rows[round(i * step)] for i in range(limit)]
+    return rows, source
+
+
+# -- scenarios ---------------------------------------------------------------------------------------
+
+
+def _settings(**overrides: Any) -> Any:
+    from interviewer.settings import Settings
+
+    return Settings(**overrides)
+
+
+def ingest(settings: Any = None) -> dict[str, Any]:
+    """Ingest settings.docs_dir into settings.data_dir with the configured (real) embedder."""
+    from bench.embedders import TimedEmbedder
+    from interviewer.wiring import build_index
+
+    settings = settings or _settings()
+    started = time.perf_counter()
+    index = build_index(settings)
+    setup = time.perf_counter() - started
+    timed = TimedEmbedder(index.embedder)
+    store = TimedStore(index.store)
+    index.embedder, index.store = timed, store
+    stats = index.ingest(settings.docs_dir)
+    emb = timed.passages
+    return {
+        "seconds": stats.seconds,
+        "setup_seconds": round(setup, 3),
+        "documents": stats.documents,
+        "items": stats.items,
+        "chunks": stats.chunks,
+        "embedded": stats.embedded,
+        "embed_seconds": round(emb.seconds, 3),
+        "embed_chars": emb.chars,
+        "store_add_seconds": round(store.add_seconds, 3),
+        "chunks_per_s": round(emb.texts / emb.seconds, 2) if emb.seconds else None,
+        "chars_per_s": round(emb.chars / emb.seconds, 1) if emb.seconds else None,
+        "index_bytes": dir_bytes(Path(settings.data_dir)),
+    }
+
+
+def synth_ingest(seeds_data_dir: str, settings: Any = None) -> dict[str, Any]:
+    """Ingest the synthetic corpus through KnowledgeIndex.ingest with seed vectors instead of embedding."""
+    from bench.embedders import SeedVectorEmbedder, TimedEmbedder
+    from interviewer.wiring import build_index
+
+    settings = settings or _settings()
+    started = time.perf_counter()
+    seed_index = build_index(settings.model_copy(update={"data_dir": Path(seeds_data_dir)}))
+    ids, _meta, matrix = seed_index.store.vectors()
+    texts = {cid: chunk.text for cid, chunk in seed_index.chunks.items()}
+    seed_vectors = {texts[cid]: matrix[row] for row, cid in enumerate(ids) if cid in texts}
+    del seed_index
+    index = build_index(settings)
+    setup = time.perf_counter() - started
+    seeded = SeedVectorEmbedder(index.embedder, seed_vectors)
+    timed = TimedEmbedder(seeded)
+    store = TimedStore(index.store)
+    index.embedder, index.store = timed, store
+    stats = index.ingest(settings.docs_dir)
+    data = Path(settings.data_dir)
+    return {
+        "seconds": stats.seconds,
+        "setup_seconds": round(setup, 3),
+        "documents": stats.documents,
+        "items": stats.items,
+        "chunks": stats.chunks,
+        "embedded": stats.embedded,
+        "embed_stage_seconds": round(timed.passages.seconds, 3),
+        "embed_chars": timed.passages.chars,
+        "store_add_seconds": round(store.add_seconds, 3),
+        **seeded.stats(),
+        "seed_vectors": len(seed_vectors),
+        "index_bytes": dir_bytes(data),
+        "chroma_bytes": dir_bytes(data / "chroma"),
+        "tables_bytes": dir_bytes(data / "index"),
+    }
+
+
+def query(n_queries: int = 150, settings: Any = None) -> dict[str, Any]:
+    """Latency of KnowledgeIndex.search per mode; modes interleaved per query so load drift hits all alike."""
+    from bench.embedders import TimedEmbedder
+    from interviewer.wiring import build_index
+
+    settings = settings or _settings()
+    started = time.perf_counter()
+    index = build_index(settings)
+    index.load()
+    load = time.perf_counter() - started
+    queries, source = load_queries(n_queries, index.bank)
+    timed = TimedEmbedder(index.embedder)
+    store = TimedStore(index.store)
+    index.embedder, index.store = timed, store
+    warm = {}
+    for mode in MODES:  # one warm-up query per mode (first Chroma query, jieba dictionary, ...)
+        t0 = time.perf_counter()
+        index.search(queries[0], k=5, mode=mode)
+        warm[mode] = round((time.perf_counter() - t0) * 1000, 1)
+    timed.queries.samples_ms.clear()
+    store.query_ms.clear()
+    samples: dict[str, list[float]] = {m: [] for m in MODES}
+    empty = dict.fromkeys(MODES, 0)
+    embed_ms: list[float] = []
+    chroma_ms: list[float] = []
+    for n, q in enumerate(queries):
+        for mode in MODES[n % 3 :] + MODES[: n % 3]:
+            before_e, before_s = len(timed.queries.samples_ms), len(store.query_ms)
+            t0 = time.perf_counter()
+            hits = index.search(q, k=5, mode=mode)
+            samples[mode].append((time.perf_counter() - t0) * 1000)
+            if mode == "dense":
+                embed_ms.extend(timed.queries.samples_ms[before_e:])
+                chroma_ms.extend(store.query_ms[before_s:])
+            empty[mode] += not hits
+    return {
+        "queries": len(queries),
+        "query_source": source,
+        "load_seconds": round(load, 3),
+        "warmup_ms": warm,
+        **{mode: percentiles(samples[mode]) for mode in MODES},
+        "empty_results": empty,
+        "dense_breakdown": {"query_embedding": percentiles(embed_ms), "chroma_query": percentiles(chroma_ms)},
+        "items": len(index.bank),
+        "chunks": len(index.chunks),
+    }
+
+
+def grading(n_answers: int = 60, settings: Any = None) -> dict[str, Any]:
+    """GradingService.grade per answer (offline grader) on the index, and the memory of that process."""
+    from interviewer.grading.service import GradingService
+    from interviewer.wiring import build_grader, build_index
+
+    settings = settings or _settings()
+    if settings.llm_enabled:
+        settings = settings.model_copy(update={"openai_api_key": None})
+    started = time.perf_counter()
+    index = build_index(settings)
+    index.load()
+    service = GradingService(index, build_grader(settings, index), max_answer_chars=settings.max_answer_chars)
+    load = time.perf_counter() - started
+    rss_loaded, peak_loaded = current_rss_mib(), peak_rss_mib()
+    rows, source = load_answers(n_answers, index.bank)
+    service.grade(rows[0]["question"], rows[0]["answer"])  # warm-up
+    timings: list[tuple[int, float]] = []
+    graders: dict[str, int] = {}
+    for row in rows:
+        t0 = time.perf_counter()
+        grade = service.grade(row["question"], row["answer"])
+        timings.append((len(row["answer"]), (time.perf_counter() - t0) * 1000))
+        graders[grade.grader] = graders.get(grade.grader, 0) + 1
+    lengths = sorted(n for n, _ in timings)
+    third = len(timings) // 3
+    cut1, cut2 = lengths[third], lengths[2 * third]
+    buckets = {
+        f"short (<{cut1} chars)": [ms for n, ms in timings if n < cut1],
+        f"medium ({cut1}-{cut2 - 1})": [ms for n, ms in timings if cut1 <= n < cut2],
+        f"long (>={cut2})": [ms for n, ms in timings if n >= cut2],
+    }
+    return {
+        "answers": len(timings),
+        "answer_source": source,
+        "answer_chars": {"min": lengths[0], "median": lengths[len(lengths) // 2], "max": lengths[-1]},
+        "graders": graders,
+        "load_seconds": round(load, 3),
+        "rss_loaded_mib": rss_loaded,
+        "peak_rss_loaded_mib": peak_loaded,
+        "latency_ms": percentiles([ms for _, ms in timings]),
+        "by_length": {name: percentiles(ms) for name, ms in buckets.items()},
+        "ms_per_char": round(statistics.fmean(ms / max(n, 1) for n, ms in timings), 3),
+    }
+
+
+def embed_micro(n_queries: int = 30, settings: Any = None) -> dict[str, Any]:
+    """The bare embedder: one query per call, and one batch of 16 passages, under this process's OpenMP env."""
+    from knowledge.embedders import load_embedder
+
+    settings = settings or _settings()
+    started = time.perf_counter()
+    embedder = load_embedder(settings.embedder)
+    load = time.perf_counter() - started
+    queries, _source = load_queries(n_queries)
+    queries = queries or [alter_question("LoRA 的原理", n) for n in range(n_queries)]
+    embedder.embed_queries(queries[:1])
+    per_query = []
+    for q in queries:
+        t0 = time.perf_counter()
+        embedder.embed_queries([q])
+        per_query.append((time.perf_counter() - t0) * 1000)
+    passages = [a + b for a, b in zip(queries[:16], queries[1:17], strict=False)]
+    t0 = time.perf_counter()
+    embedder.embed_passages(passages)
+    batch = time.perf_counter() - t0
+    return {
+        "omp_env": {k: v for k, v in os.environ.items() if k.startswith(("OMP_", "GOMP_"))},
+        "load_seconds": round(load, 3),
+        "query_ms": percentiles(per_query),
+        "passage_batch": {"texts": len(passages), "chars": sum(map(len, passages)), "seconds": round(batch, 3),
+                          "chars_per_s": round(sum(map(len, passages)) / batch, 1)},
+    }
+
+
+SCENARIOS: dict[str, Any] = {"embed_micro": embed_micro, "ingest": ingest, "synth_ingest": synth_ingest, "query": query, "grading": grading}
+
+
+def main(argv: list[str]) -> int:
+    name, args = argv[0], json.loads(argv[1]) if len(argv) > 1 else {}
+    started = time.perf_counter()
+    result = SCENARIOS[name](**args)
+    result["process_seconds"] = round(time.perf_counter() - started, 3)
+    result["peak_rss_mib"] = peak_rss_mib()
+    result["pid"] = os.getpid()
+    print(RESULT_PREFIX + json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
