@@ -35,6 +35,7 @@ class BM25Index:
         self.doc_ids: list[str] = []
         self.doc_len: list[int] = []
         self.postings: dict[str, list[tuple[int, int]]] = {}
+        self._avg_len: float | None = None
 
     @classmethod
     def build(cls, docs: dict[str, str]) -> BM25Index:
@@ -53,7 +54,9 @@ class BM25Index:
         n_docs = len(self.doc_ids)
         if not n_docs:
             return []
-        avg_len = sum(self.doc_len) / n_docs or 1.0
+        if self._avg_len is None:  # computed once per loaded index, not per query
+            self._avg_len = sum(self.doc_len) / n_docs or 1.0
+        avg_len = self._avg_len
         scores: dict[int, float] = defaultdict(float)
         for term in set(tokenize(query)):
             plist = self.postings.get(term)

