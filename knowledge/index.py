@@ -16,7 +16,7 @@ from knowledge.bm25 import BM25Index
 from knowledge.chunking import corpus_chunks
 from knowledge.embedders import Embedder
 from knowledge.errors import IndexNotReady, InvalidInput
-from knowledge.models import Chunk, Hit, QAItem, SkippedFile
+from knowledge.models import Chunk, Citation, Hit, QAItem, SkippedFile
 from knowledge.store import VectorStore
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -227,6 +227,7 @@ class KnowledgeIndex:
         item = self.bank.get(item_id)
         chunk = self.chunks.get(chunk_id) if chunk_id else None
         ref = next((r for r in item.references if not source or r.source == source), None)
+        cite: Citation
         if chunk is not None and chunk.kind == "point":
             cite, text = chunk, chunk.text
         else:

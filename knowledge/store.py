@@ -93,12 +93,13 @@ class ChromaStore:
         if item_ids is not None and not item_ids:
             return []
         res = self._collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
             n_results=min(k, total),
-            where=where,
+            where=where,  # type: ignore[arg-type]
             include=["distances"],
         )
-        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
+        distances = res["distances"] or [[]]
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(res["ids"][0], distances[0], strict=True)]
 
     def vectors(self, where: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]], np.ndarray]:
         res = self._collection.get(where=where, include=["embeddings", "metadatas"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel
 
 from interviewer.errors import InterviewerError, InvalidInput
@@ -98,7 +99,7 @@ def request_for_item(item: QAItem, answer: str, language: str, question: str | N
     )
 
 
-def point_vectors_for(index: KnowledgeIndex, request: GradeRequest):  # type: ignore[no-untyped-def]
+def point_vectors_for(index: KnowledgeIndex, request: GradeRequest) -> np.ndarray | None:
     """The stored vectors of the request's key points, in order; None if any is missing."""
     if not request.item_id:
         return None
@@ -107,7 +108,7 @@ def point_vectors_for(index: KnowledgeIndex, request: GradeRequest):  # type: ig
     order = [row.get(chunk_id("point", p.source, request.item_id, p.text)) for p in request.key_points]
     if not order or any(n is None for n in order):
         return None
-    return matrix[order]
+    return matrix[[n for n in order if n is not None]]
 
 
 def _request_from_reference(question: str, answer: str, reference: str, language: str) -> GradeRequest:
