@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -42,9 +43,10 @@ def _free_port() -> int:
 
 @pytest.fixture
 def chroma_server(tmp_path: Path):
-    exe = shutil.which("chroma")
-    if exe is None:
-        pytest.skip("the `chroma` CLI is not installed")
+    # chromadb installs its `chroma` CLI beside the interpreter; the venv's bin is often not on PATH.
+    beside = Path(sys.executable).with_name("chroma")
+    exe = str(beside) if beside.exists() else shutil.which("chroma")
+    assert exe is not None, "the `chroma` CLI (part of chromadb) is not installed"
     port = _free_port()
     proc = subprocess.Popen(
         [exe, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
