@@ -14,43 +14,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from interviewer.errors import Conflict, NotFound
+from interviewer.errors import Conflict
 from interviewer.session.models import SessionState
-from interviewer.store.base import StoredSession, StoredTurn, StoreUnavailable, stored_turn, turn_rows
+from interviewer.store import sql
+from interviewer.store.base import StoredSession, StoredTurn, StoreUnavailable
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS sessions (
-        id          TEXT PRIMARY KEY,
-        token_hash  TEXT NOT NULL,
-        state       TEXT NOT NULL,
-        status      TEXT NOT NULL,
-        version     INTEGER NOT NULL,
-        created_at  DOUBLE PRECISION NOT NULL,
-        updated_at  DOUBLE PRECISION NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS sessions_updated_at ON sessions (updated_at)",
-    """CREATE TABLE IF NOT EXISTS turns (
-        session_id  TEXT NOT NULL,
-        seq         INTEGER NOT NULL,
-        role        TEXT NOT NULL,
-        kind        TEXT NOT NULL,
-        content     TEXT NOT NULL,
-        grade       TEXT,
-        action      TEXT,
-        item_id     TEXT,
-        created_at  TEXT NOT NULL,
-        UNIQUE (session_id, seq)
-    )""",
-]
 SCHEMA_LOCK = 0x1A7E_5E55  # advisory lock: two processes creating the schema at once would collide
-TURN_COLUMNS = "session_id, seq, role, kind, content, grade, action, item_id, created_at"
-INSERT_TURN = f"INSERT INTO turns ({TURN_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
 POOL_SIZE = 8
 
 
-def _pg_rows(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+def _without_nul(rows: sql.Rows) -> sql.Rows:
     # PostgreSQL text cannot hold NUL; the API refuses control characters, this is the last guard.
     return [tuple(v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in row) for row in rows]
+
+
+POSTGRES = sql.Dialect("%s", _without_nul)
 
 
 class PostgresSessionStore:
@@ -66,7 +44,7 @@ class PostgresSessionStore:
         self._all_lock = threading.Lock()
         with self._tx() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-            for statement in SCHEMA:
+            for statement in sql.schema("DOUBLE PRECISION"):
                 cur.execute(statement)
 
     # -- a tiny pool: at most pool_size connections, each used by one thread at a time ---------
@@ -103,73 +81,36 @@ class PostgresSessionStore:
 
     # -- SessionStore ---------------------------------------------------------------------------
     def create(self, state: SessionState, token_hash: str) -> int:
-        now = self._clock()
         try:
             with self._tx() as cur:
-                cur.execute(
-                    "INSERT INTO sessions (id, token_hash, state, status, version, created_at, updated_at)"
-                    " VALUES (%s, %s, %s, %s, 1, %s, %s)",
-                    (state.id, token_hash, state.model_dump_json(), state.status, now, now),
-                )
-                cur.executemany(INSERT_TURN, _pg_rows(turn_rows(state, 0)))
+                sql.insert_session(cur, POSTGRES, state, token_hash, self._clock())
         except self._psycopg.errors.UniqueViolation:
             raise Conflict(f"session {state.id} already exists") from None
         return 1
 
-    def _read_session(self, session_id: str) -> Any:
+    def _read_session(self, session_id: str) -> StoredSession | None:
         with self._tx() as cur:
-            cur.execute(
-                "SELECT state, token_hash, version, updated_at, created_at FROM sessions WHERE id = %s",
-                (session_id,),
-            )
-            return cur.fetchone()
+            return sql.select_session(cur, POSTGRES, session_id)
 
     def load(self, session_id: str) -> StoredSession:
         try:
-            row = self._read_session(session_id)
+            found = self._read_session(session_id)
         except StoreUnavailable:
             # A pooled connection the server dropped (restart, idle timeout): reads are safe to retry once.
-            row = self._read_session(session_id)
-        if row is None:
-            raise NotFound(f"no session {session_id!r}")
-        state = SessionState.model_validate_json(row[0])
-        return StoredSession(state, row[1], int(row[2]), float(row[3]), float(row[4]))
+            found = self._read_session(session_id)
+        return sql.require(found, session_id)
 
     def save(self, state: SessionState, expected_version: int) -> int:
-        new_version = expected_version + 1
         with self._tx() as cur:
-            cur.execute(
-                "UPDATE sessions SET state = %s, status = %s, version = %s, updated_at = %s"
-                " WHERE id = %s AND version = %s",
-                (state.model_dump_json(), state.status, new_version, self._clock(), state.id, expected_version),
-            )
-            if cur.rowcount != 1:
-                cur.execute("SELECT 1 FROM sessions WHERE id = %s", (state.id,))
-                if cur.fetchone() is None:
-                    raise NotFound(f"no session {state.id!r}")
-                raise Conflict("the session was changed by another request; reload it and retry")
-            cur.execute("SELECT COUNT(*) FROM turns WHERE session_id = %s", (state.id,))
-            stored = int(cur.fetchone()[0])
-            if len(state.turns) < stored:
-                raise Conflict("a saved state may not drop turns of the transcript")
-            rows = turn_rows(state, stored)
-            if rows:
-                cur.executemany(INSERT_TURN, _pg_rows(rows))
-        return new_version
+            return sql.update_session(cur, POSTGRES, state, expected_version, self._clock())
 
     def turns(self, session_id: str) -> list[StoredTurn]:
         with self._tx() as cur:
-            cur.execute(f"SELECT {TURN_COLUMNS} FROM turns WHERE session_id = %s ORDER BY seq", (session_id,))
-            rows = cur.fetchall()
-        return [stored_turn(tuple(r)) for r in rows]
+            return sql.select_turns(cur, POSTGRES, session_id)
 
     def delete_expired(self, idle_seconds: float) -> int:
-        cutoff = self._clock() - idle_seconds
         with self._tx() as cur:
-            cur.execute("DELETE FROM turns WHERE session_id IN (SELECT id FROM sessions WHERE updated_at < %s)",
-                        (cutoff,))
-            cur.execute("DELETE FROM sessions WHERE updated_at < %s", (cutoff,))
-            return int(cur.rowcount)
+            return sql.delete_idle(cur, POSTGRES, self._clock() - idle_seconds)
 
     def close(self) -> None:
         with self._all_lock:
