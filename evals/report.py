@@ -16,7 +16,7 @@ from evals.labelled import SetMetrics, read_utf8
 from knowledge.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from evals.runner import EvalResult
+    from evals.evaluation import EvalResult
     from evals.transcripts import TranscriptResult
 
 METRICS = ("spearman", "pearson", "qwk", "mae", "pass_rate")

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from evals.context import EvalContext
 from evals.labelled import LabelledExample
-from evals.runner import EvalContext
 from interviewer.grading.models import CRITERIA, Grade, GradeReference, GradeRequest, PointResult, RubricScore
 from knowledge.bank import QuestionBank
 from knowledge.models import KeyPoint, QAItem, Reference

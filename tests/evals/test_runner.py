@@ -9,10 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from evals import runner
+from evals import evaluation
+from evals.evaluation import run_eval
+from evals.inputs import load_inputs
 from evals.labelled import Prediction, kind_means, load_labelled, measure
 from evals.report import compare, load_baseline, render_html
-from evals.runner import load_inputs, run_cli, run_eval
+from evals.runner import run_cli
 from knowledge.errors import InvalidInput
 
 
@@ -20,7 +22,7 @@ from knowledge.errors import InvalidInput
 def fake_context(monkeypatch: pytest.MonkeyPatch, kit: SimpleNamespace) -> SimpleNamespace:
     """run_cli builds its context from settings; here it gets the tiny bank and the scripted grader."""
     ctx = kit.make_context()
-    monkeypatch.setattr(runner, "build_context", lambda choice: ctx)
+    monkeypatch.setattr(evaluation, "build_context", lambda choice: ctx)
     return ctx
 
 

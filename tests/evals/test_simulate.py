@@ -8,18 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from evals.graders import CachedGrader, LexicalFakeGrader
+from evals.invariants import check_invariants, play
 from evals.labelled import LabelledSet
-from evals.simulate import (
-    PERSONAS,
-    AnswerPool,
-    CachedGrader,
-    Candidate,
-    LexicalFakeGrader,
-    check_invariants,
-    main,
-    play,
-    simulate,
-)
+from evals.personas import PERSONAS, AnswerPool, Candidate
+from evals.simulate import main, simulate
 from interviewer.grading.models import Grade, GradeRequest
 from interviewer.session.interview import Interview
 from interviewer.session.models import SessionPlan

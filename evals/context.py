@@ -1,0 +1,77 @@
+"""What an eval run needs: the bank and graders, real (`build_context`) or faked in tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from evals.labelled import LabelledExample
+from interviewer.grading.base import Grader
+from interviewer.grading.models import Grade, GradeRequest
+from knowledge.bank import QuestionBank
+from knowledge.errors import IndexNotReady, InvalidInput
+from knowledge.models import QAItem
+
+
+@dataclass
+class EvalContext:
+    bank: QuestionBank
+    grader: Grader  # the interview's grader
+    grade_answer: Callable[[LabelledExample], Grade]  # the `interviewer grade` path for labelled answers
+    search: Callable[[str], QAItem | None] | None = None
+    max_follow_ups: int = 2
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+class _VectorGrader:
+    """Feeds the grader the key-point vectors stored at ingest, as the service does for interviews."""
+
+    def __init__(self, index: Any, grader: Any) -> None:
+        self.index, self.grader = index, grader
+
+    def grade(self, request: GradeRequest) -> Grade:
+        from interviewer.grading.service import point_vectors_for
+
+        if hasattr(self.grader, "grade_with_vectors"):
+            vectors = point_vectors_for(self.index, request)
+            if vectors is not None:
+                return self.grader.grade_with_vectors(request, vectors)  # type: ignore[no-any-return,unused-ignore]
+        return self.grader.grade(request)  # type: ignore[no-any-return,unused-ignore]
+
+
+def build_context(grader_choice: str | None) -> EvalContext:
+    """The real index and grader, as `interviewer grade` and the service build them."""
+    from interviewer.grading.service import GradingService
+    from interviewer.settings import Settings
+    from interviewer.wiring import build_grader, build_index
+
+    settings = Settings()
+    if grader_choice == "offline":
+        settings = settings.model_copy(update={"openai_api_key": None})
+    elif grader_choice == "llm" and not settings.llm_enabled:
+        raise InvalidInput("--grader llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI endpoint)")
+    elif grader_choice not in (None, "offline", "llm"):
+        raise InvalidInput(f"unknown grader {grader_choice!r}: use offline or llm")
+    index = build_index(settings)
+    if not index.is_ready():
+        raise IndexNotReady("the index has not been built: run `interviewer ingest` first")
+    index.load()
+    grader = build_grader(settings, index)
+    service = GradingService(index, grader, max_answer_chars=settings.max_answer_chars)
+
+    def search(question: str) -> QAItem | None:
+        hits = index.search(question, k=1)
+        return index.bank.get(hits[0].item_id) if hits else None
+
+    llm = settings.llm_enabled
+    return EvalContext(
+        bank=index.bank,
+        grader=_VectorGrader(index, grader),
+        grade_answer=lambda ex: service.grade(ex.question, ex.answer, ex.reference),
+        search=search,
+        max_follow_ups=settings.max_follow_ups,
+        metadata={"grader": "llm" if llm else "offline", "model": settings.llm_model if llm else None,
+                  "endpoint": settings.openai_base_url if llm else None, "embedder": index.embedder.name,
+                  "bank_items": len(index.bank)},
+    )
