@@ -25,6 +25,10 @@ FILLER_PATTERNS: tuple[str, ...] = (
     r"\bquestion\b", r"\bthe\b", r"\bi\b", r"\bam\b", r"\bplease\b", r"\bjust\b", r"\bi'm\b",
 )
 NON_ANSWER_RESIDUE = 6  # content characters that may remain besides the phrases and filler
+# A hedge: a non-answer phrase with at most a short clause besides it ("RoPE 我只听过名字，具体不清楚").
+# Whether it is a non-answer depends on what that clause covers, which only a grader can tell.
+# Measured in Chinese characters, an English word counting as two.
+HEDGE_RESIDUE = 24
 
 # Sentences addressed to the grader rather than the interviewer's question.
 INJECTION_PATTERNS: tuple[str, ...] = (
@@ -63,6 +67,8 @@ _NON_ANSWER = re.compile("|".join(NON_ANSWER_PATTERNS), re.IGNORECASE)
 _FILLER = re.compile("|".join(FILLER_PATTERNS), re.IGNORECASE)
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in INJECTION_PATTERNS), re.IGNORECASE | re.MULTILINE)
 _CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORD = re.compile(r"[0-9A-Za-z]+")
 # Sentence boundaries: after Chinese or English end punctuation, and before a newline.
 _SENTENCE_BREAK = re.compile(r"(?<=[。！？!?])(?![。！？!?])|(?<=\.)(?=\s)|(?=\n)")
 
@@ -86,6 +92,15 @@ def is_non_answer(answer: str) -> bool:
     if not _NON_ANSWER.search(text):
         return False
     return content_chars(_FILLER.sub(" ", _NON_ANSWER.sub(" ", text))) <= NON_ANSWER_RESIDUE
+
+
+def is_hedge(answer: str) -> bool:
+    """An "I don't know" phrase plus at most a short clause: a non-answer unless the clause covers the reference."""
+    text = answer or ""
+    if not _NON_ANSWER.search(text):
+        return False
+    residue = _FILLER.sub(" ", _NON_ANSWER.sub(" ", text))
+    return len(_CJK.findall(residue)) + 2 * len(_WORD.findall(residue)) <= HEDGE_RESIDUE
 
 
 def _sentences(text: str) -> list[str]:

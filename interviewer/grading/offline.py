@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from interviewer.grading import lexical
-from interviewer.grading.guards import content_chars, find_injection, is_non_answer, strip_injection
+from interviewer.grading.guards import content_chars, find_injection, is_hedge, is_non_answer, strip_injection
 from interviewer.grading.models import Grade, GradeReference, GradeRequest, PointResult
 from interviewer.grading.offline_feedback import compose_grade_text
 from knowledge.claims import split_claims
@@ -70,11 +70,17 @@ class Calibration:
     off_topic_coverage: float = 0.15  # ...and an answer with no such sentence and less coverage is off topic
     off_topic_cap: float = 1.5
     # ...or one where more than `off_topic_item_rank` other bank items match the answer better than the
-    # asked one while it covers little. Picked on evals/labelled/dev.jsonl only (item rank per kind:
-    # excellent <= 13, different-question and off-topic >= 16; the coverage bound spares the real answers
-    # that rank far, e.g. a good one at rank 29 with coverage 0.31). Rank alone at 5 lowered dev Spearman.
+    # asked one, the best by more than `off_topic_item_margin` cosine, while it covers little. Picked on
+    # evals/labelled/dev.jsonl only: rank alone (> 15) also caught thin on-topic answers (4 of 15 partial);
+    # margin 0.025-0.035 is a plateau of dev Spearman (.791 against .784 without it) and flags 2 partial;
+    # different-question answers have margins of 0.041-0.086. Rank alone at 5 lowered dev Spearman.
     off_topic_item_rank: int = 15
     off_topic_item_coverage: float = 0.2
+    off_topic_item_margin: float = 0.03
+    # A hedge ("具体不清楚" plus a short clause) covering less than this is a non-answer. Set from dev: its two
+    # hedged non-answers cover 0.011 and 0.028 (and were scored 2.4 and 3.2); no dev answer that says
+    # something real is a hedge (partial ones that hedge run to 44+ characters besides the phrase).
+    hedge_coverage: float = 0.05
     verdict_cap: float = 2.0  # a true/false answer with the opposite verdict to the reference
     padding_floor: float = 0.6  # score factor when no sentence is on topic; 1.0 from half on topic
 
@@ -139,6 +145,8 @@ class OfflineGrader:
             flags += ["non_answer"] + (["empty"] if content_chars(answer) == 0 else [])
             return self._compose(request, points, None, 0.0, flags)
         ev = self.evidence(request.question, answer, points, point_vectors, item_id=request.item_id)
+        if is_hedge(answer) and ev.coverage < self.calibration.hedge_coverage:
+            return self._compose(request, points, None, 0.0, flags + ["non_answer"])
         score = self.score(ev)
         flags += (["off_topic"] if ev.off_topic else []) + (["truncated"] if ev.truncated else [])
         return self._compose(request, points, ev, score, flags)
@@ -187,20 +195,23 @@ class OfflineGrader:
             on_topic_share=float(on_topic.mean()),
             off_topic=(not on_topic.any() and coverage < cal.off_topic_coverage)
             or (coverage < cal.off_topic_item_coverage
-                and self._item_rank(item_id, sims, back) > cal.off_topic_item_rank),
+                and self._beaten_by_other_items(item_id, sims, back)),
             truncated=len(all_units) > MAX_UNITS,
         )
 
-    def _item_rank(self, item_id: str | None, sims: np.ndarray, back: np.ndarray) -> int:
-        """Rank (1 = best) of the asked item among all bank items by their best point's similarity to
-        any answer sentence; 1 when the grader has no item-labelled background or the item is unknown."""
+    def _beaten_by_other_items(self, item_id: str | None, sims: np.ndarray, back: np.ndarray) -> bool:
+        """Whether many other bank items match the answer better than the asked one, the best of them by a
+        clear margin. Items are compared by their best point's similarity to any answer sentence; False
+        when the grader has no item-labelled background or the item is unknown."""
         if self._item_of_row is None or item_id not in self._item_ids:
-            return 1
+            return False
         per_item = np.full(len(self._item_ids), -np.inf, dtype=np.float32)
         np.maximum.at(per_item, self._item_of_row, back.max(0))
         own = max(float(sims.max()), float(per_item[self._item_ids[item_id]]))
         per_item[self._item_ids[item_id]] = -np.inf
-        return 1 + int((per_item > own).sum())
+        rank = 1 + int((per_item > own).sum())
+        margin = float(per_item.max()) - own
+        return rank > self.calibration.off_topic_item_rank and margin > self.calibration.off_topic_item_margin
 
     def score(self, ev: Evidence) -> float:
         cal = self.calibration

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewer.grading.guards import find_injection, is_non_answer, strip_injection
+from interviewer.grading.guards import find_injection, is_hedge, is_non_answer, strip_injection
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,22 @@ from interviewer.grading.guards import find_injection, is_non_answer, strip_inje
 )
 def test_is_non_answer(answer: str, expected: bool) -> None:
     assert is_non_answer(answer) is expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("RoPE 我只听过名字，具体不清楚。", True),
+        ("抱歉，Flash Attention 具体怎么实现的我完全不知道。", True),
+        ("I've heard of RoPE but I'm not sure how it works.", True),
+        ("不知道", True),
+        # no phrase, or a long clause beside it: graded as an answer
+        ("RoPE 用旋转矩阵编码相对位置。", False),
+        ("不太确定，但我认为是因为点积的方差随维度线性增大，softmax 会饱和、梯度变小，所以要除以 sqrt(d_k)。", False),
+    ],
+)
+def test_is_hedge(answer: str, expected: bool) -> None:
+    assert is_hedge(answer) is expected
 
 
 @pytest.mark.parametrize(

