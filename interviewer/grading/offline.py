@@ -65,7 +65,11 @@ class Calibration:
     conflict_penalty: float = 2.14
     emb_slope: float = 0.0752
     emb_intercept: float = 0.1232
-    covered_at: float = 0.4  # a point's strength from which it counts as covered
+    # A point counts as covered from the strength at which an answer covering every point that well would
+    # score this (7: "good enough" to move on, in session/policy.py). Derived, not fitted: 0.274 with the
+    # constants above. On dev it marks 0.93 of excellent answers' points covered, 0.49 of good, 0.07 of
+    # partial and none of different-question ones (a fixed 0.4 marked 0.21 of good answers' points).
+    covered_score: float = 7.0
     on_topic_rank: float = 0.9  # a sentence is on topic when its best point beats 90% of the background
     off_topic_coverage: float = 0.15  # ...and an answer with no such sentence and less coverage is off topic
     off_topic_cap: float = 1.5
@@ -83,6 +87,12 @@ class Calibration:
     hedge_coverage: float = 0.05
     verdict_cap: float = 2.0  # a true/false answer with the opposite verdict to the reference
     padding_floor: float = 0.6  # score factor when no sentence is on topic; 1.0 from half on topic
+
+
+    @property
+    def covered_at(self) -> float:
+        """The coverage whose score (before penalties and caps) is `covered_score`."""
+        return float(((self.covered_score - self.intercept) / self.slope) ** (1.0 / self.exponent))
 
 
 DEFAULT_CALIBRATION = Calibration()

