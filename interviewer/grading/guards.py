@@ -12,7 +12,7 @@ import re
 # Phrases that, with nothing else of substance around them, mean "no answer".
 NON_ANSWER_PATTERNS: tuple[str, ...] = (
     r"不知道", r"不清楚", r"不太清楚", r"不了解", r"不太了解", r"不会", r"不懂", r"没学过", r"没有学过",
-    r"没听说过", r"忘了", r"忘记了", r"想不起来", r"答不上来?", r"不确定", r"跳过", r"下一题", r"略", r"无",
+    r"没听说过", r"不太(?:确定|会|懂|记得)", r"记不(?:清|得)", r"说不(?:上来|好|清)", r"忘了", r"忘记了", r"想不起来", r"答不上来?", r"不确定", r"跳过", r"下一题", r"略", r"无",
     r"i\s*(?:do\s*n[o']?t|don['’]?t|dont)\s*know", r"\bidk\b", r"\bdunno\b", r"no\s+idea", r"not\s+sure",
     r"no\s+clue", r"i\s+have\s+no\s+(?:idea|clue)", r"(?:i\s+)?can(?:no|')?t\s+(?:answer|remember)",
     r"never\s+(?:learned|heard)", r"\bpass\b", r"\bskip\b", r"next\s+question", r"\bn/?a\b", r"\bnone\b",
@@ -25,10 +25,18 @@ FILLER_PATTERNS: tuple[str, ...] = (
     r"\bquestion\b", r"\bthe\b", r"\bi\b", r"\bam\b", r"\bplease\b", r"\bjust\b", r"\bi'm\b",
 )
 NON_ANSWER_RESIDUE = 6  # content characters that may remain besides the phrases and filler
-# A hedge: a non-answer phrase with at most a short clause besides it ("RoPE 我只听过名字，具体不清楚").
-# Whether it is a non-answer depends on what that clause covers, which only a grader can tell.
-# Measured in Chinese characters, an English word counting as two.
-HEDGE_RESIDUE = 24
+# A hedge: an admission of not knowing with at most a short clause besides it ("RoPE 我只听过名字，具体不清楚").
+# Whether it is a non-answer depends on what that clause covers, which only a grader can tell. Only
+# first-person admissions count: "不会" or "无" also occur in real answers ("梯度不会消失").
+HEDGE_PATTERNS: tuple[str, ...] = (
+    r"不知道", r"不太?清楚", r"不太?了解", r"不太?懂", r"不太?确定", r"不太会", r"不太记得", r"记不(?:清|得)",
+    r"说不(?:上来|好|清)", r"没(?:有)?(?:学过|接触过|听说过)", r"只听(?:说)?过", r"忘(?:记)?了", r"想不起来",
+    r"答不上来?", r"跳过",
+    r"i\s*(?:do\s*n[o']?t|don['’]?t|dont)\s*know", r"\bidk\b", r"no\s+idea", r"not\s+sure", r"no\s+clue",
+    r"(?:i\s+)?can(?:no|')?t\s+remember", r"never\s+(?:learned|heard)", r"only\s+(?:know|heard\s+of)\s+the\s+name",
+    r"not\s+familiar", r"\bi\s+guess\b",
+)
+HEDGE_RESIDUE = 24  # Chinese characters, an English word counting as two
 
 # Sentences addressed to the grader rather than the interviewer's question.
 INJECTION_PATTERNS: tuple[str, ...] = (
@@ -64,6 +72,7 @@ _TAGS = re.compile(
 )
 
 _NON_ANSWER = re.compile("|".join(NON_ANSWER_PATTERNS), re.IGNORECASE)
+_HEDGE = re.compile("|".join(HEDGE_PATTERNS), re.IGNORECASE)
 _FILLER = re.compile("|".join(FILLER_PATTERNS), re.IGNORECASE)
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in INJECTION_PATTERNS), re.IGNORECASE | re.MULTILINE)
 _CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
@@ -97,9 +106,9 @@ def is_non_answer(answer: str) -> bool:
 def is_hedge(answer: str) -> bool:
     """An "I don't know" phrase plus at most a short clause: a non-answer unless the clause covers the reference."""
     text = answer or ""
-    if not _NON_ANSWER.search(text):
+    if not _HEDGE.search(text):
         return False
-    residue = _FILLER.sub(" ", _NON_ANSWER.sub(" ", text))
+    residue = _FILLER.sub(" ", _HEDGE.sub(" ", text))
     return len(_CJK.findall(residue)) + 2 * len(_WORD.findall(residue)) <= HEDGE_RESIDUE
 
 

@@ -85,6 +85,10 @@ class Calibration:
     # hedged non-answers cover 0.011 and 0.028 (and were scored 2.4 and 3.2); no dev answer that says
     # something real is a hedge (partial ones that hedge run to 44+ characters besides the phrase).
     hedge_coverage: float = 0.05
+    # ...and one that covers more earns at most partial credit (a rule: the labelled set's partial answers
+    # average 4.1). English hedges need it most: "Not sure, something about experts" scored 6.4 on the
+    # embedding evidence alone, which measures the topic more than the content.
+    hedge_cap: float = 4.0
     verdict_cap: float = 2.0  # a true/false answer with the opposite verdict to the reference
     padding_floor: float = 0.6  # score factor when no sentence is on topic; 1.0 from half on topic
 
@@ -113,6 +117,7 @@ class Evidence:
     on_topic_share: float
     off_topic: bool
     truncated: bool
+    hedge: bool = False  # the answer is an "I don't know" plus a short clause
 
 
 class OfflineGrader:
@@ -155,7 +160,7 @@ class OfflineGrader:
             flags += ["non_answer"] + (["empty"] if content_chars(answer) == 0 else [])
             return self._compose(request, points, None, 0.0, flags)
         ev = self.evidence(request.question, answer, points, point_vectors, item_id=request.item_id)
-        if is_hedge(answer) and ev.coverage < self.calibration.hedge_coverage:
+        if ev.hedge and ev.coverage < self.calibration.hedge_coverage:
             return self._compose(request, points, None, 0.0, flags + ["non_answer"])
         score = self.score(ev)
         flags += (["off_topic"] if ev.off_topic else []) + (["truncated"] if ev.truncated else [])
@@ -207,6 +212,7 @@ class OfflineGrader:
             or (coverage < cal.off_topic_item_coverage
                 and self._beaten_by_other_items(item_id, sims, back)),
             truncated=len(all_units) > MAX_UNITS,
+            hedge=is_hedge(answer),
         )
 
     def _beaten_by_other_items(self, item_id: str | None, sims: np.ndarray, back: np.ndarray) -> bool:
@@ -232,6 +238,8 @@ class OfflineGrader:
             raw = min(raw, cal.verdict_cap)
         if ev.off_topic:
             raw = min(raw, cal.off_topic_cap)
+        if ev.hedge:
+            raw = min(raw, cal.hedge_cap)
         return round(float(np.clip(raw, 0.0, 10.0)), 1)
 
     def _lexical(self, question: str, answer: str, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -48,6 +48,7 @@ def test_is_non_answer(answer: str, expected: bool) -> None:
         ("不知道", True),
         # no phrase, or a long clause beside it: graded as an answer
         ("RoPE 用旋转矩阵编码相对位置。", False),
+        ("模型无法区分顺序，梯度也不会消失。", False),  # "无" and "不会" inside an answer are not admissions
         ("不太确定，但我认为是因为点积的方差随维度线性增大，softmax 会饱和、梯度变小，所以要除以 sqrt(d_k)。", False),
     ],
 )

@@ -194,9 +194,12 @@ def test_a_hedge_that_covers_nothing_is_a_non_answer(grader: OfflineGrader) -> N
     assert g.score == 0 and "non_answer" in g.flags and g.covered == []
 
 
-def test_a_hedge_that_says_something_is_graded(grader: OfflineGrader) -> None:
+def test_a_hedge_that_says_something_is_graded_as_partial_at_most(grader: OfflineGrader) -> None:
     g = grader.grade(request("不太确定，可能是点积方差太大，softmax 饱和。"))
-    assert "non_answer" not in g.flags and g.score > 1
+    assert "non_answer" not in g.flags and 1 < g.score <= grader.calibration.hedge_cap
+    # In English the evidence is the embedding, which rewards naming the topic: the cap holds it down.
+    g = grader.grade(request("I'm not sure, something about the softmax and sqrt(d_k) I guess."))
+    assert g.score <= grader.calibration.hedge_cap
 
 
 def test_default_background_when_none_given() -> None:
