@@ -34,6 +34,7 @@ class PointResult(BaseModel):
     source: str = ""
     section: str = ""
     covered: bool
+    partly: bool = False  # not covered, but touched on (the offline grader's weaker evidence level)
     evidence: str = ""  # the answer sentence that covered it, if any
     score: float = 0.0  # graded strength of the evidence, 0-1
 

@@ -70,6 +70,7 @@ class Calibration:
     # constants above. On dev it marks 0.93 of excellent answers' points covered, 0.49 of good, 0.07 of
     # partial and none of different-question ones (a fixed 0.4 marked 0.21 of good answers' points).
     covered_score: float = 7.0
+    partly_score: float = 5.0  # ...and partly covered from the strength that would earn half marks (0.102)
     on_topic_rank: float = 0.9  # a sentence is on topic when its best point beats 90% of the background
     off_topic_coverage: float = 0.15  # ...and an answer with no such sentence and less coverage is off topic
     off_topic_cap: float = 1.5
@@ -95,8 +96,15 @@ class Calibration:
 
     @property
     def covered_at(self) -> float:
-        """The coverage whose score (before penalties and caps) is `covered_score`."""
-        return float(((self.covered_score - self.intercept) / self.slope) ** (1.0 / self.exponent))
+        return self.coverage_for(self.covered_score)
+
+    @property
+    def partly_at(self) -> float:
+        return self.coverage_for(self.partly_score)
+
+    def coverage_for(self, score: float) -> float:
+        """The coverage whose score (before penalties and caps) is `score`."""
+        return float((max(score - self.intercept, 0.0) / self.slope) ** (1.0 / self.exponent))
 
 
 DEFAULT_CALIBRATION = Calibration()
@@ -279,6 +287,7 @@ class OfflineGrader:
             covered = strength >= cal.covered_at
             results.append(PointResult(
                 text=p.text, source=p.source, section=p.section, covered=covered,
+                partly=not covered and strength >= cal.partly_at,
                 evidence=ev.evidence_units[i] if ev and covered else "", score=round(strength, 3),
             ))
         rubric, summary, note = compose_grade_text(request.language, score, results, ev, flags)

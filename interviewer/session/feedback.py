@@ -14,7 +14,7 @@ from knowledge.models import QAItem
 HINT_POINTS_PER_STEP = 2  # each hint names the topics of two more key points
 
 
-def feedback(language: Language, grade: Grade, covered: int, total: int) -> str:
+def feedback(language: Language, grade: Grade, covered: int, total: int, partly: int = 0) -> str:
     """Score, coverage so far and what the flags mean; never the missing points.
 
     Not the grader's summary: it names a missing point, which a follow-up may be about to ask.
@@ -22,6 +22,8 @@ def feedback(language: Language, grade: Grade, covered: int, total: int) -> str:
     parts = [t(language, "score", score=grade.score)]
     if total:
         parts.append(t(language, "coverage", covered=covered, total=total))
+        if partly:
+            parts.append(t(language, "coverage_partly", partly=partly))
     if "off_topic" in grade.flags:
         parts.append(t(language, "flag_off_topic"))
     if "injection_attempt" in grade.flags:

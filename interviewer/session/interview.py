@@ -33,7 +33,7 @@ from interviewer.session.phrasing import Phraser, TemplatePhraser, join, t
 from interviewer.session.planner import plan_questions, primary_topic
 from interviewer.session.policy import choose_follow_up, decide
 from interviewer.session.report import build_report, render_report_text
-from interviewer.session.scoring import merge_grades, zero_grade
+from interviewer.session.scoring import merge_grades, partly_covered, zero_grade
 from interviewer.session.text import leaks
 from knowledge.bank import QuestionBank
 from knowledge.errors import Conflict, InterviewerError, InvalidInput
@@ -196,7 +196,8 @@ class Interview:
         decision = decide(merged, len(record.follow_ups_asked), self.max_follow_ups, is_last)
         practice = state.plan.mode == "practice"
         total = len(item.key_points) or len(merged.covered) + len(merged.missing)
-        said = feedback.feedback(lang, grade, len(merged.covered), total) if practice else ""
+        partly = len(partly_covered(record.grades, merged.missing))
+        said = feedback.feedback(lang, grade, len(merged.covered), total, partly) if practice else ""
         if decision != "follow_up":
             lead = join(lang, [said, feedback.review(lang, item, merged)]) if practice else ""
             return self._move_on(state, record, [lead], grade)

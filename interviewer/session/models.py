@@ -105,6 +105,7 @@ class PointReport(BaseModel):
     text: str
     source: str = ""
     section: str = ""
+    partly: bool = False  # missed, but some answer touched on it
 
 
 class QuestionReport(BaseModel):

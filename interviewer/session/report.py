@@ -17,7 +17,7 @@ from interviewer.session.models import (
     StudyTopic,
 )
 from interviewer.session.phrasing import source_label
-from interviewer.session.scoring import best_grade, covered_texts
+from interviewer.session.scoring import best_grade, covered_texts, partly_covered
 from interviewer.session.text import norm
 from knowledge.bank import QuestionBank
 from knowledge.errors import NotFound
@@ -95,7 +95,9 @@ def question_report(record: QuestionRecord, item: QAItem | None) -> QuestionRepo
     report.score = max(g.score for g in record.grades)
     report.rubric = {r.criterion: r.score for r in best.rubric}
     report.covered = [p for p in points if norm(p.text) in covered_keys]
-    report.missed = [p for p in points if norm(p.text) not in covered_keys]
+    missed = [p for p in points if norm(p.text) not in covered_keys]
+    touched = {norm(text) for text in partly_covered(record.grades, [p.text for p in missed])}
+    report.missed = [p.model_copy(update={"partly": norm(p.text) in touched}) for p in missed]
     return report
 
 
@@ -219,9 +221,10 @@ _TEXT = {
 
 def _point(p: PointReport, lang: Language) -> str:
     where = source_label(p.source, p.section)
+    mark = ("[部分涉及] " if lang == "zh" else "[partly] ") if p.partly else ""
     if not where:
-        return p.text
-    return f"{p.text}（{where}）" if lang == "zh" else f"{p.text} ({where})"
+        return mark + p.text
+    return f"{mark}{p.text}（{where}）" if lang == "zh" else f"{mark}{p.text} ({where})"
 
 
 def render_report_text(report: Report, language: Language | None = None) -> str:

@@ -21,6 +21,12 @@ def covered_texts(grades: list[Grade]) -> list[str]:
     return list(seen.values())
 
 
+def partly_covered(grades: list[Grade], missing: list[str]) -> list[str]:
+    """The missing points some answer touched on without covering them."""
+    touched = {norm(p.text) for grade in grades for p in grade.points if p.partly}
+    return [text for text in missing if norm(text) in touched]
+
+
 def best_grade(grades: list[Grade]) -> Grade:
     return max(grades, key=lambda g: g.score)  # first of equals: the earlier answer
 

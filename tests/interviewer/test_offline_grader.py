@@ -242,3 +242,12 @@ def test_covered_threshold_follows_the_score_scale():
     assert cal.intercept + cal.slope * cal.covered_at ** cal.exponent == pytest.approx(cal.covered_score)
     lower = dataclasses.replace(cal, covered_score=5.0)
     assert lower.covered_at < cal.covered_at
+
+
+def test_partly_covered_points_sit_between_the_two_levels(grades: dict[str, Grade], grader: OfflineGrader):
+    cal = grader.calibration
+    points = [p for g in grades.values() for p in g.points]
+    assert any(p.partly for p in points)
+    for p in points:
+        assert p.covered == (p.score >= cal.covered_at)
+        assert p.partly == (cal.partly_at <= p.score < cal.covered_at)

@@ -31,7 +31,7 @@
       follow_ups_used: " · 已追问 {n} 次",
       score: "得分", out_of: "/10", grader_offline: "离线评分（要点覆盖度估计）",
       grader_fallback: "离线评分（LLM 不可用时的回退）", grader_llm: "LLM 评分",
-      covered: "已覆盖的要点", missing: "遗漏的要点", none: "无",
+      covered: "已覆盖的要点", missing: "遗漏的要点", none: "无", partly: "部分涉及",
       missing_spoiler: "遗漏的要点（{n} 个，可能就是追问的内容，先试着回答再看）",
       references: "参考资料（{n} 条）", evidence: "你的原话：",
       rubric: "评分维度",
@@ -77,7 +77,7 @@
       follow_ups_used: " · follow-ups {n}",
       score: "Score", out_of: "/10", grader_offline: "offline grade (key-point coverage estimate)",
       grader_fallback: "offline grade (LLM unavailable)", grader_llm: "LLM grade",
-      covered: "Points covered", missing: "Points missed", none: "none",
+      covered: "Points covered", missing: "Points missed", none: "none", partly: "partly",
       missing_spoiler: "Points missed ({n}; the follow-up may ask about them, try it first)",
       references: "Reference passages ({n})", evidence: "You said: ",
       rubric: "Rubric",
@@ -394,6 +394,7 @@
     const ul = el("ul", { className: `points ${className}` });
     for (const p of points) {
       const li = el("li", null, el("span", { className: "point-text", text: p.text }));
+      if (p.partly) li.append(el("span", { className: "badge partly", text: t("partly") }));
       const src = where(p);
       if (src) li.append(el("span", { className: "cite", text: src }));
       if (withEvidence && p.evidence) li.append(el("q", { className: "evidence", text: p.evidence }));

@@ -1,11 +1,13 @@
-"""The per-answer feedback line: score, coverage and flags, never a missing key point."""
+"""The per-answer feedback line (score, coverage and flags, never a missing key point) and partly covered points."""
 
 from __future__ import annotations
 
 import pytest
 
-from interviewer.grading.models import Grade, RubricScore
+from interviewer.grading.models import Grade, PointResult, RubricScore
 from interviewer.session.feedback import feedback
+from interviewer.session.models import QuestionRecord, Report
+from interviewer.session.report import question_report, render_report_text
 
 MISSING = "减少幻觉：LLM可以将生成的内容与知识图谱中的事实进行核对"
 
@@ -34,3 +36,34 @@ def test_feedback_states_score_and_flags_without_the_missing_point(language, fla
     assert expected in text
     assert "4.0/10" in text
     assert "减少幻觉" not in text and "知识图谱" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "partly", "expected"),
+    [("zh", 2, "另有 2 点部分涉及"), ("en", 2, "2 more partly"), ("zh", 0, None), ("en", 0, None)],
+)
+def test_feedback_counts_partly_covered_points(language, partly, expected):
+    text = feedback(language, _grade([]), covered=0, total=3, partly=partly)
+    if expected is None:
+        assert "部分" not in text and "partly" not in text
+    else:
+        assert expected in text
+
+
+def test_the_report_marks_missed_points_some_answer_touched_on():
+    def graded(partly_a: bool, covered_b: bool) -> Grade:
+        return _grade([]).model_copy(update={"missing": [], "points": [
+            PointResult(text="A 要点", source="a.md", covered=False, partly=partly_a),
+            PointResult(text="B 要点", source="a.md", covered=covered_b),
+            PointResult(text="C 要点", source="a.md", covered=False),
+        ]})
+
+    # The first answer touched A; the follow-up answer covered B: A is missed but partly, C plainly missed.
+    record = QuestionRecord(item_id="q1", question="问题？", status="answered",
+                            grades=[graded(True, False), graded(False, True)])
+    q = question_report(record, None)
+    assert [p.text for p in q.covered] == ["B 要点"]
+    assert [(p.text, p.partly) for p in q.missed] == [("A 要点", True), ("C 要点", False)]
+    report = Report(session_id="s", language="zh", mode="practice", status="finished", planned=1, answered=1, questions=[q])
+    text = render_report_text(report, "zh")
+    assert "[部分涉及] A 要点" in text and "[部分涉及] C" not in text
