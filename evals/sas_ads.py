@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 
 from evals.metrics import bootstrap_ci, pearson, summarize
+from interviewer.grading.calibration import Calibration
 from interviewer.grading.guards import is_non_answer, strip_injection
 from interviewer.grading.lexical import Lexicon
 from interviewer.grading.models import GradeRequest
-from interviewer.grading.offline import Calibration, OfflineGrader
+from interviewer.grading.offline import OfflineGrader
 from knowledge.claims import split_claims
 from knowledge.embedders import Embedder, load_embedder
 from knowledge.models import KeyPoint, Reference

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from interviewer.grading import lexical
+from interviewer.grading.calibration import DEFAULT_CALIBRATION, Calibration
 from interviewer.grading.guards import content_chars, find_injection, is_hedge, is_non_answer, strip_injection
 from interviewer.grading.models import Grade, GradeReference, GradeRequest, PointResult
 from interviewer.grading.offline_feedback import compose_grade_text
@@ -42,72 +43,6 @@ DEFAULT_BACKGROUND = (
     "A binary search tree keeps smaller keys in the left subtree.", "Docker containers share the host kernel.",
     "Word2vec learns word embeddings from local context windows.", "RAID 1 mirrors data across two disks.",
 )
-
-
-@dataclass(frozen=True)
-class Calibration:
-    """Constants of the evidence -> 0-10 map.
-
-    Fitted on the sas-ads dev split only (questions 001 003 005 007 009 011 014 019, 597 answers;
-    `python -m evals.sas_ads --fit`): score = intercept + slope * coverage ** exponent - conflict_penalty
-    * formula_conflict, clipped to 0-10, by least squares of the human score; formula_weight and exponent
-    were picked from {24, 48, 96, 192} x {0.35, 0.5, 0.7} by leave-one-question-out Pearson on dev;
-    emb_slope/emb_intercept by least squares of per-point lexical coverage on the embedding z-score over
-    dev points (the map that lets an English answer earn what its Chinese twin would). Leave-one-question-
-    out Pearson on dev: 0.731 (exponent 0.25 ties at 0.730; 0.5: 0.720; formula_weight 24: 0.701).
-    The caps and the padding damp are rules, not fitted (sas-ads has no such answers).
-    """
-
-    formula_weight: float = 48.0
-    exponent: float = 0.35
-    slope: float = 10.78
-    intercept: float = 0.15
-    conflict_penalty: float = 2.14
-    emb_slope: float = 0.0752
-    emb_intercept: float = 0.1232
-    # A point counts as covered from the strength at which an answer covering every point that well would
-    # score this (7: "good enough" to move on, in session/policy.py). Derived, not fitted: 0.274 with the
-    # constants above. On dev it marks 0.93 of excellent answers' points covered, 0.49 of good, 0.07 of
-    # partial and none of different-question ones (a fixed 0.4 marked 0.21 of good answers' points).
-    covered_score: float = 7.0
-    partly_score: float = 5.0  # ...and partly covered from the strength that would earn half marks (0.102)
-    on_topic_rank: float = 0.9  # a sentence is on topic when its best point beats 90% of the background
-    off_topic_coverage: float = 0.15  # ...and an answer with no such sentence and less coverage is off topic
-    off_topic_cap: float = 1.5
-    # ...or one where more than `off_topic_item_rank` other bank items match the answer better than the
-    # asked one, the best by more than `off_topic_item_margin` cosine, while it covers little. Picked on
-    # evals/labelled/dev.jsonl only: rank alone (> 15) also caught thin on-topic answers (4 of 15 partial);
-    # margin 0.025-0.035 is a plateau of dev Spearman (.791 against .784 without it) and flags 2 partial;
-    # different-question answers have margins of 0.041-0.086. Rank alone at 5 lowered dev Spearman.
-    off_topic_item_rank: int = 15
-    off_topic_item_coverage: float = 0.2
-    off_topic_item_margin: float = 0.03
-    # A hedge ("具体不清楚" plus a short clause) covering less than this is a non-answer. Set from dev: its two
-    # hedged non-answers cover 0.011 and 0.028 (and were scored 2.4 and 3.2); no dev answer that says
-    # something real is a hedge (partial ones that hedge run to 44+ characters besides the phrase).
-    hedge_coverage: float = 0.05
-    # ...and one that covers more earns at most partial credit (a rule: the labelled set's partial answers
-    # average 4.1). English hedges need it most: "Not sure, something about experts" scored 6.4 on the
-    # embedding evidence alone, which measures the topic more than the content.
-    hedge_cap: float = 4.0
-    verdict_cap: float = 2.0  # a true/false answer with the opposite verdict to the reference
-    padding_floor: float = 0.6  # score factor when no sentence is on topic; 1.0 from half on topic
-
-
-    @property
-    def covered_at(self) -> float:
-        return self.coverage_for(self.covered_score)
-
-    @property
-    def partly_at(self) -> float:
-        return self.coverage_for(self.partly_score)
-
-    def coverage_for(self, score: float) -> float:
-        """The coverage whose score (before penalties and caps) is `score`."""
-        return float((max(score - self.intercept, 0.0) / self.slope) ** (1.0 / self.exponent))
-
-
-DEFAULT_CALIBRATION = Calibration()
 
 
 @dataclass
