@@ -11,140 +11,17 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.inputs import alter_question, load_answers, load_queries
+from bench.measure import TimedStore, current_rss_mib, dir_bytes, peak_rss_mib, percentiles
+
 RESULT_PREFIX = "BENCH_RESULT "
-QUERIES_FILE = ROOT / "evals" / "retrieval" / "queries.jsonl"
-LABELLED_DIR = ROOT / "evals" / "labelled"
 MODES = ("hybrid", "dense", "bm25")
-
-
-# -- measuring ---------------------------------------------------------------------------------------
-
-
-def peak_rss_mib() -> float:
-    """Peak resident set of this process so far (Linux reports KiB)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def current_rss_mib() -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return None
-
-
-def percentiles(samples_ms: list[float]) -> dict[str, float | int]:
-    """p50/p95/p99 by linear interpolation between closest ranks, plus mean and count."""
-    if not samples_ms:
-        return {"n": 0}
-    xs = sorted(samples_ms)
-
-    def pct(p: float) -> float:
-        pos = (len(xs) - 1) * p / 100
-        lo = int(pos)
-        hi = min(lo + 1, len(xs) - 1)
-        return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
-
-    return {"n": len(xs), "p50": round(pct(50), 2), "p95": round(pct(95), 2), "p99": round(pct(99), 2),
-            "mean": round(statistics.fmean(xs), 2), "max": round(xs[-1], 2)}
-
-
-def dir_bytes(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
-
-
-class TimedStore:
-    """Delegates to the real vector store and adds up the time spent in add() and query()."""
-
-    def __init__(self, inner: Any) -> None:
-        self._inner = inner
-        self.add_seconds = 0.0
-        self.query_ms: list[float] = []
-
-    def add(self, chunks: Any, vectors: Any) -> None:
-        started = time.perf_counter()
-        self._inner.add(chunks, vectors)
-        self.add_seconds += time.perf_counter() - started
-
-    def query(self, *args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return self._inner.query(*args, **kwargs)
-        finally:
-            self.query_ms.append((time.perf_counter() - started) * 1000)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-
-# -- inputs ------------------------------------------------------------------------------------------
-
-
-def load_queries(limit: int | None = None, bank: Any = None) -> tuple[list[str], str]:
-    """The retrieval eval's paraphrased queries if present, else the bank's questions lightly altered."""
-    queries: list[str] = []
-    if QUERIES_FILE.exists():
-        for line in QUERIES_FILE.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                try:
-                    queries.append(str(json.loads(line)["query"]))
-                except (ValueError, KeyError, TypeError):
-                    continue
-        source = f"{QUERIES_FILE.relative_to(ROOT)} ({len(queries)} paraphrased queries)"
-    if not queries and bank is not None:
-        queries = [alter_question(item.question, n) for n, item in enumerate(bank.items)]
-        source = "the bank's questions, lightly altered"
-    while queries and len(queries) < (limit or 0):  # too few: cycle (later passes hit warmer caches)
-        queries = queries + queries
-    return queries[:limit] if limit else queries, source
-
-
-def alter_question(question: str, n: int) -> str:
-    q = question.strip().rstrip("？?。")
-    for prefix in ("请解释：", "请谈谈：", "什么是", "请问"):
-        if q.startswith(prefix):
-            q = q[len(prefix):]
-    return [f"{q}是怎么回事", f"能讲讲{q}吗", f"{q}？面试里怎么回答", f"简单说说{q}"][n % 4]
-
-
-def load_answers(limit: int, bank: Any = None) -> tuple[list[dict[str, str]], str]:
-    """Answers of mixed length: the labelled eval sets if present, else short/medium/long from the bank."""
-    rows: list[dict[str, str]] = []
-    for path in sorted(LABELLED_DIR.glob("*.jsonl")) if LABELLED_DIR.is_dir() else []:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(obj, dict) and obj.get("question") and obj.get("answer"):
-                rows.append({"question": str(obj["question"]), "answer": str(obj["answer"])})
-    source = f"evals/labelled/*.jsonl ({len(rows)} answers)"
-    if not rows and bank is not None:
-        for item in bank.items:
-            points = [p.text for p in item.key_points]
-            if not points:
-                continue
-            for take in (1, 3, len(points)):
-                rows.append({"question": item.question, "answer": "".join(points[:take])})
-        source = "answers built from the bank's key points (1, 3 and all points)"
-    rows.sort(key=lambda r: (len(r["answer"]), r["question"]))
-    if limit and len(rows) > limit:  # evenly spread over the length distribution
-        step = (len(rows) - 1) / (limit - 1) if limit > 1 else 0
-        rows = [rows[round(i * step)] for i in range(limit)]
-    return rows, source
-
-
-# -- scenarios ---------------------------------------------------------------------------------------
 
 
 def _settings(**overrides: Any) -> Any:

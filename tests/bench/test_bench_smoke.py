@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import render_markdown
-from bench.scenarios import grading, ingest, percentiles, query, synth_ingest
+from bench.measure import percentiles
+from bench.report import render_markdown
+from bench.scenarios import grading, ingest, query, synth_ingest
 from bench.synth import DEFAULT_SEEDS, generate, marker, seed_text
 from interviewer.settings import Settings
 from knowledge.chunking import corpus_chunks
