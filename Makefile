@@ -42,7 +42,7 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check interviewer knowledge evals tests bench
-	$(BIN)/mypy interviewer knowledge evals
+	$(BIN)/mypy interviewer knowledge evals bench
 
 bench: install-dev
 	$(BIN)/python -m bench.run

@@ -16,7 +16,7 @@ from bench.load_client import Stats
 TARGET_P95_MS = 300.0
 
 
-def pct(values: list[float], q: float) -> float | None:
+def pct(values: list[float], q: int) -> float | None:
     if not values:
         return None
     if len(values) == 1:
