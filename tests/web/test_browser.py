@@ -91,7 +91,9 @@ class KeywordGrader:
             references=[GradeReference(source=r.source, section=r.section, text=r.text) for r in request.references],
             grader="offline",
             points=points,
-            summary="覆盖了部分要点。" if covered else "没有覆盖要点。",
+            # Like a real grader's, the summary names what is missing: the page must not show it early.
+            summary=("覆盖了部分要点。" if covered else "没有覆盖要点。")
+            + "".join(f"可以补充：{p.text}" for p in points if not p.covered)[:200],
             note="offline coverage estimate",
             item_id=request.item_id,
         )
@@ -295,6 +297,8 @@ def test_practice_interview_end_to_end(page, base_url: str) -> None:  # type: ig
     assert "追问" in _last_question(page)
     missing = card.locator("details.spoiler")  # the missed points are what the follow-up asks about
     assert missing.count() == 1 and missing.get_attribute("open") is None
+    # ...and so is the grader's summary, which names them
+    assert card.locator(":scope > .fb-summary").count() == 0 and missing.locator(".fb-summary").count() == 1
     assert all("text/event-stream" in accept for accept in page.watch.accepts)  # the streaming path
 
     # Shift+Enter is a newline, not a send.
@@ -317,6 +321,7 @@ def test_practice_interview_end_to_end(page, base_url: str) -> None:  # type: ig
     _answer(page, strong(first))
     assert page.locator("#transcript .msg-candidate .feedback").count() == 2
     assert page.locator("#transcript details.spoiler").count() == 0  # question closed: missed points shown
+    assert page.locator("#transcript .feedback").first.locator(":scope > .fb-summary").count() == 1
     second = _item_id_of(_last_question(page))
     assert second != first and "第 2/2 题" in page.inner_text("#progress")
     _answer(page, weak(second))

@@ -439,7 +439,11 @@
       el("strong", { className: `fb-score ${band(grade.score)}`, text: `${t("score")} ${fmt(grade.score)}${t("out_of")}` }),
       el("span", { className: "badge", text: graderLabel(grade.grader) }));
     card.append(head, meter(grade.score, `${fmt(grade.score)}${t("out_of")}`));
-    if (grade.summary) card.append(el("p", { className: "fb-summary", text: grade.summary }));
+    // The grader's summary may name a missing point: while a follow-up is pending it stays in the spoiler.
+    const { covered, missing } = gradePoints(grade);
+    const spoil = followUpPending && missing.length > 0;
+    const summary = grade.summary ? el("p", { className: "fb-summary", text: grade.summary }) : null;
+    if (summary && !spoil) card.append(summary);
 
     if (Array.isArray(grade.flags) && grade.flags.length) {
       const flags = el("ul", { className: "flags" });
@@ -462,12 +466,11 @@
       if (shared && shared !== grade.summary) card.append(el("p", { className: "muted small", text: shared }));
     }
 
-    const { covered, missing } = gradePoints(grade);
     card.append(el("h4", { text: t("covered") }),
       covered.length ? pointList("covered", covered, true) : el("p", { className: "muted small", text: t("none") }));
-    if (followUpPending && missing.length) {
+    if (spoil) {
       const det = el("details", { className: "spoiler" },
-        el("summary", { text: t("missing_spoiler", { n: missing.length }) }), pointList("missing", missing, false));
+        el("summary", { text: t("missing_spoiler", { n: missing.length }) }), summary, pointList("missing", missing, false));
       card.append(det);
     } else {
       card.append(el("h4", { text: t("missing") }),
