@@ -14,17 +14,29 @@ NON_ANSWER_PATTERNS: tuple[str, ...] = (
     r"不知道", r"不清楚", r"不太清楚", r"不了解", r"不太了解", r"不会", r"不懂", r"没学过", r"没有学过",
     r"没听说过", r"不太(?:确定|会|懂|记得)", r"记不(?:清|得)", r"说不(?:上来|好|清)", r"忘了", r"忘记了", r"想不起来", r"答不上来?", r"不确定", r"跳过", r"下一题", r"略", r"无",
     r"i\s*(?:do\s*n[o']?t|don['’]?t|dont)\s*know", r"\bidk\b", r"\bdunno\b", r"no\s+idea", r"not\s+sure",
-    r"no\s+clue", r"i\s+have\s+no\s+(?:idea|clue)", r"(?:i\s+)?can(?:no|')?t\s+(?:answer|remember)",
+    r"no\s+clue", r"i\s+have\s+no\s+(?:idea|clue)", r"放弃", r"give\s+up", r"(?:i\s+)?can(?:no|')?t\s+(?:answer|remember)",
     r"never\s+(?:learned|heard)", r"\bpass\b", r"\bskip\b", r"next\s+question", r"\bn/?a\b", r"\bnone\b",
 )
 # Words that add nothing once a non-answer phrase is present ("抱歉，这个我真的不知道啊").
 FILLER_PATTERNS: tuple[str, ...] = (
     r"抱歉", r"对不起", r"不好意思", r"这个", r"这道题", r"这题", r"问题", r"我", r"真的", r"确实", r"实在",
     r"完全", r"也", r"还", r"了", r"啊", r"呀", r"吧", r"呢", r"嗯", r"额", r"呃", r"哈", r"的", r"是", r"请",
-    r"\bsorry\b", r"\bum+\b", r"\buh+\b", r"\breally\b", r"\bhonestly\b", r"\bthis\b", r"\bone\b",
+    r"\bsorry\b", r"\bum+\b", r"\buh+\b", r"\bhm+\b", r"\bmm+\b", r"\breally\b", r"\bhonestly\b", r"\bthis\b", r"\bone\b",
     r"\bquestion\b", r"\bthe\b", r"\bi\b", r"\bam\b", r"\bplease\b", r"\bjust\b", r"\bi'm\b",
 )
 NON_ANSWER_RESIDUE = 6  # content characters that may remain besides the phrases and filler
+# Asking the interviewer for the answer instead of giving one ("告诉我标准答案", "what's the answer?").
+ASK_FOR_ANSWER_PATTERNS: tuple[str, ...] = (
+    # "告诉我…答案", or a reference/standard answer asked for; not "模型会给出错误答案"
+    r"(?:告诉|给|说|讲|列|念|读|公布|透露|提供|发)(?:一下)?我[^。！？\n]{0,6}答案",
+    r"(?:告诉|给|说|讲|列|念|读|公布|透露|提供|发)[^。！？\n]{0,6}(?:标准|参考)答案",
+    r"把(?:标准|参考)答案[^。！？\n]{0,10}(?:告诉|给|说|讲|列|念|读|发)",
+    r"(?:标准|参考|正确)?答案是(?:什么|啥)", r"听听?(?:标准|参考|正确)答案",
+    r"(?:what'?s|what\s+is)\s+the\s+(?:\w+\s+)?answer",
+    r"(?:tell|give|show|read|list)\s+me\s+the\s+(?:\w+\s+)?answer",
+    r"(?:answer|solve)\s+it\s+for\s+me", r"(?:reference|model|correct)\s+answer\s*\?",
+)
+ASK_FOR_ANSWER_CHARS = 60  # a longer message that mentions "the answer" is treated as an answer
 # A hedge: an admission of not knowing with at most a short clause besides it ("RoPE 我只听过名字，具体不清楚").
 # Whether it is a non-answer depends on what that clause covers, which only a grader can tell. Only
 # first-person admissions count: "不会" or "无" also occur in real answers ("梯度不会消失").
@@ -72,6 +84,7 @@ _TAGS = re.compile(
 )
 
 _NON_ANSWER = re.compile("|".join(NON_ANSWER_PATTERNS), re.IGNORECASE)
+_ASK_FOR_ANSWER = re.compile("|".join(ASK_FOR_ANSWER_PATTERNS), re.IGNORECASE)
 _HEDGE = re.compile("|".join(HEDGE_PATTERNS), re.IGNORECASE)
 _FILLER = re.compile("|".join(FILLER_PATTERNS), re.IGNORECASE)
 _INJECTION = re.compile("|".join(f"(?:{p})" for p in INJECTION_PATTERNS), re.IGNORECASE | re.MULTILINE)
@@ -98,9 +111,17 @@ def is_non_answer(answer: str) -> bool:
     residue = _FILLER.sub(" ", text)
     if content_chars(residue) == 0 or (content_chars(residue) == 1 and not re.search(r"\d", residue)):
         return True  # "嗯嗯", "啊？"
+    if asks_for_answer(text):
+        return True
     if not _NON_ANSWER.search(text):
         return False
     return content_chars(_FILLER.sub(" ", _NON_ANSWER.sub(" ", text))) <= NON_ANSWER_RESIDUE
+
+
+def asks_for_answer(answer: str) -> bool:
+    """A short message that asks the interviewer for the (reference) answer instead of answering."""
+    text = (answer or "").replace("’", "'")
+    return content_chars(text) <= ASK_FOR_ANSWER_CHARS and bool(_ASK_FOR_ANSWER.search(text))
 
 
 def is_hedge(answer: str) -> bool:

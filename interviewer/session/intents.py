@@ -49,7 +49,7 @@ _TABLE: dict[str, tuple[list[str], list[str]]] = {
     ),
     "dont_know": (
         [
-            r"(?:不知道|不会|不清楚|不太清楚|不了解|不太了解|不懂|不太懂|没学过|没听说过|想不起来|忘了|不记得|答不上来|回答不了|不确定)",
+            r"(?:不知道|不会|不清楚|不太清楚|不了解|不太了解|不懂|不太懂|没学过|没听说过|想不起来|忘了|不记得|答不上来|回答不了|不确定|放弃)",
         ],
         [
             r"(?:i )?(?:don't|do not|dont) know(?: the answer)?",
@@ -58,6 +58,7 @@ _TABLE: dict[str, tuple[list[str], list[str]]] = {
             r"idk|dunno",
             r"(?:i )?(?:can't|cannot) answer(?: this| that| it)?",
             r"i forgot",
+            r"(?:i )?give up",
         ],
     ),
     "repeat": (

@@ -74,6 +74,8 @@ CASES = {
         "let's move on",
     ],
     "dont_know": [
+        "我放弃",
+        "I give up.",
         "不知道",
         "我不知道",
         "这题我不会",
