@@ -15,6 +15,16 @@ _TERM = re.compile(r"[A-Za-z][A-Za-z0-9+\-./]*[A-Za-z0-9+]|[A-Za-z]")
 
 _UNIT = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9][A-Za-z0-9_\-+./']*")
 
+# Clauses that open a point without naming its topic: connectives and bare labels ("此外", "例如", "优点"),
+# and context frames ("在大模型训练中", "对于大型语言模型来说"). The keyword is the first clause after them.
+_CONNECTIVE = re.compile(
+    r"(?:此外|另外|例如|比如|举例(?:来说)?|例子|总之|总的来说|总结|一句话总结|简而言之|简单来说|需要注意的是|值得注意的是"
+    r"|具体来说|具体而言|一般来说|通常|首先|其次|再次|最后|然后|因此|所以|同时|然而|但是|不过|而且|并且|其中|换句话说"
+    r"|也就是说|补充|概括|一句话概括|优点|缺点|优势|劣势|核心区别|区别|结论|答|[a-z]|\d+|[一二三四五六七八九十]+)",
+    re.IGNORECASE,
+)
+_CONTEXT = re.compile(r"(?:在|对于|随着|由于|关于|从|当)[^，,。]{0,16}(?:中|里|上|下|时|来说|而言|方面|阶段|之后|之前|以来|发展)")
+
 KEYWORD_CJK_UNITS = 10  # longer first clauses are cut: a topic, not the claim
 KEYWORD_EN_WORDS = 5
 
@@ -32,7 +42,9 @@ def keyword(point: str) -> str:
     """
     clean = _MARKUP.sub("", point).strip()
     clauses = [c.strip(" 、-–·.'‘’").rstrip("?") for c in _CLAUSE_SPLIT.split(clean)]
-    first = next((c for c in clauses if norm(c)), clean)
+    named = [c for c in clauses if norm(c)]
+    first = next((c for c in named if not _CONNECTIVE.fullmatch(c) and not _CONTEXT.fullmatch(c)),
+                 named[0] if named else clean)
     # Length in reading units: one CJK character or one latin word each.
     units = list(_UNIT.finditer(first))
     limit = KEYWORD_CJK_UNITS if _CJK.search(first) else KEYWORD_EN_WORDS

@@ -147,6 +147,12 @@ def test_you_mentioned_is_said_once(kit) -> None:
         ("训练时长?约 2 天", "训练时长?约 2 天"),  # cannot tell a lost colon from a lost character
         ("用户输入 ?智能体分析任务", "用户输入"),
         ("特?", "特"),
+        # connectives, bare labels and context frames are not the topic: the next clause is
+        ("此外，梯度裁剪防止梯度爆炸", "梯度裁剪防止梯度爆炸"),
+        ("例如：RAG 先检索再生成", "RAG 先检索再生成"),
+        ("优点：计算效率高，易于并行", "计算效率高"),
+        ("在大模型训练中，混合精度节省显存", "混合精度节省显存"),
+        ("例如", "例如"),  # nothing after it: keep what there is
     ],
 )
 def test_keyword_table(point: str, expected: str) -> None:
