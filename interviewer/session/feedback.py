@@ -14,12 +14,18 @@ from knowledge.models import QAItem
 HINT_POINTS_PER_STEP = 2  # each hint names the topics of two more key points
 
 
-def feedback(language: Language, grade: Grade, covered: int, total: int, partly: int = 0) -> str:
-    """Score, coverage so far and what the flags mean; never the missing points.
+def feedback(
+    language: Language, grade: Grade, covered: int, total: int, partly: int = 0, best: float | None = None
+) -> str:
+    """Score (and the question's best so far, when an earlier answer did better), coverage so far and what
+    the flags mean; never the missing points.
 
     Not the grader's summary: it names a missing point, which a follow-up may be about to ask.
     """
-    parts = [t(language, "score", score=grade.score)]
+    if best is not None and best > grade.score:
+        parts = [t(language, "score_best", score=grade.score, best=best)]
+    else:
+        parts = [t(language, "score", score=grade.score)]
     if total:
         parts.append(t(language, "coverage", covered=covered, total=total))
         if partly:

@@ -197,7 +197,7 @@ class Interview:
         practice = state.plan.mode == "practice"
         total = len(item.key_points) or len(merged.covered) + len(merged.missing)
         partly = len(partly_covered(record.grades, merged.missing))
-        said = feedback.feedback(lang, grade, len(merged.covered), total, partly) if practice else ""
+        said = feedback.feedback(lang, grade, len(merged.covered), total, partly, merged.score) if practice else ""
         if decision != "follow_up":
             lead = join(lang, [said, feedback.review(lang, item, merged)]) if practice else ""
             return self._move_on(state, record, [lead], grade)

@@ -67,3 +67,12 @@ def test_the_report_marks_missed_points_some_answer_touched_on():
     report = Report(session_id="s", language="zh", mode="practice", status="finished", planned=1, answered=1, questions=[q])
     text = render_report_text(report, "zh")
     assert "[部分涉及] A 要点" in text and "[部分涉及] C" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "best", "expected"),
+    [("zh", 6.5, "得分：4.0/10（本题最好成绩 6.5）"), ("en", 6.5, "best on this question so far: 6.5"),
+     ("zh", 4.0, "得分：4.0/10。"), ("zh", None, "得分：4.0/10。")],
+)
+def test_a_weaker_follow_up_answer_also_shows_the_questions_best(language, best, expected):
+    assert expected in feedback(language, _grade([]), covered=1, total=3, best=best)
