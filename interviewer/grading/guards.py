@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import re
 
-# Phrases that, with nothing else of substance around them, mean "no answer".
-NON_ANSWER_PATTERNS: tuple[str, ...] = (
-    r"不知道", r"不清楚", r"不太清楚", r"不了解", r"不太了解", r"不会", r"不懂", r"没学过", r"没有学过",
-    r"没听说过", r"不太(?:确定|会|懂|记得)", r"记不(?:清|得)", r"说不(?:上来|好|清)", r"忘了", r"忘记了", r"想不起来", r"答不上来?", r"不确定", r"跳过", r"下一题", r"略", r"无",
-    r"i\s*(?:do\s*n[o']?t|don['’]?t|dont)\s*know", r"\bidk\b", r"\bdunno\b", r"no\s+idea", r"not\s+sure",
-    r"no\s+clue", r"i\s+have\s+no\s+(?:idea|clue)", r"放弃", r"give\s+up", r"(?:i\s+)?can(?:no|')?t\s+(?:answer|remember)",
-    r"never\s+(?:learned|heard)", r"\bpass\b", r"\bskip\b", r"next\s+question", r"\bn/?a\b", r"\bnone\b",
+# First-person admissions of not knowing: a non-answer on their own, a hedge with a short clause beside them.
+ADMISSION_PATTERNS: tuple[str, ...] = (
+    r"不知道", r"不太?清楚", r"不太?了解", r"不太?懂", r"不太?确定", r"不太会", r"不太记得", r"记不(?:清|得)",
+    r"说不(?:上来|好|清)", r"没(?:有)?学过", r"没听说过", r"忘(?:记)?了", r"想不起来", r"答不上来?", r"跳过",
+    r"i\s*(?:do\s*n[o']?t|don['’]?t|dont)\s*know", r"\bidk\b", r"no\s+idea", r"not\s+sure", r"no\s+clue",
+    r"never\s+(?:learned|heard)",
+)
+# Phrases that, with nothing else of substance around them, mean "no answer": the admissions, and words
+# too common inside real answers to count as an admission ("不会", "无", "pass").
+NON_ANSWER_PATTERNS: tuple[str, ...] = ADMISSION_PATTERNS + (
+    r"不会", r"下一题", r"略", r"无", r"放弃", r"give\s+up", r"\bdunno\b", r"i\s+have\s+no\s+(?:idea|clue)",
+    r"(?:i\s+)?can(?:no|')?t\s+(?:answer|remember)", r"\bpass\b", r"\bskip\b", r"next\s+question", r"\bn/?a\b",
+    r"\bnone\b",
 )
 # Words that add nothing once a non-answer phrase is present ("抱歉，这个我真的不知道啊").
 FILLER_PATTERNS: tuple[str, ...] = (
@@ -38,15 +44,10 @@ ASK_FOR_ANSWER_PATTERNS: tuple[str, ...] = (
 )
 ASK_FOR_ANSWER_CHARS = 60  # a longer message that mentions "the answer" is treated as an answer
 # A hedge: an admission of not knowing with at most a short clause besides it ("RoPE 我只听过名字，具体不清楚").
-# Whether it is a non-answer depends on what that clause covers, which only a grader can tell. Only
-# first-person admissions count: "不会" or "无" also occur in real answers ("梯度不会消失").
-HEDGE_PATTERNS: tuple[str, ...] = (
-    r"不知道", r"不太?清楚", r"不太?了解", r"不太?懂", r"不太?确定", r"不太会", r"不太记得", r"记不(?:清|得)",
-    r"说不(?:上来|好|清)", r"没(?:有)?(?:学过|接触过|听说过)", r"只听(?:说)?过", r"忘(?:记)?了", r"想不起来",
-    r"答不上来?", r"跳过",
-    r"i\s*(?:do\s*n[o']?t|don['’]?t|dont)\s*know", r"\bidk\b", r"no\s+idea", r"not\s+sure", r"no\s+clue",
-    r"(?:i\s+)?can(?:no|')?t\s+remember", r"never\s+(?:learned|heard)", r"only\s+(?:know|heard\s+of)\s+the\s+name",
-    r"not\s+familiar", r"\bi\s+guess\b",
+# Whether it is a non-answer depends on what that clause covers, which only a grader can tell.
+HEDGE_PATTERNS: tuple[str, ...] = ADMISSION_PATTERNS + (
+    r"没(?:有)?(?:接触过|听说过)", r"只听(?:说)?过", r"(?:i\s+)?can(?:no|')?t\s+remember",
+    r"only\s+(?:know|heard\s+of)\s+the\s+name", r"not\s+familiar", r"\bi\s+guess\b",
 )
 HEDGE_RESIDUE = 24  # Chinese characters, an English word counting as two
 
