@@ -45,18 +45,25 @@ def ingest(settings: Any = None) -> dict[str, Any]:
     stats = index.ingest(settings.docs_dir)
     emb = timed.passages
     return {
+        **_ingest_figures(stats, setup, store, Path(settings.data_dir)),
+        "embed_seconds": round(emb.seconds, 3),
+        "embed_chars": emb.chars,
+        "chunks_per_s": round(emb.texts / emb.seconds, 2) if emb.seconds else None,
+        "chars_per_s": round(emb.chars / emb.seconds, 1) if emb.seconds else None,
+    }
+
+
+def _ingest_figures(stats: Any, setup: float, store: TimedStore, data_dir: Path) -> dict[str, Any]:
+    """What every ingest scenario reports: the IngestStats counts, set-up and store time, index size."""
+    return {
         "seconds": stats.seconds,
         "setup_seconds": round(setup, 3),
         "documents": stats.documents,
         "items": stats.items,
         "chunks": stats.chunks,
         "embedded": stats.embedded,
-        "embed_seconds": round(emb.seconds, 3),
-        "embed_chars": emb.chars,
         "store_add_seconds": round(store.add_seconds, 3),
-        "chunks_per_s": round(emb.texts / emb.seconds, 2) if emb.seconds else None,
-        "chars_per_s": round(emb.chars / emb.seconds, 1) if emb.seconds else None,
-        "index_bytes": dir_bytes(Path(settings.data_dir)),
+        "index_bytes": dir_bytes(data_dir),
     }
 
 
@@ -81,18 +88,11 @@ def synth_ingest(seeds_data_dir: str, settings: Any = None) -> dict[str, Any]:
     stats = index.ingest(settings.docs_dir)
     data = Path(settings.data_dir)
     return {
-        "seconds": stats.seconds,
-        "setup_seconds": round(setup, 3),
-        "documents": stats.documents,
-        "items": stats.items,
-        "chunks": stats.chunks,
-        "embedded": stats.embedded,
+        **_ingest_figures(stats, setup, store, data),
         "embed_stage_seconds": round(timed.passages.seconds, 3),
         "embed_chars": timed.passages.chars,
-        "store_add_seconds": round(store.add_seconds, 3),
         **seeded.stats(),
         "seed_vectors": len(seed_vectors),
-        "index_bytes": dir_bytes(data),
         "chroma_bytes": dir_bytes(data / "chroma"),
         "tables_bytes": dir_bytes(data / "index"),
     }

@@ -54,7 +54,6 @@ class Calibration:
     verdict_cap: float = 2.0  # a true/false answer with the opposite verdict to the reference
     padding_floor: float = 0.6  # score factor when no sentence is on topic; 1.0 from half on topic
 
-
     @property
     def covered_at(self) -> float:
         return self.coverage_for(self.covered_score)
