@@ -17,8 +17,6 @@ from evals.inputs import Inputs, ThresholdCheck, check_thresholds, load_inputs, 
 from evals.labelled import SetMetrics, grade_set, measure
 from evals.transcripts import ReplayContext, TranscriptResult, replay, turn_count
 
-HIGHER_IS_BETTER = {"spearman": True, "pearson": True, "qwk": True, "mae": False, "pass_rate": True}
-
 
 class EvalResult(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)

@@ -18,8 +18,6 @@ from typing import Protocol
 from interviewer.errors import InterviewerError
 from interviewer.session.models import SessionState, Turn
 
-SCHEMA_VERSION = 1
-
 
 class StoreUnavailable(InterviewerError):
     """The session database cannot be reached or written (the API answers 503)."""
