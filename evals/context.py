@@ -8,7 +8,7 @@ from typing import Any
 
 from evals.labelled import LabelledExample
 from interviewer.grading.base import Grader
-from interviewer.grading.models import Grade, GradeRequest
+from interviewer.grading.models import Grade
 from knowledge.bank import QuestionBank
 from knowledge.errors import IndexNotReady, InvalidInput
 from knowledge.models import QAItem
@@ -22,22 +22,6 @@ class EvalContext:
     search: Callable[[str], QAItem | None] | None = None
     max_follow_ups: int = 2
     metadata: dict[str, Any] = field(default_factory=dict)
-
-
-class _VectorGrader:
-    """Feeds the grader the key-point vectors stored at ingest, as the service does for interviews."""
-
-    def __init__(self, index: Any, grader: Any) -> None:
-        self.index, self.grader = index, grader
-
-    def grade(self, request: GradeRequest) -> Grade:
-        from interviewer.grading.service import point_vectors_for
-
-        if hasattr(self.grader, "grade_with_vectors"):
-            vectors = point_vectors_for(self.index, request)
-            if vectors is not None:
-                return self.grader.grade_with_vectors(request, vectors)  # type: ignore[no-any-return,unused-ignore]
-        return self.grader.grade(request)  # type: ignore[no-any-return,unused-ignore]
 
 
 def build_context(grader_choice: str | None) -> EvalContext:
@@ -67,7 +51,7 @@ def build_context(grader_choice: str | None) -> EvalContext:
     llm = settings.llm_enabled
     return EvalContext(
         bank=index.bank,
-        grader=_VectorGrader(index, grader),
+        grader=grader,  # build_grader already feeds the offline grader the stored key-point vectors
         grade_answer=lambda ex: service.grade(ex.question, ex.answer, ex.reference),
         search=search,
         max_follow_ups=settings.max_follow_ups,
