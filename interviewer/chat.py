@@ -15,6 +15,7 @@ from interviewer.session.intents import classify
 from interviewer.session.interview import Interview
 from interviewer.session.models import Language, Report, SessionPlan
 from interviewer.session.report import render_report_text
+from interviewer.validation import is_blank
 from knowledge.errors import InterviewerError
 
 PROMPT = "> "
@@ -50,11 +51,11 @@ class _Reader:
             if line is None:
                 return "\n".join(lines) if lines else None
             if not lines:
-                if not line.strip():
-                    continue  # stray Enter before answering
+                if is_blank(line):
+                    continue  # stray Enter (or invisible characters) before answering
                 if classify(line) != "answer":
                     return line
-            elif not line.strip():
+            elif is_blank(line):
                 return "\n".join(lines)
             lines.append(line)
 

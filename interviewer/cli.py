@@ -144,7 +144,7 @@ def _jsonl_rows(path: str) -> list[tuple[int, object]]:
 
 def cmd_grade(args: argparse.Namespace, settings: Settings) -> int:
     if args.file:
-        if args.question or args.answer or args.reference:
+        if any(v is not None for v in (args.question, args.answer, args.reference)):
             raise InterviewerError("--file cannot be combined with --question/--answer/--reference")
         return _grade_file(args, settings)
     if not args.question or args.answer is None:

@@ -9,10 +9,35 @@ from interviewer.errors import InvalidInput
 
 # C0/C1 control characters other than tab, newline and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters that show nothing besides whitespace and the format characters (category Cf: U+200B-U+200F,
+# U+2060-U+2064, U+FEFF, U+00AD …): the combining grapheme joiner, the Hangul and Khmer fillers, the
+# blank braille pattern and the variation selectors.
+_FILLERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+_VARIATION_SELECTORS = ("\ufe00", "\ufe0f")
 
 
-def clean_text(text: object, field: str, max_chars: int, required: bool = True) -> str:
-    """Return `text` NFC-normalised and stripped, or raise InvalidInput saying what is wrong."""
+def _invisible(ch: str) -> bool:
+    return (
+        ch.isspace()
+        or unicodedata.category(ch) == "Cf"
+        or ch in _FILLERS
+        or _VARIATION_SELECTORS[0] <= ch <= _VARIATION_SELECTORS[1]
+    )
+
+
+def is_blank(text: str) -> bool:
+    """True when `text` shows nothing: empty, whitespace, or zero-width / invisible characters only."""
+    return all(_invisible(ch) for ch in text)
+
+
+def clean_text(
+    text: object, field: str, max_chars: int, required: bool = True, allow_blank: bool = False
+) -> str:
+    """Return `text` NFC-normalised and stripped, or raise InvalidInput saying what is wrong.
+
+    `required`: a missing value (None) is an error; `allow_blank`: a value that shows nothing is returned
+    as "" instead of being refused (a blank written answer is graded 0, not rejected).
+    """
     if text is None:
         if required:
             raise InvalidInput(f"{field} is required")
@@ -27,8 +52,10 @@ def clean_text(text: object, field: str, max_chars: int, required: bool = True) 
     if len(text) > max_chars:
         raise InvalidInput(f"{field} is too long: {len(text)} characters, at most {max_chars}")
     cleaned = unicodedata.normalize("NFC", text).strip()
-    if required and not cleaned:
-        raise InvalidInput(f"{field} is empty")
+    if is_blank(cleaned):
+        if required and not allow_blank:
+            raise InvalidInput(f"{field} is empty")
+        return ""
     return cleaned
 
 

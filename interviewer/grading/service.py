@@ -38,9 +38,10 @@ class GradingService:
 
     def grade(self, question: object, answer: object, reference: object = None, language: str | None = None) -> Grade:
         q = clean_text(question, "question", MAX_QUESTION_CHARS)
-        a = clean_text(answer, "answer", self.max_answer_chars)
+        # A blank answer is graded (0, non_answer), not refused; a missing one is an error.
+        a = clean_text(answer, "answer", self.max_answer_chars, allow_blank=True)
         ref = clean_text(reference, "reference", self.max_answer_chars, required=False) or None
-        lang = language if language in {"zh", "en"} else detect_language(a)
+        lang = language if language in {"zh", "en"} else detect_language(a or q)
         if ref is not None:
             return self.grader.grade(_request_from_reference(q, a, ref, lang))
         item = self.resolve_item(q)

@@ -28,6 +28,7 @@ from interviewer.grading.models import (
 )
 from interviewer.llm.chat import ChatModel, Message
 from interviewer.prompts import Prompt, load_prompt
+from interviewer.validation import is_blank
 from knowledge.errors import LLMError
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ class LLMGrader:
         self._prompts: dict[str, Prompt] = {}
 
     def grade(self, request: GradeRequest) -> Grade:
+        if is_blank(request.answer):
+            return self._blank(request)
         try:
             return self._grade_with_llm(request)
         except LLMError as exc:
@@ -128,6 +131,17 @@ class LLMGrader:
         cap = self.fallback.grade(request.model_copy(update={"answer": stripped})).score
         rubric = [r.model_copy(update={"score": min(r.score, cap)}) for r in grade.rubric]
         return grade.model_copy(update={"score": min(grade.score, cap), "rubric": rubric, "flags": flags})
+
+    def _blank(self, request: GradeRequest) -> Grade:
+        """Nothing to read: the deterministic 0 / non_answer grade, without a model call."""
+        grade = self.fallback.grade(request)
+        flags = list(dict.fromkeys([*grade.flags, "non_answer", "empty"]))
+        rubric = [r.model_copy(update={"score": 0.0}) for r in grade.rubric]
+        return grade.model_copy(update={
+            "score": 0.0, "rubric": rubric, "flags": flags,
+            "covered": [], "missing": [p.text for p in request.key_points] or grade.missing,
+            "points": [p.model_copy(update={"covered": False, "partly": False}) for p in grade.points],
+        })
 
     def _fall_back(self, request: GradeRequest, reason: str) -> Grade:
         log.warning("LLM grading fell back to the offline grader: %s", reason)

@@ -115,6 +115,8 @@ def test_multi_line_answer_is_one_answer() -> None:
     [
         ([], 0, True),  # Ctrl-D straight away
         (["", "   ", "结束面试"], 0, True),  # stray empty lines are ignored; a command needs no empty line
+        (["\u200b", "\ufeff \u2060", "结束面试"], 0, True),  # so are lines of invisible characters only
+        (["低秩分解", "\u200b", "结束面试"], 1, True),  # and such a line submits an answer like an empty one
         (["跳过", "skip", "pass"], 3, False),
         (["只说了一半"], 1, True),  # EOF in the middle of an answer: submitted, then the interview ends
     ],

@@ -361,3 +361,14 @@ def test_extract_json_object_rejects(text: str) -> None:
 def test_parse_reply_explains_schema_errors(payload: str, message: str) -> None:
     with pytest.raises(ReplyError, match=message):
         parse_reply(payload)
+
+
+@pytest.mark.parametrize("answer", ["", "   \n", "\u200b\u200d", "\ufeff \u2060"], ids=["empty", "blank", "zwsp", "bom"])
+def test_a_blank_answer_is_graded_zero_without_calling_the_model(fallback: FixedGrader, answer: str) -> None:
+    chat = ScriptedChatModel([grade_json(score=9)])
+    grade = LLMGrader(chat, fallback, DEFAULT_PROMPTS).grade(REQUEST.model_copy(update={"answer": answer}))
+    assert chat.calls == []
+    assert grade.score == 0 and {"non_answer", "empty"} <= set(grade.flags)
+    assert [r.score for r in grade.rubric] == [0.0] * len(CRITERIA)
+    assert grade.covered == [] and grade.missing == [p.text for p in POINTS]
+    assert grade.grader != "llm"  # the model never saw it

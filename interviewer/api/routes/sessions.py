@@ -21,7 +21,7 @@ from interviewer.api.sse import stream_reply, wants_event_stream
 from interviewer.errors import Conflict
 from interviewer.session.models import Reply, Report, SessionPlan, SessionState
 from interviewer.store import StoredSession, hash_token, token_matches
-from interviewer.validation import clean_text
+from interviewer.validation import clean_text, is_blank
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 bearer = HTTPBearer(auto_error=False, description="the session token returned by POST /v1/sessions")
@@ -72,7 +72,7 @@ def checked_content(text: str, max_chars: int) -> str:
     stripped = text.strip()
     if len(stripped) > max_chars:
         raise APIError(413, "answer_too_long", f"the answer has {len(stripped)} characters, at most {max_chars}")
-    if not stripped:
+    if is_blank(stripped):  # zero-width / invisible characters only: as empty as no text
         raise APIError(400, "empty_answer", "the answer is empty")
     return clean_text(stripped, "content", max_chars)
 

@@ -28,6 +28,8 @@ MESSAGE_CASES: dict[str, tuple[str, str, bytes, int, str]] = {
     "unknown session": ("good", "unknown", _json({"content": "低秩"}), 404, "not_found"),
     "empty content": ("good", "good", _json({"content": ""}), 400, "empty_answer"),
     "blank content": ("good", "good", _json({"content": " \n\t "}), 400, "empty_answer"),
+    "zero-width content": ("good", "good", _json({"content": "\u200b\u200c\u200d\ufeff"}), 400, "empty_answer"),
+    "invisible content": ("good", "good", _json({"content": " \u2060\u200e\u3164\u00ad "}), 400, "empty_answer"),
     "answer too long": ("good", "good", _json({"content": "长" * (MAX + 1)}), 413, "answer_too_long"),
     "malformed json": ("good", "good", b'{"content": "abc', 400, "malformed_json"),
     "not json at all": ("good", "good", b"content=abc", 400, "malformed_json"),

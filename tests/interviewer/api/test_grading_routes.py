@@ -2,8 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
+
+from interviewer.api.app import create_app
+from interviewer.grading.offline import OfflineGrader
+from tests.fakes.interview import make_bank, make_services, make_settings
+
+# Blank written answers: graded 0 / non_answer, never refused.
+BLANKS = {
+    "empty": "",
+    "spaces": "   ",
+    "newlines and tabs": "\n\t \r\n",
+    "ideographic space": "\u3000",
+    "zero-width space": "\u200b",
+    "zero-width run": "\u200b\u200c\u200d\u200e\u200f",
+    "bom and word joiner": "\ufeff\u2060",
+    "mixed invisible": " \u200b\n\u3000\ufeff ",
+}
+LORA_POINTS = [kp.text for kp in make_bank().find_by_question("什么是 LoRA？").key_points]  # type: ignore[union-attr]
+
+
+class _NoEmbedder:
+    """A blank answer needs no embedding: any call fails the test."""
+
+    def embed_queries(self, texts: list[str]) -> Any:
+        raise AssertionError("a blank answer was embedded")
+
+    embed_passages = embed_queries
+
+
+@pytest.fixture
+def offline_client(tmp_path: Path, store: Any, clock: Any) -> Iterator[TestClient]:
+    """The app with the real offline grader (what the service wires), for the blank-answer contract."""
+    services = make_services(store, make_settings(tmp_path), grader=OfflineGrader(_NoEmbedder()), clock=clock)  # type: ignore[arg-type]
+    with TestClient(create_app(services), raise_server_exceptions=False) as client:
+        yield client
+
+
+def assert_blank_grade(grade: dict[str, Any]) -> None:
+    assert grade["score"] == 0.0
+    assert {"non_answer", "empty"} <= set(grade["flags"])
+    assert [r["score"] for r in grade["rubric"]] == [0.0] * 4
+    assert grade["covered"] == [] and grade["missing"] == LORA_POINTS
+    assert grade["references"] and grade["references"][0]["source"] == "finetune.md"
 
 
 def test_grade_against_the_bank(client: TestClient) -> None:
@@ -27,13 +73,16 @@ def test_grade_against_a_given_reference(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
-        ({"question": "什么是 LoRA？", "answer": ""}, 400, "invalid_input"),
         ({"question": "", "answer": "低秩"}, 400, "invalid_input"),
+        ({"question": "\u200b ", "answer": "低秩"}, 400, "invalid_input"),
         ({"question": "什么是 LoRA？", "answer": "长" * 20_001}, 413, "answer_too_long"),
         ({"question": "什么是 LoRA？"}, 422, "validation_error"),
+        ({"question": "什么是 LoRA？", "answer": None}, 422, "validation_error"),
+        ({"question": "什么是 LoRA？", "answer": 5}, 422, "validation_error"),
         ({"question": "什么是 LoRA？", "answer": "低秩", "language": "de"}, 422, "validation_error"),
     ],
-    ids=["empty answer", "empty question", "answer too long", "no answer", "bad language"],
+    ids=["empty question", "invisible question", "answer too long", "no answer", "null answer", "number answer",
+         "bad language"],
 )
 def test_bad_grade_requests(client: TestClient, body: dict, status: int, code: str) -> None:
     response = client.post("/v1/grade", json=body)
@@ -56,7 +105,7 @@ def test_batch_grades_in_order_and_a_bad_item_fails_alone(client: TestClient) ->
     assert [r["id"] for r in results] == ["a", 1, "c", 3, "e", "f", 7]
     assert results[0]["grade"]["score"] == 10.0 and results[0]["error"] is None
     assert results[1]["grade"]["score"] == 5.0
-    assert results[2]["grade"] is None and "empty" in results[2]["error"]["message"]
+    assert results[2]["grade"]["score"] == 0.0 and results[2]["error"] is None  # blank: graded, not refused
     assert results[3]["error"]["code"] == "invalid_item"
     assert results[4]["error"]["code"] == "invalid_item" and "bogus" in results[4]["error"]["message"]
     assert results[5]["error"]["code"] == "answer_too_long"
@@ -79,3 +128,26 @@ def test_batch_needs_items(client: TestClient) -> None:
     for body in ({}, {"items": "x"}, [{"question": "q", "answer": "a"}]):
         response = client.post("/v1/grade/batch", json=body)
         assert (response.status_code, response.json()["error"]["code"]) == (422, "validation_error")
+
+
+@pytest.mark.parametrize("answer", list(BLANKS.values()), ids=list(BLANKS))
+def test_a_blank_answer_is_graded_zero_not_refused(offline_client: TestClient, answer: str) -> None:
+    response = offline_client.post("/v1/grade", json={"question": "什么是 LoRA？", "answer": answer})
+    assert response.status_code == 200, response.text
+    assert_blank_grade(response.json())
+
+
+def test_blank_answers_in_a_batch_are_graded_and_a_missing_one_is_an_error(offline_client: TestClient) -> None:
+    items: list[Any] = [{"id": name, "question": "什么是 LoRA？", "answer": text} for name, text in BLANKS.items()]
+    items += [{"id": "absent", "question": "什么是 LoRA？"}, {"id": "number", "question": "什么是 LoRA？", "answer": 5},
+              {"id": "null", "question": "什么是 LoRA？", "answer": None}]
+    response = offline_client.post("/v1/grade/batch", json={"items": items})
+    assert response.status_code == 200, response.text
+    results = {r["id"]: r for r in response.json()["results"]}
+    for name in BLANKS:
+        assert results[name]["error"] is None, results[name]
+        assert_blank_grade(results[name]["grade"])
+    assert "answer is required" in results["absent"]["error"]["message"]
+    assert "answer must be a string" in results["number"]["error"]["message"]
+    assert "answer is required" in results["null"]["error"]["message"]
+    assert all(results[k]["grade"] is None for k in ("absent", "number", "null"))
