@@ -3,9 +3,10 @@
 It owns no state of its own (the bank, grader, phraser and clock are injected), so a session stored
 as JSON after any turn resumes exactly: same questions, same follow-ups, same report.
 
-Scoring across follow-ups: every answer to a question (main or follow-up) is graded against the
-same item; the question's score is the best of those grades and its covered key points are the
-union (see `scoring.py`). The policy (`policy.py`) decides on that merged grade.
+Scoring across follow-ups: an answer to a follow-up is graded together with the candidate's earlier
+answers to the same question (joined in order, non-answers left out), so each grade is the grade of
+the question so far; the question's score is the best of those grades (see `scoring.py`). The policy
+(`policy.py`) decides on that merged grade.
 """
 
 from __future__ import annotations
@@ -33,8 +34,16 @@ from interviewer.session.phrasing import Phraser, TemplatePhraser, join, t
 from interviewer.session.planner import plan_questions, primary_topic
 from interviewer.session.policy import choose_follow_up, decide
 from interviewer.session.report import build_report, render_report_text
-from interviewer.session.scoring import merge_grades, partly_covered, zero_grade
+from interviewer.session.scoring import (
+    answer_so_far,
+    earlier_answers,
+    merge_grades,
+    partly_covered,
+    says_nothing,
+    zero_grade,
+)
 from interviewer.session.text import leaks
+from interviewer.validation import is_blank
 from knowledge.bank import QuestionBank
 from knowledge.errors import Conflict, InterviewerError, InvalidInput
 from knowledge.models import QAItem
@@ -84,7 +93,7 @@ class Interview:
         """One candidate message; returns the new state (the given one is left untouched)."""
         self._open_record(state)
         text = text.strip()
-        if not text:
+        if is_blank(text):  # zero-width characters only count as empty too
             raise InvalidInput("the answer is empty")
         if len(text) > self.max_answer_chars:
             raise InvalidInput(f"the answer is too long ({len(text)} > {self.max_answer_chars} characters)")
@@ -177,12 +186,20 @@ class Interview:
 
     # ---- grading and the policy ---------------------------------------------------------------
 
+    def _answer_to_grade(self, state: SessionState, record: QuestionRecord, text: str) -> str:
+        """This turn with everything said before on the question; a turn that says nothing ("嗯", a bare
+        instruction to the grader) alone, so it is graded as the non-answer it is and the question moves on."""
+        earlier = earlier_answers(state.turns, record)
+        if not earlier or says_nothing(text):
+            return text
+        return answer_so_far(earlier, text)
+
     def _graded(self, state: SessionState, record: QuestionRecord, text: str) -> Reply:
         lang = state.plan.language
         item = self.bank.get(record.item_id)
         request = GradeRequest(
             question=item.question,
-            answer=text,
+            answer=self._answer_to_grade(state, record, text),
             key_points=item.key_points,
             references=item.references,
             item_id=item.id,

@@ -48,7 +48,8 @@ class QuestionRecord(BaseModel):
     topic: str = ""
     follow_ups_asked: list[str] = Field(default_factory=list)  # as shown to the candidate
     follow_up_seeds: list[str] = Field(default_factory=list)  # what each was built from (no re-asking)
-    grades: list[Grade] = Field(default_factory=list)  # main answer first, then one per follow-up answer
+    # One per graded turn, in order: a follow-up answer's grade is of everything said on the question so far
+    grades: list[Grade] = Field(default_factory=list)
     final_score: float | None = None  # max over grades, set when the question is closed
     status: QuestionStatus = "asked"
     hints: list[str] = Field(default_factory=list)  # hint texts given (help, noted in the report)

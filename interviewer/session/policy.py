@@ -1,6 +1,7 @@
 """The server decides what happens after an answer; the model (if any) only phrases it.
 
-Rule, in order, on the question's merged grade (best score, union of covered points):
+Rule, in order, on the question's merged grade (a follow-up answer is graded together with the earlier
+answers; the merge keeps the best score and the union of covered points, and the latest turn's flags):
 1. a non-answer / empty / off-topic answer -> move on, no follow-up;
 2. score >= EXCELLENT -> move on;
 3. score >= GOOD_ENOUGH and few key points missing (at most one, or at most a third) -> move on;

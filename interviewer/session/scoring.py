@@ -1,15 +1,54 @@
-"""How the grades of one question (main answer + follow-up answers) combine into one result.
+"""How the answers of one question (main answer + follow-up answers) are graded and combined.
 
-The question's score is the best grade (a follow-up is a second chance, never a penalty), and its
-covered key points are the union over all its answers; rubric and references come from the best
-grade so the per-criterion scores belong to one coherent judgement.
+An answer to a follow-up is graded together with what the candidate said before on the question
+(`answer_so_far`): a sharp follow-up answer that completes the picture lifts the question's grade.
+Each grade in `QuestionRecord.grades` is therefore the grade of the question so far; the question's
+score is the best of them (a weaker later turn never lowers it), its covered key points the union;
+rubric and references come from the best grade so the per-criterion scores belong to one judgement.
 """
 
 from __future__ import annotations
 
+from interviewer.grading.guards import find_injection, is_non_answer, strip_injection
 from interviewer.grading.models import CRITERIA, Grade, GradeReference, PointResult, RubricScore
+from interviewer.session.models import QuestionRecord, Turn
 from interviewer.session.text import norm
 from knowledge.models import QAItem
+
+GRADED_INTENTS = frozenset({"answer", "skip", "dont_know"})  # the candidate turns that get one grade each
+LEFT_OUT_FLAGS = frozenset({"non_answer", "empty"})  # a turn graded so said nothing to build on
+
+
+def earlier_answers(turns: list[Turn], record: QuestionRecord) -> list[str]:
+    """What the candidate has said on this question so far that was an answer, in order.
+
+    Graded candidate turns and `record.grades` correspond one to one, in order (a turn not graded yet,
+    the one being answered, has no grade and is not included). Skips, "I don't know"s and turns
+    graded as non-answers are left out; so is any injection, already flagged on its own turn.
+    """
+    graded = [
+        t for t in turns
+        if t.role == "candidate" and t.item_id == record.item_id and t.action in GRADED_INTENTS
+    ]
+    kept = []
+    for turn, grade in zip(graded, record.grades, strict=False):
+        if turn.action == "answer" and not LEFT_OUT_FLAGS.intersection(grade.flags):
+            kept.append(without_injection(turn.content))
+    return [text for text in kept if text.strip()]
+
+
+def without_injection(text: str) -> str:
+    return strip_injection(text) if find_injection(text) else text
+
+
+def says_nothing(text: str) -> bool:
+    """A turn with nothing to add once any injection is cut out ("嗯", "ok", a bare instruction to the grader)."""
+    return is_non_answer(without_injection(text))
+
+
+def answer_so_far(earlier: list[str], latest: str) -> str:
+    """The text the grader reads for the latest turn: the earlier answers and it, joined in order."""
+    return "\n".join([*earlier, latest])
 
 
 def covered_texts(grades: list[Grade]) -> list[str]:
@@ -32,7 +71,8 @@ def best_grade(grades: list[Grade]) -> Grade:
 
 
 def merge_grades(item: QAItem, grades: list[Grade]) -> Grade:
-    """One grade for the question so far; flags are the latest answer's (they drive the policy)."""
+    """One grade for the question so far: the best of its (combined) grades, covered points unioned;
+    flags are the latest turn's (they drive the policy)."""
     best = best_grade(grades)
     covered = covered_texts(grades)
     covered_keys = {norm(t) for t in covered}
