@@ -1,0 +1,123 @@
+"""The contradiction detector: each kind caught, and correct or unrelated answers left alone."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from interviewer.grading.lexical import Lexicon
+from interviewer.grading.truth import Contradiction, find_contradictions
+
+LAYERNORM = "LayerNorm 对单个样本的所有特征做归一化，与 batch 大小无关。"
+KV_CACHE = "KV cache 缓存每一层已生成 token 的 K 和 V，避免重复计算。"
+ROPE = "RoPE 是一种相对位置编码，通过旋转矩阵把位置信息融入 query 和 key。"
+LR = "增大 batch size 时学习率通常也要相应增大。"
+SFT = "SFT 通常在 RLHF 之前进行，为奖励模型和策略提供初始化。"
+PARALLEL = "自注意力机制支持并行计算，而 RNN 必须串行执行。"
+BERT = "BERT base 有 12 层 Transformer encoder，隐藏维度 768。"
+ENC_DEC = "Encoder 使用双向注意力，Decoder 使用 causal mask 保证自回归。"
+DPO = "DPO 不需要训练单独的奖励模型，直接用偏好数据优化策略。"
+MOE = "MoE 推理时只激活少数专家，计算量远小于参数量。"
+FLASH = "Flash Attention 是精确注意力，结果与标准注意力完全一致。"
+DROPOUT = "Dropout 在训练阶段随机置零神经元，推理阶段不使用 Dropout。"
+FINETUNE = "模型仅在部分参数或全部参数上更新（LoRA、Fine-tune、PT）：常见方式包括全参数微调、LoRA 微调等。"
+AR_MLM = [
+    "自回归模型 (Autoregressive Models)：如GPT系列。它们以从左到右的方式生成文本，每次预测一个Token。",
+    "掩码模型 (Masked Models)：如BERT系列。它们通过预测句子中被遮盖的部分来学习语言，能够理解双向上下文。",
+]
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon()
+
+
+@pytest.mark.parametrize(
+    ("answer", "points", "kind", "cue"),
+    [
+        ("LayerNorm 是在整个 batch 上做归一化。", [LAYERNORM], "antonym", "单个样本 ↔ batch"),
+        ("RoPE 是一种绝对位置编码，把位置向量加到词向量上。", [ROPE], "antonym", "相对 ↔ 绝对"),
+        ("增大 batch size 时学习率通常要减小。", [LR], "antonym", "增大 ↔ 减小"),
+        ("SFT 通常在 RLHF 之后进行。", [SFT], "antonym", "之前 ↔ 之后"),
+        ("MoE 推理时会激活所有专家。", [MOE], "antonym", "少数 ↔ 所有"),
+        ("Flash Attention 是近似注意力，结果与标准注意力不同。", [FLASH], "antonym", "精确 ↔ 近似"),
+        ("DPO 需要训练单独的奖励模型。", [DPO], "negation", "不需要训练 ↔ 训练"),
+        ("Dropout 在推理阶段也要开启。", [DROPOUT], "negation", None),
+        ("微调是在推理阶段调整温度等超参数，整个过程不涉及任何参数更新。", [FINETUNE], "negation", None),
+        ("BERT base 有 24 层 Transformer encoder。", [BERT], "number", "12层 ↔ 24层"),
+        ("KV cache 缓存的是每个 token 的 Q 和 K。", [KV_CACHE], "swap", "K/V ↔ K/Q"),
+        ("Transformer 的自注意力需要串行计算，RNN 可以并行。", [PARALLEL], "swap", None),
+        ("Encoder 使用 causal mask，Decoder 使用双向注意力。", [ENC_DEC], "swap", None),
+        ("自回归模型比如 BERT，靠还原被遮住的词训练；掩码模型比如 GPT，只能看左边。", AR_MLM, "swap", None),
+        # across scripts, only what reads the same in both: numbers and Q/K/V
+        ("BERT base has 24 layers.", [BERT], "number", None),
+        ("The KV cache stores the Q and K of every token.", [KV_CACHE], "swap", "K/V ↔ K/Q"),
+    ],
+)
+def test_each_kind_is_caught(
+    lexicon: Lexicon, answer: str, points: list[str], kind: str, cue: str | None
+) -> None:
+    found = find_contradictions(answer, points, lexicon)
+    assert [c.kind for c in found] == [kind], found
+    if cue is not None:
+        assert found[0].cue == cue
+
+
+@pytest.mark.parametrize(
+    ("answer", "points"),
+    [
+        # paraphrases of the point
+        ("LayerNorm 是对单个样本的所有特征做归一化。", [LAYERNORM]),
+        ("KV cache 缓存的是每个 token 的 K 和 V，不缓存 Q。", [KV_CACHE]),
+        ("RoPE 是一种相对位置编码，用旋转矩阵编码位置。", [ROPE]),
+        ("BERT base 有 12 层，隐藏维度 768。", [BERT]),
+        ("Encoder 使用双向注意力，Decoder 使用 causal mask。", [ENC_DEC]),
+        ("和 RNN 不同，自注意力可以并行计算，RNN 只能串行。", [PARALLEL]),
+        ("Dropout 在推理阶段需要关闭。", [DROPOUT]),
+        ("SFT 一般放在 RLHF 之前。", [SFT]),
+        # agreeing negations
+        ("DPO 不需要奖励模型，也不需要强化学习。", [DPO]),
+        ("DPO 无需单独训练奖励模型。", [DPO]),
+        # negating a problem is the point's own claim
+        ("现在的大模型都用 BPE 子词分词，所以基本不会出现 OOV 的问题。", ["现代LLM通过子词分词算法来优雅地处理OOV问题。"]),
+        # unrelated sentences
+        ("梯度裁剪可以防止梯度爆炸。", [LAYERNORM]),
+        ("TCP 不需要三次握手以外的步骤。", [DPO]),
+        ("我觉得这个问题很难。", [KV_CACHE, BERT]),
+        # the other entity's point: a sentence on the decoder is not a wrong statement of the encoder
+        ("解码器由一堆解码器层堆叠而成。", ["编码器由一堆相同的编码器层堆叠而成。", "解码器也由一堆解码器层堆叠而成。"]),
+        # across scripts, negations and antonyms are not compared
+        ("SFT usually comes after RLHF.", [SFT]),
+        ("DPO needs a separately trained reward model.", [DPO]),
+    ],
+)
+def test_correct_or_unrelated_answers_are_left_alone(lexicon: Lexicon, answer: str, points: list[str]) -> None:
+    assert find_contradictions(answer, points, lexicon) == []
+
+
+@pytest.mark.parametrize("points", [[LAYERNORM, KV_CACHE, ROPE], [PARALLEL, ENC_DEC, BERT], AR_MLM, [DPO, FINETUNE]])
+def test_the_reference_never_contradicts_itself(lexicon: Lexicon, points: list[str]) -> None:
+    assert find_contradictions("\n".join(points), points, lexicon) == []
+    for point in points:
+        assert find_contradictions(point, points, lexicon) == []
+
+
+def test_an_answer_echoing_the_question_premise_is_not_a_contradiction(lexicon: Lexicon) -> None:
+    question = "Flash Attention 并不能减少计算量，为什么能提升推理速度？"
+    points = ["Flash Attention 通过增量计算 softmax 避免了重复计算，减少了计算量。"]
+    assert find_contradictions("Flash Attention 并不能减少计算量，它减少的是显存读写。", points, lexicon, question) == []
+
+
+def test_contradiction_names_point_claim_and_cue(lexicon: Lexicon) -> None:
+    answer = "BERT 是一个双向的 Transformer 编码器模型。BERT base 有 24 层 Transformer encoder。"
+    (found,) = find_contradictions(answer, ["无关的要点：TCP 三次握手。", BERT], lexicon)
+    assert found == Contradiction(point_index=1, point=BERT, claim="BERT base 有 24 层 Transformer encoder。",
+                                  kind="number", cue="12层 ↔ 24层")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found.kind = "negation"  # type: ignore[misc]
+
+
+def test_empty_inputs(lexicon: Lexicon) -> None:
+    assert find_contradictions("", [BERT], lexicon) == []
+    assert find_contradictions("BERT base 有 24 层。", [], lexicon) == []
