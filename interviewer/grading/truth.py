@@ -21,7 +21,7 @@ MIN_ANCHOR_IDF = 5.5  # below this a shared word ("数据", "使用") says nothi
 MIN_PAIR_WEIGHT = 9.0  # shared IDF mass for a sentence to be about a point at all (one rare term)
 BEST_SHARE = 0.75  # a sentence is checked against the points sharing at least this share of its best mass
 NEAR = 12  # characters between a cue and its anchor term
-MIN_ENTITY_IDF = 9.0  # the two sides of a relation swap are technical terms ("encoder", "rnn")
+MIN_ENTITY_IDF = 7.5  # the two sides of a relation swap are technical terms ("encoder", "rnn")
 MIN_ATTRIBUTE_IDF = 8.0  # what a relation swap moves between its two entities ("双向", "causal")
 RARE_ANCHOR_IDF = 9.0  # one shared term this rare is enough to compare two clauses' polarity
 PREDICATE_SHARE = 0.5  # of the negated phrase's rare terms (by IDF) the other clause must state
@@ -118,7 +118,7 @@ def find_contradictions(
             if found:
                 out.append(Contradiction(point_index=i, point=points[i], claim=claim, kind=found[0], cue=found[1]))
     said = {t for c in claims for t in tokens[c]}
-    terms = {t for t in said if weights[t] >= MIN_ENTITY_IDF and len(t) > 1 and not t.isdigit()}
+    terms = {t for t in said if weights[t] >= RARE_ANCHOR_IDF and len(t) > 1 and not t.isdigit()}
     swapped = _reference_swap([normed[c] for c in claims], reference, terms, {t: weights[t] for t in said & anchor_ok})
     if swapped and not any(c.claim == claims[swapped[1]] for c in out):
         i, k, cue = swapped
@@ -142,7 +142,7 @@ def _check(p: Pair, same_script: bool, most: bool) -> tuple[str, str] | None:
     found = (_number(p) or _letter_lists(p)) if most else None
     if found or not same_script:  # across scripts only numbers and Latin letters compare
         return found
-    return _swap(p) or _relation_swap(p) or ((_antonym(p) or _negation(p)) if most else None)
+    return _relation_swap(p) or ((_antonym(p) or _negation(p)) if most else None)
 
 
 @lru_cache(maxsize=4096)
@@ -310,133 +310,83 @@ def _topic(text: str, clause: str, anchors: list[str]) -> str | None:
 
 # ---- swapped entities ------------------------------------------------------------------------------------
 
-def _bind(sentence: str, pos: int, entities: list[str], topic: bool) -> str | None:
-    """The entity a word at `pos` is said of: the nearest one before it in its clause, else (`topic`) the
-    sentence's first entity."""
-    start = max([m.end() for m in _CLAUSE.finditer(sentence, 0, pos)] or [0])
-    best, best_at = None, -1
-    for e in entities:
-        at = sentence.rfind(e, start, pos)
-        if at > best_at:
-            best, best_at = e, at
-    if best is not None or not topic:
-        return best
-    firsts = [(sentence.find(e), e) for e in entities if 0 <= sentence.find(e) < pos]
-    return min(firsts)[1] if firsts else None
-
-
-def _swap(p: Pair) -> tuple[str, str] | None:
-    """The point says A is x and B is y (x, y antonyms); the answer says A is y."""
-    ents = [a for a in p.anchors if not any(a != b and a in b for b in p.anchors)]
-    for a, b in ANTONYMS:
-        if a not in p.point or b not in p.point:
-            continue
-        ma, mb = _find(a, p.point), _find(b, p.point)
-        if not ma or not mb:
-            continue
-        ea, eb = _bind(p.point, ma.start(), ents, topic=False), _bind(p.point, mb.start(), ents, topic=False)
-        if not ea or not eb or ea == eb:
-            continue
-        for word, other, rival in ((a, b, eb), (b, a, ea)):
-            m = _find(word, p.claim)
-            if (m and not _negator_before(p.claim, m.start())
-                    and _bind(p.claim, m.start(), [ea, eb], topic=True) == rival
-                    and not any(_bound_in(r, word, rival) for r in p.reference)):
-                return "swap", f"{rival}: {other} ↔ {word}"
-    return None
-
-
-def _bound_in(text: str, word: str, entity: str) -> bool:
-    return any(entity in c and word in c and c.find(entity) < c.find(word) for c in _clauses(text))
-
-
-def _subjects(text: str, entities: list[str], attributes: list[str]) -> dict[str, str]:
-    """Attribute -> the entity its clause opens with (the clause's subject)."""
+def _owners(text: str, subjects: list[str], attrs: list[str], topic: str | None, fallback: bool) -> dict[str, str]:
+    """Attribute -> the subject its clause names first, else (`fallback`) the last subject named before it (or
+    `topic`); without `fallback` only a clause opening with its subject ("encoder 使用…") counts."""
     out: dict[str, str] = {}
     for clause in _clauses(text):
-        found = sorted((m.start(), e) for e in entities if (m := _find(e, clause)))
-        if found:
-            start, subject = found[0]
-            for attr in attributes:
-                m = _find(attr, clause[start:])
-                if m and attr not in entities:
-                    out.setdefault(attr, subject)
+        found = sorted((m.start(), e) for e in subjects if (m := _find(e, clause)))
+        start, subject = found[0] if found and (fallback or found[0][0] <= 2) else (0, topic if fallback else None)
+        topic = subject
+        for attr in attrs:
+            if subject and _find(attr, clause[start:]) and not _negator_before(clause, clause.find(attr)):
+                out.setdefault(attr, subject)
     return out
+
+
+def _crossed(said: dict[str, str], claimed: dict[str, str]) -> tuple[str, str, str, str] | None:
+    """(x, y, a, b): the reference says a x and b y, the answer b x and a y; for an antonym pair x, y the
+    answer giving one of them to the wrong side is enough ("RNN 串行" -> "自注意力串行")."""
+    found = []
+    for x, a in said.items():
+        for y, b in said.items():
+            if x == y or a >= b:
+                continue
+            if claimed.get(x) == b and claimed.get(y) == a:
+                found.append((tuple(sorted((x, y))) not in _ANTONYM_SET, x, y, a, b))
+            elif tuple(sorted((x, y))) in _ANTONYM_SET and (
+                (claimed.get(x) == b and claimed.get(y) != b) or (claimed.get(y) == a and claimed.get(x) != a)
+            ):
+                found.append((True, x, y, a, b))
+    return min(found)[1:] if found else None
 
 
 def _relation_swap(p: Pair) -> tuple[str, str] | None:
     """The point says A x, B y; the answer says A y, B x ("encoder 双向, decoder causal" the other way)."""
-    if len(p.entities) < 2:
-        return None
     terms = [a for a in p.entities if not any(a != b and a in b for b in p.entities)]
-    subjects = {found[0][1] for c in _clauses(p.point) if (found := sorted((c.find(e), e) for e in terms if e in c))}
-    ents = sorted(subjects)
-    rare = [a for a in {*p.anchors, *p.entities} if p.weights[a] >= MIN_ATTRIBUTE_IDF]
-    attrs = sorted(a for a in {*rare, *(w for pair in ANTONYMS for w in pair if w in p.claim and w in p.point)}
-                   if a not in subjects)
-    sp, sc = _subjects(p.point, ents, attrs), _subjects(p.claim, ents, attrs)
-    for x in sp:
-        for y in sp:
-            a, b = sp[x], sp[y]
-            if x < y and a != b and sc.get(x) == b and sc.get(y) == a:
-                return "swap", f"{a}/{b}: {x} ↔ {y}"
-    return None
+    subjects = sorted({found[0][1] for c in _clauses(p.point)
+                       if (found := sorted((c.find(e), e) for e in terms if e in c)) and found[0][0] <= 2})
+    if len(subjects) < 2:
+        return None
+    attrs = sorted(a for a in {*p.entities, *(w for pair in ANTONYMS for w in pair if w in p.claim and w in p.point)}
+                   if a not in subjects and p.weights.get(a, MIN_ATTRIBUTE_IDF) >= MIN_ATTRIBUTE_IDF)
+    said = _owners(p.point, subjects, attrs, None, fallback=False)
+    said = {a: s for a, s in said.items() if not any(_owners(r, subjects, [a], None, False).get(a, s) != s
+                                                     for r in p.reference)}
+    hit = _crossed(said, _owners(p.claim, subjects, attrs, None, fallback=True))
+    return ("swap", f"{hit[2]}/{hit[3]}: {hit[0]} ↔ {hit[1]}") if hit else None
 
 
 def _reference_swap(
     claims: list[str], reference: list[str], terms: set[str], anchors: dict[str, float]
 ) -> tuple[int, int, str] | None:
     """Points headed A and B ("自回归模型：如 GPT", "掩码模型：如 BERT"); the answer gives A's x to B and B's y
-    to A (x, y technical terms or cue words). Returns (point index, claim index, cue)."""
+    to A. Returns (point index, claim index, cue)."""
     heads = {i: m.group(1) for i, point in enumerate(reference) if (m := _HEAD.match(point))}
     common = {t for t in anchors if sum(t in h for h in set(heads.values())) > 1}  # "模型" in "x模型：", "y模型："
-    topics = {}
-    for i, head in heads.items():
-        named = sorted((-anchors[t], t) for t in anchors if t in head and t not in common)
-        if named:
-            topics[i] = named[0][1]
+    topics = {i: min((-anchors[t], t) for t in anchors if t in h and t not in common)[1] for i, h in heads.items()
+              if any(t in h and t not in common for t in anchors)}
     subjects = sorted(set(topics.values()))
     if len(subjects) < 2:
         return None
     answer = "\n".join(claims)
-    cue_words = {w for pair in ANTONYMS for w in pair if w in answer}
-    attrs = sorted(a for a in (terms | cue_words) if a in answer and a not in subjects)
+    attrs = sorted(a for a in (terms | {w for pair in ANTONYMS for w in pair}) if a in answer and a not in subjects)
     said: dict[str, tuple[str, int]] = {}
-    ambiguous: set[str] = set()
-    for i, topic in topics.items():
-        for attr, subject in _owners(reference[i], subjects, attrs, topic).items():
-            if said.get(attr, (subject, i))[0] != subject:
-                ambiguous.add(attr)
-            said.setdefault(attr, (subject, i))
     claimed: dict[str, tuple[str, int]] = {}
-    for k, claim in enumerate(claims):
-        for attr, subject in _owners(claim, subjects, attrs, None).items():
-            if claimed.get(attr, (subject, k))[0] != subject:
-                ambiguous.add(attr)  # the answer gives it to both: no swap to speak of
-            claimed.setdefault(attr, (subject, k))
-    said = {a: v for a, v in said.items() if a not in ambiguous}
-    found = [(tuple(sorted((x, y))) not in _ANTONYM_SET, x, y, a, b, i) for x, (a, i) in said.items()
-             for y, (b, _) in said.items()
-             if x != y and a < b and claimed.get(x, ("", 0))[0] == b and claimed.get(y, ("", 0))[0] == a]
-    if not found:
+    ambiguous: set[str] = set()  # given to both sides, by the reference or by the answer: no swap to speak of
+    for owners, texts in ((said, {i: reference[i] for i in topics}), (claimed, dict(enumerate(claims)))):
+        for i, text in texts.items():
+            for attr, subject in _owners(text, subjects, attrs, topics.get(i) if owners is said else None,
+                                         fallback=True).items():
+                if owners.get(attr, (subject, i))[0] != subject:
+                    ambiguous.add(attr)
+                owners.setdefault(attr, (subject, i))
+    hit = _crossed({a: s for a, (s, _) in said.items() if a not in ambiguous},
+                   {a: s for a, (s, _) in claimed.items() if a not in ambiguous})
+    if not hit:
         return None
-    _, x, y, a, b, i = min(found)  # an antonym pair moved across ("局部 ↔ 全局") reads best
-    return i, claimed[x][1], f"{a}/{b}: {x} ↔ {y}"
-
-
-def _owners(text: str, subjects: list[str], attrs: list[str], topic: str | None) -> dict[str, str]:
-    """Attribute -> the subject its clause opens with, else the text's topic (its first subject)."""
-    if topic is None:
-        named = sorted((text.find(e), e) for e in subjects if e in text)
-        topic = named[0][1] if named else None
-    out: dict[str, str] = {}
-    for clause in _clauses(text):
-        found = sorted((m.start(), e) for e in subjects if (m := _find(e, clause)))
-        start, subject = found[0] if found else (0, topic)
-        for attr in attrs:
-            if subject and _find(attr, clause[start:]) and not _negator_before(clause, clause.find(attr)):
-                out.setdefault(attr, subject)
-    return out
+    x, y, a, b = hit
+    return said[x][1], claimed[x if x in claimed else y][1], f"{a}/{b}: {x} ↔ {y}"
 
 
 _ANTONYM_SET = {tuple(sorted(pair)) for pair in ANTONYMS}
