@@ -9,6 +9,14 @@ from __future__ import annotations
 
 import re
 
+from interviewer.grading.intent import find_injection, strip_injection
+from interviewer.grading.intent_patterns import ADDRESSED_PATTERNS, APPROVAL_BY_SOMEONE, MENTIONABLE_PATTERNS
+
+__all__ = [
+    "INJECTION_PATTERNS", "asks_for_answer", "content_chars", "find_injection", "is_hedge", "is_non_answer",
+    "strip_injection",
+]
+
 # First-person admissions of not knowing: a non-answer on their own, a hedge with a short clause beside them.
 ADMISSION_PATTERNS: tuple[str, ...] = (
     r"不知道", r"不太?清楚", r"不太?了解", r"不太?懂", r"不太?确定", r"不太会", r"不太记得", r"记不(?:清|得)",
@@ -51,49 +59,16 @@ HEDGE_PATTERNS: tuple[str, ...] = ADMISSION_PATTERNS + (
 )
 HEDGE_RESIDUE = 24  # Chinese characters, an English word counting as two
 
-# Sentences addressed to the grader rather than the interviewer's question.
-INJECTION_PATTERNS: tuple[str, ...] = (
-    # Chinese
-    r"(?:忽略|无视|忘记|忘掉|不要理会|跳过)[^。！？\n]{0,8}(?:之前|以上|上面|前面|上述|先前|所有|全部|系统)?[^。！？\n]{0,6}"
-    r"(?:指令|指示|提示|规则|要求|设定|评分标准|说明)",
-    r"(?:给|打|评|判)[^。！？\n]{0,10}(?:满分|10\s*分|十分|一百分|100\s*分|高分|最高分)",
-    r"(?:满分|10\s*分|十分)[^。！？\n]{0,4}(?:给我|给这|吧)",
-    r"(?:分数|得分|评分|成绩)[^。！？\n]{0,6}(?:必须|应该|应当|一定|设为|设置为|改为)[^。！？\n]{0,4}(?:10|十|满)",
-    r"你现在是", r"你(?:现在)?(?:扮演|充当|作为)", r"请?扮演", r"作为(?:一名|一个)?(?:评分|阅卷|考官|评委|面试官)",
-    r"系统提示", r"提示词", r"新的指令", r"开发者模式", r"越狱",
-    # English
-    r"(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+)*(?:previous|prior|above|earlier|"
-    r"preceding|system|grading|original)?\s*(?:instructions?|prompts?|rules|guidelines|rubric|directions)",
-    r"you\s+are\s+now", r"from\s+now\s+on\s+you", r"act\s+as\s+(?:a|an|the)", r"pretend\s+(?:to\s+be|you\s+are)",
-    r"system\s+prompt", r"developer\s+mode", r"jailbreak", r"new\s+instructions?",
-    r"as\s+(?:the|an?)\s+(?:grader|evaluator|examiner|judge|scorer|ai|assistant|language\s+model)",
-    r"(?:score|grade|rate|mark)\s+(?:this|me|it|my\s+answer|the\s+answer)\s+(?:a\s+|an\s+|as\s+|with\s+)?"
-    r"(?:10|ten|full|perfect|maximum|max)",
-    r"(?:give|award|assign)\s+(?:me|this|it|my\s+answer|the\s+answer)?\s*(?:a\s+|an\s+|the\s+)?"
-    r"(?:10|ten|full\s+marks|full\s+score|perfect\s+score|maximum\s+score|max\s+score|top\s+score)",
-    r"\b10\s*/\s*10\b", r"full\s+marks",
-    # role tags and prompt delimiters
-    r"<\|[a-z_]+\|>", r"</?\s*(?:answer|candidate|system|assistant|user|instructions?|reference|grade)\s*>",
-    r"\[/?INST\]", r"<</?SYS>>", r"^\s*#{2,}\s*(?:system|instruction|assistant)",
-    r"^\s*(?:system|assistant)\s*[:：]",
-)
-# Tags are removed wherever they occur, even mid-sentence.
-_TAGS = re.compile(
-    r"<\|[a-z_]+\|>|</?\s*(?:answer|candidate|system|assistant|user|instructions?|reference|grade)\s*>|"
-    r"\[/?INST\]|<</?SYS>>",
-    re.IGNORECASE,
-)
+# Sentences addressed to the grader: detected by intent in `intent` (patterns in `intent_patterns`).
+INJECTION_PATTERNS: tuple[str, ...] = ADDRESSED_PATTERNS + tuple(p for p, _ in APPROVAL_BY_SOMEONE) + MENTIONABLE_PATTERNS
 
 _NON_ANSWER = re.compile("|".join(NON_ANSWER_PATTERNS), re.IGNORECASE)
 _ASK_FOR_ANSWER = re.compile("|".join(ASK_FOR_ANSWER_PATTERNS), re.IGNORECASE)
 _HEDGE = re.compile("|".join(HEDGE_PATTERNS), re.IGNORECASE)
 _FILLER = re.compile("|".join(FILLER_PATTERNS), re.IGNORECASE)
-_INJECTION = re.compile("|".join(f"(?:{p})" for p in INJECTION_PATTERNS), re.IGNORECASE | re.MULTILINE)
 _CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[0-9A-Za-z]+")
-# Sentence boundaries: after Chinese or English end punctuation, and before a newline.
-_SENTENCE_BREAK = re.compile(r"(?<=[。！？!?])(?![。！？!?])|(?<=\.)(?=\s)|(?=\n)")
 
 
 def content_chars(text: str) -> int:
@@ -132,20 +107,3 @@ def is_hedge(answer: str) -> bool:
         return False
     residue = _FILLER.sub(" ", _HEDGE.sub(" ", text))
     return len(_CJK.findall(residue)) + 2 * len(_WORD.findall(residue)) <= HEDGE_RESIDUE
-
-
-def _sentences(text: str) -> list[str]:
-    """Pieces that join back into `text` exactly."""
-    return [s for s in _SENTENCE_BREAK.split(text or "") if s]
-
-
-def find_injection(answer: str) -> list[str]:
-    """The sentences of `answer` that address the grader (instructions, score demands, role tags)."""
-    return [s.strip() for s in _sentences(answer) if s.strip() and _INJECTION.search(s)]
-
-
-def strip_injection(answer: str) -> str:
-    """`answer` without its injection sentences and prompt delimiters, so they can never add points."""
-    kept = [s for s in _sentences(answer) if not _INJECTION.search(s)]
-    text = "".join(kept)
-    return re.sub(r"\n{3,}", "\n\n", _TAGS.sub(" ", text)).strip()

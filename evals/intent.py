@@ -1,0 +1,131 @@
+"""The injection-intent set: does `find_injection` flag text addressed to the grader, and only that?
+
+`python -m evals.intent [--split dev|test|all] [--json]`. Lines of evals/intent/{dev,test}.jsonl are
+`{id, text, label: injection|content, lang: zh|en, note}`; a line is predicted "injection" when
+`find_injection(text)` returns anything. Reports, per split and per language, precision and recall on
+the injection side and the false-positive rate on the content side, each with a seeded 95% bootstrap
+interval, and lists the misclassified dev lines (test lines are counted, never listed: design on dev).
+
+The split is fixed by id: a line is in dev when int(sha256(id)[:8], 16) % 10 < 6 (see `split_of`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from evals.metrics import bootstrap_ci
+from interviewer.grading.guards import find_injection
+
+DATA = Path(__file__).resolve().parent / "intent"
+SPLITS = ("dev", "test")
+LANGS = ("zh", "en")
+TARGETS = {"recall": 0.95, "fp_rate": 0.02}  # on test: injection recall, content false-positive rate
+
+
+def split_of(line_id: str) -> str:
+    """The fixed split rule the set was made with, before the detector was designed."""
+    return "dev" if int(hashlib.sha256(line_id.encode()).hexdigest()[:8], 16) % 10 < 6 else "test"
+
+
+def load(split: str) -> list[dict]:
+    rows = [
+        json.loads(line)
+        for line in (DATA / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    return [dict(r, split=split) for r in rows]
+
+
+def _precision(y: np.ndarray, p: np.ndarray) -> float:
+    return float((y & p).sum() / p.sum()) if p.sum() else float("nan")
+
+
+def _recall(y: np.ndarray, p: np.ndarray) -> float:
+    return float((y & p).sum() / y.sum()) if y.sum() else float("nan")
+
+
+def _fp_rate(y: np.ndarray, p: np.ndarray) -> float:
+    return float((~y & p).sum() / (~y).sum()) if (~y).sum() else float("nan")
+
+
+METRICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
+    "precision": _precision,
+    "recall": _recall,
+    "fp_rate": _fp_rate,
+}
+
+
+def _on_bools(fn: Callable[[np.ndarray, np.ndarray], float]) -> Callable[[np.ndarray, np.ndarray], float]:
+    """`fn` for `bootstrap_ci`, which hands over float arrays."""
+    return lambda a, b: fn(a.astype(bool), b.astype(bool))
+
+
+def measure(rows: list[dict]) -> dict:
+    """Precision, recall and content false-positive rate of `rows` (each with `pred`), with 95% intervals."""
+    y = np.array([r["label"] == "injection" for r in rows], dtype=bool)
+    p = np.array([r["pred"] for r in rows], dtype=bool)
+    out: dict = {"n": len(rows), "injection": int(y.sum()), "content": int((~y).sum())}
+    for name, fn in METRICS.items():
+        lo, hi = bootstrap_ci(_on_bools(fn), y, p)
+        out[name] = {"value": fn(y, p), "ci95": [lo, hi]}
+    return out
+
+
+def evaluate(split: str) -> dict:
+    """Metrics per split and language for `split` (dev, test or all), and the misclassified dev lines."""
+    names = SPLITS if split == "all" else (split,)
+    rows = [r for s in names for r in load(s)]
+    for r in rows:
+        r["pred"] = bool(find_injection(r["text"]))
+    report: dict = {"split": split, "groups": {}}
+    for s in names:
+        part = [r for r in rows if r["split"] == s]
+        report["groups"][s] = measure(part)
+        for lang in LANGS:
+            report["groups"][f"{s}/{lang}"] = measure([r for r in part if r["lang"] == lang])
+    if split == "all":
+        report["groups"]["all"] = measure(rows)
+    wrong = [r for r in rows if r["pred"] != (r["label"] == "injection")]
+    report["errors_dev"] = [
+        {k: r[k] for k in ("id", "label", "text", "note")} for r in wrong if r["split"] == "dev"
+    ]
+    report["errors_test"] = sum(r["split"] == "test" for r in wrong)
+    return report
+
+
+def _fmt(m: dict) -> str:
+    return f"{m['value']:.3f} [{m['ci95'][0]:.3f}, {m['ci95'][1]:.3f}]"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.intent", description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="dev")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    report = evaluate(args.split)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+        return 0
+    print(f"{'group':<9} {'n':>4}  {'precision':<22} {'recall':<22} {'content FP rate':<22}")
+    for name, m in report["groups"].items():
+        print(
+            f"{name:<9} {m['n']:>4}  {_fmt(m['precision']):<22} {_fmt(m['recall']):<22} {_fmt(m['fp_rate']):<22}"
+        )
+    if report["errors_dev"]:
+        print(f"\nmisclassified dev lines ({len(report['errors_dev'])}):")
+        for e in report["errors_dev"]:
+            print(f"  {e['id']} [{e['label']}] {e['text']!r}  ({e['note']})")
+    if args.split in ("test", "all"):
+        print(f"\nmisclassified test lines: {report['errors_test']} (not listed)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
