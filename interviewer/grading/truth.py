@@ -42,7 +42,9 @@ _HEDGE = re.compile(
 )
 # "不会出现 OOV 的问题" says OOV is handled, which is what "优雅地处理 OOV 问题" says too.
 _PROBLEM = re.compile(r"问题|风险|错误|困难|瓶颈|缺陷|隐患|\b(?:problems?|issues?|risks?)\b")
-_SCOPE_BREAK = re.compile(r"[的把将被对在从给让和与]")
+_CONDITION = re.compile(r"如果|若|假如|倘若|除非|只要|一旦|否则|(?<![规原否法准细])则|当[^,，。;；]{0,15}时"
+                        r"|\b(?:if|unless|when|otherwise)\b")
+_SCOPE_BREAK = re.compile(r"[的把将被对在从给让和与为]")
 ANTONYMS: tuple[tuple[str, str], ...] = (
     ("相对", "绝对"), ("增加", "减少"), ("增大", "减小"), ("提高", "降低"), ("提升", "降低"), ("上升", "下降"),
     ("之前", "之后"), ("以前", "以后"), ("并行", "串行"), ("稀疏", "稠密"), ("静态", "动态"),
@@ -74,6 +76,7 @@ class Pair:
     reference: list[str]  # every key point of the item: what the reference itself says is never wrong
     question: str
     weights: dict[str, float]  # IDF of every term of either side
+    terms: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # the claim's, the point's
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def find_contradictions(
                 continue
             pair = Pair(normed[claim], reference[i], sorted(shared & anchor_ok, key=lambda t: (-len(t), t)),
                         [t for t in shared if weights[t] >= MIN_ENTITY_IDF and len(t) > 1 and not t.isdigit()],
-                        reference, q_norm, weights)
+                        reference, q_norm, weights, (tokens[claim], tokens[points[i]]))
             # Only the point(s) the sentence is most about is held to agree with it (a sentence on the
             # decoder is no wrong statement of the encoder point next to it); a swap needs both sides named.
             most = mass >= BEST_SHARE * best
@@ -219,8 +222,32 @@ def _negated_clause(p: Pair, cc: str) -> str | None:
     best = [(pc, shared) for w, pc, shared in scored if w >= top - 1e-9]
     if any(_HEDGE.search(pc) or (len(sh) < 2 and p.weights[sh[0]] < RARE_ANCHOR_IDF) for pc, sh in best):
         return None
+    if _CONDITION.search(_with_previous(p.claim, cc)):
+        return None  # "S2 不为空时，则无法入队": a negation under a condition is no claim about the point
+    best = [(pc, shared) for pc, shared in best
+            if not _other_subjects(p, cc, pc) and not _CONDITION.search(_with_previous(p.point, pc))]
+    if not best:
+        return None
     cues = {_polarity_cue(p, cc, pc, shared) for pc, shared in best}
     return cues.pop() if len(cues) == 1 else None  # every clause it may be about must disagree the same way
+
+
+def _with_previous(text: str, clause: str) -> str:
+    clauses = _clauses(text)
+    at = clauses.index(clause) if clause in clauses else 0
+    return "，".join(clauses[max(0, at - 1):at + 1])
+
+
+def _other_subjects(p: Pair, cc: str, pc: str) -> bool:
+    """Whether the two sentences open on different technical terms, each absent from the other side
+    ("链表中…不需移动" vs "顺序表中…需要移动": two things, each stated right)."""
+    claim_terms, point_terms = p.terms
+    firsts = []
+    for text, clause, own, other in ((p.claim, cc, claim_terms, point_terms), (p.point, pc, point_terms, claim_terms)):
+        head = text[:text.find(clause) + len(clause)]
+        named = sorted((head.find(t), t) for t in own if len(t) > 1 and p.weights[t] >= MIN_ANCHOR_IDF and t in head)
+        firsts.append(named[0][1] if named and named[0][1] not in other else "")
+    return all(firsts) and max(p.weights[t] for t in firsts) >= RARE_ANCHOR_IDF
 
 
 def _polarity_cue(p: Pair, cc: str, pc: str, shared: list[str]) -> str | None:
@@ -315,6 +342,8 @@ def _owners(text: str, subjects: list[str], attrs: list[str], topic: str | None,
     `topic`); without `fallback` only a clause opening with its subject ("encoder 使用…") counts."""
     out: dict[str, str] = {}
     for clause in _clauses(text):
+        if _CONDITION.search(clause):
+            continue  # "若 s2 满，s1 空，不能入队": a condition assigns nothing
         found = sorted((m.start(), e) for e in subjects if (m := _find(e, clause)))
         start, subject = found[0] if found and (fallback or found[0][0] <= 2) else (0, topic if fallback else None)
         topic = subject
