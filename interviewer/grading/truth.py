@@ -1,16 +1,16 @@
-"""Contradictions between an answer and the reference's key points: the wrong-but-fluent detector.
+"""Contradictions between an answer and the key points: the wrong-but-fluent detector.
 
-Coverage rewards an answer for using a point's terms even when it states the point's core inverted
-("LayerNorm 在整个 batch 上归一化", "KV cache 缓存 Q 和 K"). Here each answer sentence is aligned with
-the points it shares rare terms with, and the aligned clauses are checked for four cues: a negation on
-one side only, an antonym, a different number for the same unit, two entities swapped across a relation.
-Precision first: every check needs a shared anchor term next to the cue, and anything hedged is skipped.
+Coverage rewards an answer for a point's terms even when it states the point's core inverted ("LayerNorm 在
+整个 batch 上归一化", "KV cache 缓存 Q 和 K"). Each answer sentence is aligned with the points it shares rare
+terms with, and checked for four cues: a negation on one side only, an antonym, a different number for the
+same unit, two entities swapped across a relation. Precision first: every cue needs a shared anchor term
+next to it; hedged, conditional or contrasted statements are skipped; what the reference itself says anywhere
+is never a contradiction.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,64 +19,52 @@ from knowledge.claims import split_claims
 
 MIN_ANCHOR_IDF = 5.5  # below this a shared word ("数据", "使用") says nothing about what a clause is about
 MIN_PAIR_WEIGHT = 9.0  # shared IDF mass for a sentence to be about a point at all (one rare term)
-BEST_SHARE = 0.75  # a sentence is checked against the points sharing at least this share of its best mass
-NEAR = 12  # characters between a cue and its anchor term
-MIN_ENTITY_IDF = 7.5  # the two sides of a relation swap are technical terms ("encoder", "rnn")
-MIN_ATTRIBUTE_IDF = 8.0  # what a relation swap moves between its two entities ("双向", "causal")
-RARE_ANCHOR_IDF = 9.0  # one shared term this rare is enough to compare two clauses' polarity
+BEST_SHARE = 0.75  # a sentence is held to the points sharing at least this share of its best mass
+RARE_IDF = 9.0  # a technical term: one shared is enough to compare polarity; the sides of a headed swap
+MIN_ENTITY_IDF = 7.5  # the subjects of an in-point swap ("encoder", "注意力")
+MIN_ATTRIBUTE_IDF = 8.0  # what a swap moves between its subjects ("双向", "causal")
 PREDICATE_SHARE = 0.5  # of the negated phrase's rare terms (by IDF) the other clause must state
-NEG_GAP = 4  # Chinese characters between a negator and the term it negates ("不涉及任何|参数")
-NEG_GAP_LATIN = 16  # the same for English ("doesn't need any | labelled")
+NEG_GAP, NEG_GAP_LATIN = 4, 16  # characters a negator reaches over: "不涉及任何|参数", "doesn't need any |data"
+NEAR = 12  # characters between a Q/K/V list and its anchor term
 
 _CLAUSE = re.compile(r"[，,；;。！？!?：:\n]|(?<=[a-z0-9)])\.(?=\s|$)")
 _NEGATOR = re.compile(
     r"并不|并非|不是|无需|没有|无法|不(?!断|同|少|仅|过|错|管|论|久|止|但|足|稳|均|一样|然|如|再)|没|未(?!来|知)"
     r"|非(?!常|线性|结构)|无(?!论|监督|限|损|关|序)|\b(?:not|no|never|without|cannot|none)\b|n't"
 )
-# Words that make a clause's polarity unclear ("避免遗忘" is neither for nor against "遗忘").
+# Words that leave a clause's polarity unclear ("避免遗忘" is neither for nor against "遗忘").
 _HEDGE = re.compile(
     r"避免|防止|减少|缓解|降低|消除|抑制|而非|而不是|否则|如果|若|是否|吗|难以|不仅|除了|也许|可能"
     r"|关闭|禁用|去掉|去除|移除|丢弃|停止|取消|省去|跳过|忽略|舍弃|拒绝|失去|缺少|缺乏|删除|冻结"
     r"|\b(?:avoid|prevent|reduce|unless|if|whether|only|instead|rather|may|might|disable|remove|drop|skip"
     r"|ignore|freeze)\b"
 )
-# "不会出现 OOV 的问题" says OOV is handled, which is what "优雅地处理 OOV 问题" says too.
-_PROBLEM = re.compile(r"问题|风险|错误|困难|瓶颈|缺陷|隐患|\b(?:problems?|issues?|risks?)\b")
 _CONDITION = re.compile(r"如果|若|假如|倘若|除非|只要|一旦|否则|(?<![规原否法准细])则|当[^,，。;；]{0,15}时"
                         r"|\b(?:if|unless|when|otherwise)\b")
-_SCOPE_BREAK = re.compile(r"[的把将被对在从给让和与为]")
+# "不会出现 OOV 的问题" says OOV is handled, which is what "优雅地处理 OOV 问题" says too.
+_PROBLEM = re.compile(r"问题|风险|错误|困难|瓶颈|缺陷|隐患|\b(?:problems?|issues?|risks?)\b")
+_SCOPE_BREAK = re.compile(r"[的把将被对在从给让和与为]")  # "不把整个矩阵存下" negates 存, not 矩阵
 ANTONYMS: tuple[tuple[str, str], ...] = (
     ("相对", "绝对"), ("增加", "减少"), ("增大", "减小"), ("提高", "降低"), ("提升", "降低"), ("上升", "下降"),
-    ("之前", "之后"), ("以前", "以后"), ("并行", "串行"), ("稀疏", "稠密"), ("静态", "动态"),
-    ("有监督", "无监督"), ("离线", "在线"), ("全局", "局部"), ("显式", "隐式"), ("单向", "双向"),
-    ("编码器", "解码器"), ("分别", "一起"), ("独立", "联合"), ("精确", "近似"), ("更快", "更慢"),
-    ("按行", "按列"), ("更大", "更小"), ("更多", "更少"), ("少数", "所有"), ("少数", "全部"), ("变大", "变小"), ("加快", "减慢"), ("batch", "单个样本"),
+    ("之前", "之后"), ("以前", "以后"), ("并行", "串行"), ("稀疏", "稠密"), ("静态", "动态"), ("有监督", "无监督"),
+    ("离线", "在线"), ("全局", "局部"), ("显式", "隐式"), ("单向", "双向"), ("编码器", "解码器"), ("分别", "一起"),
+    ("独立", "联合"), ("精确", "近似"), ("更快", "更慢"), ("按行", "按列"), ("更大", "更小"), ("更多", "更少"),
+    ("少数", "所有"), ("少数", "全部"), ("变大", "变小"), ("加快", "减慢"), ("batch", "单个样本"),
     ("more", "less"), ("increase", "decrease"), ("higher", "lower"), ("before", "after"),
     ("parallel", "sequential"), ("global", "local"), ("encoder", "decoder"), ("sparse", "dense"),
     ("static", "dynamic"), ("absolute", "relative"), ("exact", "approximate"), ("offline", "online"),
 )
+_ANTONYM_SET = {tuple(sorted(pair)) for pair in ANTONYMS}
+_CUE_WORDS = sorted({w for pair in ANTONYMS for w in pair})
 _UNITS = {"层": "层", "layers": "层", "layer": "层", "个": "个", "维": "维", "dimensions": "维", "头": "头",
           "heads": "头", "head": "头", "亿": "亿", "万": "万", "倍": "倍", "x": "倍", "times": "倍", "位": "位",
           "bit": "位", "bits": "位", "%": "%", "b": "b", "billion": "b", "k": "k", "种": "种", "步": "步"}
-_NUMBER = re.compile(r"(?<![a-z0-9.\-])(\d+(?:\.\d+)?)\s*(" + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
-                     + r")(?![a-z])")
+_NUMBER = re.compile(r"(?<![a-z0-9.\-])(\d+(?:\.\d+)?)\s*("
+                     + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")(?![a-z])")
 # Q/K/V named together: "q 和 k", "查询矩阵q和键矩阵k", "q·k", "q, k and v".
 _AND = r"(?:\s*(?:和|与|及|and)\s*[\u4e00-\u9fff]{0,6}|\s*[、,/·*]\s*)"
 _LETTER_LIST = re.compile(r"(?<![a-z])([qkv])" + _AND + r"([qkv])(?![a-z])(?:" + _AND + r"([qkv])(?![a-z]))?")
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One answer sentence and one key point, normalized, with what they share."""
-
-    claim: str
-    point: str
-    anchors: list[str]  # shared terms rare enough to anchor a cue
-    entities: list[str]  # shared technical terms (antonym words included): the sides of a relation swap
-    reference: list[str]  # every key point of the item: what the reference itself says is never wrong
-    question: str
-    weights: dict[str, float]  # IDF of every term of either side
-    terms: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # the claim's, the point's
+_HEAD = re.compile(r"^([^:：。]{2,30})[:：]")  # "掩码模型 (masked models)：如 bert 系列…"
 
 
 @dataclass(frozen=True)
@@ -87,17 +75,29 @@ class Contradiction:
     point: str
     claim: str
     kind: str  # "negation" | "antonym" | "number" | "swap"
-    cue: str  # short, human-readable: "增加 ↔ 减少", "12 ↔ 24", "k/v ↔ q/k"
+    cue: str  # short, point side first: "增加 ↔ 减少", "12层 ↔ 24层", "K/V ↔ K/Q"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One answer sentence and one key point, normalized, with what they share."""
+
+    claim: str
+    point: str
+    anchors: list[str]  # shared terms rare enough to anchor a cue, longest first
+    entities: list[str]  # shared technical terms: the possible subjects of a swap
+    reference: list[str]  # every key point: what the reference itself says is never wrong
+    question: str
+    weights: dict[str, float]  # IDF of every term of either side
+    terms: tuple[frozenset[str], frozenset[str]]  # the claim's terms, the point's
 
 
 def find_contradictions(
     answer: str, points: list[str], lexicon: Lexicon | None = None, question: str = ""
 ) -> list[Contradiction]:
-    """Per answer sentence, at most one contradiction with each point it is about (points in order)."""
+    """At most one contradiction per (answer sentence, point); pure and deterministic."""
     lex = lexicon or Lexicon()
-    asked = lex.tokens(question)
-    q_norm = normalize(question)
-    reference = [normalize(p) for p in points]
+    asked, q_norm, reference = lex.tokens(question), normalize(question), [normalize(p) for p in points]
     claims = list(dict.fromkeys(split_claims(answer) or [answer.strip()]))
     tokens = {text: lex.tokens(text) for text in [*claims, *points]}
     weights = {t: lex.weight(t) for toks in tokens.values() for t in toks}
@@ -106,44 +106,37 @@ def find_contradictions(
     out: list[Contradiction] = []
     for claim in claims:
         shares = [tokens[claim] & tokens[p] for p in points]
-        masses = [sum(weights[t] * (0.3 if t in asked else 1.0) for t in sh if t in anchor_ok) for sh in shares]
-        best = max(masses, default=0.0)
+        masses = [sum(weights[t] * (0.3 if t in asked else 1.0) for t in sh & anchor_ok) for sh in shares]
         for i, (shared, mass) in enumerate(zip(shares, masses, strict=True)):
             if mass < MIN_PAIR_WEIGHT:
                 continue
             pair = Pair(normed[claim], reference[i], sorted(shared & anchor_ok, key=lambda t: (-len(t), t)),
                         [t for t in shared if weights[t] >= MIN_ENTITY_IDF and len(t) > 1 and not t.isdigit()],
                         reference, q_norm, weights, (tokens[claim], tokens[points[i]]))
-            # Only the point(s) the sentence is most about is held to agree with it (a sentence on the
-            # decoder is no wrong statement of the encoder point next to it); a swap needs both sides named.
-            most = mass >= BEST_SHARE * best
-            found = _check(pair, same_script=script_agreement(claim, points[i]) >= 0.5, most=most)
+            # Only the points a sentence is most about are held to agree with it (a sentence on the decoder
+            # is no wrong statement of the encoder point next to it); a swap names both sides anyway.
+            found = _check(pair, script_agreement(claim, points[i]) >= 0.5, mass >= BEST_SHARE * max(masses))
             if found:
-                out.append(Contradiction(point_index=i, point=points[i], claim=claim, kind=found[0], cue=found[1]))
+                out.append(Contradiction(i, points[i], claim, *found))
     said = {t for c in claims for t in tokens[c]}
-    terms = {t for t in said if weights[t] >= RARE_ANCHOR_IDF and len(t) > 1 and not t.isdigit()}
+    terms = {t for t in said if weights[t] >= RARE_IDF and len(t) > 1 and not t.isdigit()}
     swapped = _reference_swap([normed[c] for c in claims], reference, terms, {t: weights[t] for t in said & anchor_ok})
     if swapped and not any(c.claim == claims[swapped[1]] for c in out):
-        i, k, cue = swapped
-        out.append(Contradiction(point_index=i, point=points[i], claim=claims[k], kind="swap", cue=cue))
+        out.append(Contradiction(swapped[0], points[swapped[0]], claims[swapped[1]], "swap", swapped[2]))
     return out
 
 
-def _is_anchor(term: str, weight: float) -> bool:
-    """A shared term that can anchor a cue: rare, and neither a number, a negator nor a cue word itself."""
-    if term.isdigit() or len(term) < 2 or weight < MIN_ANCHOR_IDF:
-        return False
-    return not _NEGATOR.fullmatch(term) and not _has_antonym(term)
-
-
 @lru_cache(maxsize=8192)
-def _has_antonym(term: str) -> bool:
-    return any(w in term for pair in ANTONYMS for w in pair)
+def _is_anchor(term: str, weight: float) -> bool:
+    """A term that can anchor a cue: rare, and neither a number, a negator nor a cue word itself."""
+    if term.isdigit() or len(term) < 2 or weight < MIN_ANCHOR_IDF or _NEGATOR.fullmatch(term):
+        return False
+    return not any(w in term for w in _CUE_WORDS)
 
 
 def _check(p: Pair, same_script: bool, most: bool) -> tuple[str, str] | None:
     found = (_number(p) or _letter_lists(p)) if most else None
-    if found or not same_script:  # across scripts only numbers and Latin letters compare
+    if found or not same_script:  # across scripts only numbers and Q/K/V compare
         return found
     return _relation_swap(p) or ((_antonym(p) or _negation(p)) if most else None)
 
@@ -153,18 +146,10 @@ def _clauses(text: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in _CLAUSE.split(text) if c.strip())
 
 
-def _near(clause: str, start: int, end: int, anchors: list[str]) -> set[str]:
-    reach = 2 * NEAR if clause[max(0, start - NEAR):end + NEAR].isascii() else NEAR  # English words are longer
-    window = clause[max(0, start - reach):end + reach]
-    return {a for a in anchors if a in window}
-
-
-def _clause_pairs(p: Pair, min_shared: int = 1) -> Iterator[tuple[str, str, list[str]]]:
-    for cc in _clauses(p.claim):
-        for pc in _clauses(p.point):
-            shared = [a for a in p.anchors if a in cc and a in pc]
-            if len(shared) >= min_shared:
-                yield cc, pc, shared
+def _with_previous(text: str, clause: str) -> str:
+    clauses = _clauses(text)
+    at = clauses.index(clause) if clause in clauses else 0
+    return "，".join(clauses[max(0, at - 1):at + 1])
 
 
 def _find(word: str, text: str) -> re.Match[str] | None:
@@ -172,33 +157,25 @@ def _find(word: str, text: str) -> re.Match[str] | None:
 
 
 @lru_cache(maxsize=4096)
-def _literal(term: str) -> re.Pattern[str]:
-    return re.compile(re.escape(term))
-
-
-@lru_cache(maxsize=4096)
 def _word_pattern(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word))
 
 
-# ---- negation ----------------------------------------------------------------------------------------
+# ---- negation ----------------------------------------------------------------------------------------------
 
 def _negator_before(clause: str, pos: int) -> re.Match[str] | None:
-    """The negator whose scope reaches `pos` ("不需要人工|审核"), if any; "未见过的任务" does not negate 任务."""
+    """The negator whose scope reaches `pos` ("不需要人工|审核"); "未见过的任务" does not negate 任务."""
     last = None
-    for m in _NEGATOR.finditer(clause, 0, pos):
-        last = m
-    if last is None:
-        return None
-    gap = clause[last.end():pos]
-    limit = NEG_GAP_LATIN if gap.isascii() else NEG_GAP
-    # "不把整个矩阵存下" negates 存, not 矩阵: a preposition in the gap means the verb comes later
-    return last if len(gap) <= limit and not _SCOPE_BREAK.search(gap) else None
+    for last in _NEGATOR.finditer(clause, 0, pos):  # noqa: B007 - the last one is wanted
+        pass
+    gap = clause[last.end():pos] if last else ""
+    ok = last and len(gap) <= (NEG_GAP_LATIN if gap.isascii() else NEG_GAP) and not _SCOPE_BREAK.search(gap)
+    return last if ok else None
 
 
 def _polarity(clause: str, term: str) -> str | None:
     """"neg" when a negator scopes over every occurrence of `term`, "pos" when over none."""
-    states = {"neg" if _negator_before(clause, m.start()) else "pos" for m in _literal(term).finditer(clause)}
+    states = {"neg" if _negator_before(clause, m.start()) else "pos" for m in _word_pattern(term).finditer(clause)}
     return states.pop() if len(states) == 1 else None
 
 
@@ -206,48 +183,32 @@ def _negation(p: Pair) -> tuple[str, str] | None:
     if not (_NEGATOR.search(p.claim) or _NEGATOR.search(p.point)):
         return None
     for cc in _clauses(p.claim):
-        found = _negated_clause(p, cc)
-        if found:
-            return "negation", found
+        # the point clause(s) this clause is most about, by shared IDF
+        scored = [(sum(p.weights[a] for a in shared), pc, shared) for pc in _clauses(p.point)
+                  if (shared := [a for a in p.anchors if a in cc and a in pc])]
+        if not scored or _HEDGE.search(cc) or _CONDITION.search(_with_previous(p.claim, cc)):
+            continue  # "S2 不为空时，则无法入队": a negation under a condition says nothing of the point
+        top = max(w for w, _, _ in scored)
+        best = [(pc, sh) for w, pc, sh in scored if w >= top - 1e-9]
+        if any(_HEDGE.search(pc) or (len(sh) < 2 and p.weights[sh[0]] < RARE_IDF) for pc, sh in best):
+            continue
+        best = [(pc, sh) for pc, sh in best
+                if not _other_subjects(p, cc, pc) and not _CONDITION.search(_with_previous(p.point, pc))]
+        cues = {_polarity_cue(p, cc, pc, sh) for pc, sh in best}
+        if len(cues) == 1 and (cue := cues.pop()):  # every clause it may be about disagrees the same way
+            return "negation", cue
     return None
 
 
-def _negated_clause(p: Pair, cc: str) -> str | None:
-    """The cue when `cc` and the point clause(s) it is most about differ in polarity on a shared term."""
-    scored = [(sum(p.weights[a] for a in shared), pc, shared) for pc in _clauses(p.point)
-              if (shared := [a for a in p.anchors if a in cc and a in pc])]
-    if not scored or _HEDGE.search(cc):
-        return None
-    top = max(w for w, _, _ in scored)
-    best = [(pc, shared) for w, pc, shared in scored if w >= top - 1e-9]
-    if any(_HEDGE.search(pc) or (len(sh) < 2 and p.weights[sh[0]] < RARE_ANCHOR_IDF) for pc, sh in best):
-        return None
-    if _CONDITION.search(_with_previous(p.claim, cc)):
-        return None  # "S2 不为空时，则无法入队": a negation under a condition is no claim about the point
-    best = [(pc, shared) for pc, shared in best
-            if not _other_subjects(p, cc, pc) and not _CONDITION.search(_with_previous(p.point, pc))]
-    if not best:
-        return None
-    cues = {_polarity_cue(p, cc, pc, shared) for pc, shared in best}
-    return cues.pop() if len(cues) == 1 else None  # every clause it may be about must disagree the same way
-
-
-def _with_previous(text: str, clause: str) -> str:
-    clauses = _clauses(text)
-    at = clauses.index(clause) if clause in clauses else 0
-    return "，".join(clauses[max(0, at - 1):at + 1])
-
-
 def _other_subjects(p: Pair, cc: str, pc: str) -> bool:
-    """Whether the two sentences open on different technical terms, each absent from the other side
-    ("链表中…不需移动" vs "顺序表中…需要移动": two things, each stated right)."""
-    claim_terms, point_terms = p.terms
+    """Whether the two sentences open on different terms, each absent from the other side, one of them
+    technical ("链表中…不需移动" vs "顺序表中…需要移动": two things, each stated right)."""
     firsts = []
-    for text, clause, own, other in ((p.claim, cc, claim_terms, point_terms), (p.point, pc, point_terms, claim_terms)):
+    for text, clause, own, other in ((p.claim, cc, *p.terms), (p.point, pc, *p.terms[::-1])):
         head = text[:text.find(clause) + len(clause)]
         named = sorted((head.find(t), t) for t in own if len(t) > 1 and p.weights[t] >= MIN_ANCHOR_IDF and t in head)
         firsts.append(named[0][1] if named and named[0][1] not in other else "")
-    return all(firsts) and max(p.weights[t] for t in firsts) >= RARE_ANCHOR_IDF
+    return all(firsts) and max(p.weights[t] for t in firsts) >= RARE_IDF
 
 
 def _polarity_cue(p: Pair, cc: str, pc: str, shared: list[str]) -> str | None:
@@ -266,79 +227,70 @@ def _polarity_cue(p: Pair, cc: str, pc: str, shared: list[str]) -> str | None:
         neg = _negator_before(negated, at)
         if neg is None or not _same_predicate(p, negated[neg.end():], plain) or _PROBLEM.search(negated[neg.end():]):
             continue
-        span = negated[neg.start() if neg else at:at + len(term)]
+        span = negated[neg.start():at + len(term)]
         return f"{term} ↔ {span}" if cc_pol == "neg" else f"{span} ↔ {term}"
     return None
 
 
 def _same_predicate(p: Pair, scope: str, other: str) -> bool:
-    """Whether the other clause states most of what the negation covers ("不会梯度消失" vs "梯度也能传播": no)."""
-    terms = {t: w for t, w in p.weights.items() if w >= MIN_ANCHOR_IDF and len(t) > 1 and t in scope
-             and not _NEGATOR.search(t)}
+    """Whether the other clause states most of what the negation covers ("不会梯度消失" vs "梯度能传播": no)."""
+    terms = {t: w for t, w in p.weights.items()
+             if w >= MIN_ANCHOR_IDF and len(t) > 1 and t in scope and not _NEGATOR.search(t)}
     terms |= {t: 12.0 for t in re.findall(r"(?<![a-z])[a-z](?![a-z])", scope)}  # "不缓存 q": the q matters
     total = sum(terms.values())
     return total > 0 and sum(w for t, w in terms.items() if t in other) >= PREDICATE_SHARE * total
 
 
 def _said_somewhere(p: Pair, term: str, polarity: str, context: list[str]) -> bool:
-    """Whether some clause of the reference states `term` with this polarity (next to another shared term,
-    when there is one)."""
-    for point in p.reference:
-        for rc in _clauses(point):
-            if term in rc and (not context or any(a in rc for a in context)) and _polarity(rc, term) == polarity:
-                return True
-    return False
+    """Whether a clause of the reference states `term` with this polarity (next to another shared term)."""
+    return any(term in rc and (not context or any(a in rc for a in context)) and _polarity(rc, term) == polarity
+               for point in p.reference for rc in _clauses(point))
 
 
-# ---- antonyms ------------------------------------------------------------------------------------------
+# ---- antonyms ----------------------------------------------------------------------------------------------
 
 def _antonym(p: Pair) -> tuple[str, str] | None:
     pairs = [(a, b) for a, b in ANTONYMS if (a in p.claim or b in p.claim) and (a in p.point or b in p.point)]
-    if not pairs:
-        return None
-    for cc, pc, _ in _clause_pairs(p):
-        if _HEDGE.search(cc) or _topic(p.claim, cc, p.anchors) != _topic(p.point, pc, p.anchors):
-            continue  # said of something else ("双编码器分别编码" vs "交叉编码器一起编码")
-        for a, b in pairs:
-            for said, meant in ((a, b), (b, a)):
-                for anchor in _bound(cc, said, p.anchors) & _bound(pc, meant, p.anchors):
-                    # "学习率要减小" vs "学习率也要增大": the same term gets the opposite word
-                    if anchor in _bound(cc, meant, p.anchors) or any(anchor in _bound(rc, said, p.anchors)
-                                                                    for r in p.reference for rc in _clauses(r)):
-                        continue
-                    return "antonym", f"{meant} ↔ {said}"
+    for cc in _clauses(p.claim) if pairs else ():
+        for pc in _clauses(p.point):
+            if not any(a in cc and a in pc for a in p.anchors) or _HEDGE.search(cc):
+                continue
+            if _topic(p.claim, cc, p.anchors) != _topic(p.point, pc, p.anchors):
+                continue  # said of something else ("双编码器分别编码" vs "交叉编码器一起编码")
+            for a, b in pairs:
+                for said, meant in ((a, b), (b, a)):
+                    for anchor in _bound(cc, said, p.anchors) & _bound(pc, meant, p.anchors):
+                        # "学习率要减小" vs "学习率也要增大": the same term gets the opposite word, and
+                        # nowhere in the reference the answer's
+                        if anchor not in _bound(cc, meant, p.anchors) and not any(
+                                anchor in _bound(rc, said, p.anchors) for r in p.reference for rc in _clauses(r)):
+                            return "antonym", f"{meant} ↔ {said}"
     return None
 
 
 def _bound(clause: str, word: str, anchors: list[str]) -> set[str]:
-    """The anchors an un-negated `word` is said of in `clause`: the nearest one before each occurrence
-    (or after, when none is before)."""
-    if word not in clause:
-        return set()
+    """The anchors an un-negated `word` is said of: the nearest before each occurrence (else after)."""
     out = set()
-    for m in _word_pattern(word).finditer(clause):
-        if _negator_before(clause, m.start()):
-            continue
-        before = [(clause.rfind(a, 0, m.start()), a) for a in anchors if clause.rfind(a, 0, m.start()) >= 0]
-        after = [(-clause.find(a, m.end()), a) for a in anchors if clause.find(a, m.end()) >= 0]
-        if before or after:
-            out.add(max(before or after)[1])
+    for m in _word_pattern(word).finditer(clause) if word in clause else ():
+        if not _negator_before(clause, m.start()):
+            before = [(at, a) for a in anchors if (at := clause.rfind(a, 0, m.start())) >= 0]
+            after = [(-at, a) for a in anchors if (at := clause.find(a, m.end())) >= 0]
+            if before or after:
+                out.add(max(before or after)[1])
     return out
 
 
 def _topic(text: str, clause: str, anchors: list[str]) -> str | None:
     """The first anchor of the sentence holding `clause`: what the sentence is about."""
-    for sentence in re.split(r"[。；;！？!?\n]", text):
-        if clause in sentence:
-            firsts = [(sentence.find(a), -len(a), a) for a in anchors if a in sentence]
-            return min(firsts)[2] if firsts else None
-    return None
+    sentence = next((s for s in re.split(r"[。；;！？!?\n]", text) if clause in s), "")
+    firsts = [(sentence.find(a), -len(a), a) for a in anchors if a in sentence]
+    return min(firsts)[2] if firsts else None
 
 
-# ---- swapped entities ------------------------------------------------------------------------------------
+# ---- swapped entities --------------------------------------------------------------------------------------
 
 def _owners(text: str, subjects: list[str], attrs: list[str], topic: str | None, fallback: bool) -> dict[str, str]:
-    """Attribute -> the subject its clause names first, else (`fallback`) the last subject named before it (or
+    """Attribute -> the subject its clause names first, else (`fallback`) the last subject named before (or
     `topic`); without `fallback` only a clause opening with its subject ("encoder 使用…") counts."""
     out: dict[str, str] = {}
     for clause in _clauses(text):
@@ -354,34 +306,33 @@ def _owners(text: str, subjects: list[str], attrs: list[str], topic: str | None,
 
 
 def _crossed(said: dict[str, str], claimed: dict[str, str]) -> tuple[str, str, str, str] | None:
-    """(x, y, a, b): the reference says a x and b y, the answer b x and a y; for an antonym pair x, y the
-    answer giving one of them to the wrong side is enough ("RNN 串行" -> "自注意力串行")."""
+    """(x, y, a, b): the reference says a x and b y, the answer b x and a y; for antonyms x, y one of them
+    given to the wrong side is enough ("RNN 串行" -> "自注意力串行")."""
     found = []
     for x, a in said.items():
         for y, b in said.items():
+            antonyms = tuple(sorted((x, y))) in _ANTONYM_SET
             if x == y or a >= b:
                 continue
             if claimed.get(x) == b and claimed.get(y) == a:
-                found.append((tuple(sorted((x, y))) not in _ANTONYM_SET, x, y, a, b))
-            elif tuple(sorted((x, y))) in _ANTONYM_SET and (
-                (claimed.get(x) == b and claimed.get(y) != b) or (claimed.get(y) == a and claimed.get(x) != a)
-            ):
+                found.append((not antonyms, x, y, a, b))
+            elif antonyms and ((claimed.get(x) == b != claimed.get(y)) or (claimed.get(y) == a != claimed.get(x))):
                 found.append((True, x, y, a, b))
     return min(found)[1:] if found else None
 
 
 def _relation_swap(p: Pair) -> tuple[str, str] | None:
-    """The point says A x, B y; the answer says A y, B x ("encoder 双向, decoder causal" the other way)."""
+    """The point says "A x, B y" in clauses opening with A and B; the answer says A y (and B x)."""
     terms = [a for a in p.entities if not any(a != b and a in b for b in p.entities)]
     subjects = sorted({found[0][1] for c in _clauses(p.point)
                        if (found := sorted((c.find(e), e) for e in terms if e in c)) and found[0][0] <= 2})
     if len(subjects) < 2:
         return None
-    attrs = sorted(a for a in {*p.entities, *(w for pair in ANTONYMS for w in pair if w in p.claim and w in p.point)}
+    attrs = sorted(a for a in {*p.entities, *(w for w in _CUE_WORDS if w in p.claim and w in p.point)}
                    if a not in subjects and p.weights.get(a, MIN_ATTRIBUTE_IDF) >= MIN_ATTRIBUTE_IDF)
     said = _owners(p.point, subjects, attrs, None, fallback=False)
-    said = {a: s for a, s in said.items() if not any(_owners(r, subjects, [a], None, False).get(a, s) != s
-                                                     for r in p.reference)}
+    said = {a: s for a, s in said.items()  # what the reference also gives the other side is no swap
+            if all(_owners(r, subjects, [a], None, False).get(a, s) == s for r in p.reference)}
     hit = _crossed(said, _owners(p.claim, subjects, attrs, None, fallback=True))
     return ("swap", f"{hit[2]}/{hit[3]}: {hit[0]} ↔ {hit[1]}") if hit else None
 
@@ -389,24 +340,22 @@ def _relation_swap(p: Pair) -> tuple[str, str] | None:
 def _reference_swap(
     claims: list[str], reference: list[str], terms: set[str], anchors: dict[str, float]
 ) -> tuple[int, int, str] | None:
-    """Points headed A and B ("自回归模型：如 GPT", "掩码模型：如 BERT"); the answer gives A's x to B and B's y
-    to A. Returns (point index, claim index, cue)."""
+    """Points headed A and B ("自回归模型：如 GPT", "掩码模型：如 BERT"); the answer gives A's x to B (and B's y
+    to A). Returns (point index, claim index, cue)."""
     heads = {i: m.group(1) for i, point in enumerate(reference) if (m := _HEAD.match(point))}
     common = {t for t in anchors if sum(t in h for h in set(heads.values())) > 1}  # "模型" in "x模型：", "y模型："
-    topics = {i: min((-anchors[t], t) for t in anchors if t in h and t not in common)[1] for i, h in heads.items()
-              if any(t in h and t not in common for t in anchors)}
+    topics = {i: min((-anchors[t], t) for t in anchors if t in h and t not in common)[1]
+              for i, h in heads.items() if any(t in h and t not in common for t in anchors)}
     subjects = sorted(set(topics.values()))
-    if len(subjects) < 2:
-        return None
     answer = "\n".join(claims)
-    attrs = sorted(a for a in (terms | {w for pair in ANTONYMS for w in pair}) if a in answer and a not in subjects)
+    attrs = sorted(a for a in (terms | set(_CUE_WORDS)) if a in answer and a not in subjects)
     said: dict[str, tuple[str, int]] = {}
     claimed: dict[str, tuple[str, int]] = {}
     ambiguous: set[str] = set()  # given to both sides, by the reference or by the answer: no swap to speak of
     for owners, texts in ((said, {i: reference[i] for i in topics}), (claimed, dict(enumerate(claims)))):
-        for i, text in texts.items():
-            for attr, subject in _owners(text, subjects, attrs, topics.get(i) if owners is said else None,
-                                         fallback=True).items():
+        for i, text in texts.items() if len(subjects) > 1 else ():
+            topic = topics.get(i) if owners is said else None
+            for attr, subject in _owners(text, subjects, attrs, topic, fallback=True).items():
                 if owners.get(attr, (subject, i))[0] != subject:
                     ambiguous.add(attr)
                 owners.setdefault(attr, (subject, i))
@@ -418,11 +367,7 @@ def _reference_swap(
     return said[x][1], claimed[x if x in claimed else y][1], f"{a}/{b}: {x} ↔ {y}"
 
 
-_ANTONYM_SET = {tuple(sorted(pair)) for pair in ANTONYMS}
-_HEAD = re.compile(r"^([^:：。]{2,30})[:：]")  # "掩码模型 (masked models)：如 bert 系列…"
-
-
-# ---- numbers and letter lists ------------------------------------------------------------------------------
+# ---- numbers and Q/K/V lists -------------------------------------------------------------------------------
 
 def _numbers(text: str) -> list[tuple[float, str, str, str]]:
     """(value, unit, as written, clause) of every number with a unit."""
@@ -431,13 +376,11 @@ def _numbers(text: str) -> list[tuple[float, str, str, str]]:
 
 
 def _number(p: Pair) -> tuple[str, str] | None:
-    """A different number of the same unit, said of the same thing ("bert base 24 层" vs "12 层")."""
+    """A number of the same unit that the reference never states, said of the same thing ("base 24 层")."""
     stated_anywhere = {(n, u) for r in p.reference for n, u, *_ in _numbers(r)}
     for n, unit, raw, cc in _numbers(p.claim):
-        if (n, unit) in stated_anywhere:
-            continue
         about = {a for a in p.anchors if a in cc and a not in _UNITS}
-        for _, pu, praw, pc in _numbers(p.point):
+        for _, pu, praw, pc in _numbers(p.point) if (n, unit) not in stated_anywhere else ():
             if pu == unit and about & {a for a in p.anchors if a in pc}:
                 return "number", f"{praw} ↔ {raw}"
     return None
@@ -447,13 +390,17 @@ def _letter_sets(text: str) -> list[tuple[frozenset[str], re.Match[str]]]:
     return [(frozenset(g for g in m.groups() if g), m) for m in _LETTER_LIST.finditer(text)]
 
 
+def _near(text: str, m: re.Match[str], anchors: list[str]) -> set[str]:
+    reach = 2 * NEAR if text[max(0, m.start() - NEAR):m.end() + NEAR].isascii() else NEAR  # English is longer
+    window = text[max(0, m.start() - reach):m.end() + reach]
+    return {a for a in anchors if a in window}
+
+
 def _letter_lists(p: Pair) -> tuple[str, str] | None:
-    """Q和K where the point says K和V."""
+    """"Q 和 K" where the point says "K 和 V" of the same thing."""
     said_anywhere = {s for r in p.reference for s, _ in _letter_sets(r)}
     for sc, mc in _letter_sets(p.claim):
-        if sc in said_anywhere:
-            continue
-        for sp, mp in _letter_sets(p.point):
-            if _near(p.claim, mc.start(), mc.end(), p.anchors) & _near(p.point, mp.start(), mp.end(), p.anchors):
+        for sp, mp in _letter_sets(p.point) if sc not in said_anywhere else ():
+            if _near(p.claim, mc, p.anchors) & _near(p.point, mp, p.anchors):
                 return "swap", f"{'/'.join(sorted(sp)).upper()} ↔ {'/'.join(sorted(sc)).upper()}"
     return None
