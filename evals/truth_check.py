@@ -7,8 +7,8 @@
   should be high, excellent/good/partial at most 5%.
 * bank: each item's reference (its key points joined) and each single key point as an answer against the
   item's own key points: must be 0.
-* sas-ads (when /work/shared/data holds it): human-scored answers of another domain (data structures)
-  against their reference's claims, flagged share per human score: a precision check out of domain.
+* sas-ads, sas-le (when /work/shared/data holds them): human-scored answers of other domains (data
+  structures, logistics) against their reference's claims, flagged per human score: precision out of domain.
 * timing: a ~600-character answer against 6 points.
 Tune on dev only; evals/labelled/test.jsonl is never read here.
 """
@@ -29,7 +29,8 @@ from knowledge.parsing import parse_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO / "evals" / "labelled" / "dev.jsonl"
-SAS_ADS = REPO.parent / "shared" / "data" / "sas-ads" / "ads-train.jsonl"
+SAS = {"sas-ads": REPO.parent / "shared" / "data" / "sas-ads" / "ads-train.jsonl",
+       "sas-le": REPO.parent / "shared" / "data" / "sas-le" / "le-train.jsonl"}
 DOCS = REPO / "knowledge" / "docs"
 KINDS = ("negation", "antonym", "number", "swap")
 CORRECT = ("excellent", "good", "partial")
@@ -75,14 +76,14 @@ def bank_self(bank: dict[str, list[str]], lex: Lexicon, verbose: bool) -> tuple[
     return checked, flagged, total
 
 
-def sas_ads(lex: Lexicon, verbose: bool) -> dict[int, list[int]]:
-    """Human score -> [answers, answers with a contradiction] on sas-ads (scores 0-10)."""
+def sas_rates(path: Path, lex: Lexicon, verbose: bool) -> dict[int, list[int]]:
+    """Human score (0-10) -> [answers, answers with a contradiction]."""
     table: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for line in SAS_ADS.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         found = find_contradictions(row["answer"], split_claims(row["reference"]), lex, row["question"])
-        table[row["score"]][0] += 1
-        table[row["score"]][1] += bool(found)
+        table[round(row["score"])][0] += 1
+        table[round(row["score"])][1] += bool(found)
         if verbose and found and row["score"] >= 9:
             _show(row["id"], found)
     return table
@@ -127,12 +128,13 @@ def main(argv: list[str]) -> int:
     print(f"  excellent+good+partial: {hits}/{n} = {100 * hits / max(n, 1):.1f}% (target <= 5%)")
     checked, flagged, total = bank_self(bank, lex, args.verbose)
     print(f"bank self-check: {flagged}/{checked} references/points contradict their own item ({total} in all)")
-    if SAS_ADS.exists():
-        sas = sas_ads(lex, args.verbose)
-        cells = " ".join(f"{score}:{hit}/{n}" for score, (n, hit) in sorted(sas.items()))
-        top = [sas[s] for s in sas if s >= 9]
-        print(f"sas-ads (out of domain), flagged/answers by human score 0-10: {cells}")
-        print(f"  scored 9-10: {sum(h for _, h in top)}/{sum(n for n, _ in top)} flagged")
+    for name, path in SAS.items():
+        if path.exists():
+            sas = sas_rates(path, lex, args.verbose)
+            cells = " ".join(f"{score}:{hit}/{n}" for score, (n, hit) in sorted(sas.items()))
+            top = [sas[s] for s in sas if s >= 9]
+            print(f"{name} (out of domain), flagged/answers by human score 0-10: {cells}")
+            print(f"  scored 9-10: {sum(h for _, h in top)}/{sum(n for n, _ in top)} flagged")
     print(f"timing: {timing(bank, lex):.2f} ms per 600-char answer vs 6 points")
     return 0
 
