@@ -64,6 +64,7 @@ _NUMBER = re.compile(r"(?<![a-z0-9.\-])(\d+(?:\.\d+)?)\s*("
 # Q/K/V named together: "q 和 k", "查询矩阵q和键矩阵k", "q·k", "q, k and v".
 _AND = r"(?:\s*(?:和|与|及|and)\s*[\u4e00-\u9fff]{0,6}|\s*[、,/·*]\s*)"
 _LETTER_LIST = re.compile(r"(?<![a-z])([qkv])" + _AND + r"([qkv])(?![a-z])(?:" + _AND + r"([qkv])(?![a-z]))?")
+_COMPARE = re.compile(r"比|相比|而|\b(?:than|versus|vs)\b")
 _HEAD = re.compile(r"^([^:：。]{2,30})[:：]")  # "掩码模型 (masked models)：如 bert 系列…"
 
 
@@ -258,6 +259,8 @@ def _antonym(p: Pair) -> tuple[str, str] | None:
             if _topic(p.claim, cc, p.anchors) != _topic(p.point, pc, p.anchors):
                 continue  # said of something else ("双编码器分别编码" vs "交叉编码器一起编码")
             for a, b in pairs:
+                if any(a in c and b in c and _COMPARE.search(c) for c in (cc, pc)):
+                    continue  # the two weighed against each other ("全局注意力比局部注意力看得远")
                 for said, meant in ((a, b), (b, a)):
                     for anchor in _bound(cc, said, p.anchors) & _bound(pc, meant, p.anchors):
                         # "学习率要减小" vs "学习率也要增大": the same term gets the opposite word, and

@@ -81,6 +81,8 @@ def test_each_kind_is_caught(
         ("DPO 无需单独训练奖励模型。", [DPO]),
         # negating a problem is the point's own claim
         ("现在的大模型都用 BPE 子词分词，所以基本不会出现 OOV 的问题。", ["现代LLM通过子词分词算法来优雅地处理OOV问题。"]),
+        # both sides weigh the two words against each other
+        ("Longformer 的全局注意力比局部注意力看得更远。", ["Longformer 的局部注意力只看窗口内，全局注意力看整个序列。"]),
         # two things contrasted, each stated right; a negation under a condition
         ("宜采用链表结构。在链表中插入或删除元素时，不需移动其他元素。", ["由于在顺序表中频繁进行插入和删除操作时，需要移动大量元素。"]),
         ("当 S1 满了且 S2 不为空时，则无法再入队。", ["入队：入队元素直接放入 S1 栈中（Push），出队时从 S2 出栈。"]),
