@@ -64,6 +64,8 @@ _NUMBER = re.compile(r"(?<![a-z0-9.\-])(\d+(?:\.\d+)?)\s*("
 # Q/K/V named together: "q 和 k", "查询矩阵q和键矩阵k", "q·k", "q, k and v".
 _AND = r"(?:\s*(?:和|与|及|and)\s*[\u4e00-\u9fff]{0,6}|\s*[、,/·*]\s*)"
 _LETTER_LIST = re.compile(r"(?<![a-z])([qkv])" + _AND + r"([qkv])(?![a-z])(?:" + _AND + r"([qkv])(?![a-z]))?")
+_CONTRAST = re.compile(r"(?:与|和|跟|同)[^，,。]{1,20}?(?:不同|相比|相反)|(?:不同于|相比于?|相较于?|区别于)[^，,。]{1,20}"
+                       r"|\bunlike [^,.]{1,30}")
 _COMPARE = re.compile(r"比|相比|而|\b(?:than|versus|vs)\b")
 _HEAD = re.compile(r"^([^:：。]{2,30})[:：]")  # "掩码模型 (masked models)：如 bert 系列…"
 
@@ -202,14 +204,16 @@ def _negation(p: Pair) -> tuple[str, str] | None:
 
 
 def _other_subjects(p: Pair, cc: str, pc: str) -> bool:
-    """Whether the two sentences open on different terms, each absent from the other side, one of them
-    technical ("链表中…不需移动" vs "顺序表中…需要移动": two things, each stated right)."""
+    """Whether the two sentences are about different things, each absent from the other side: their first
+    technical terms, contrasts set aside ("链表中…不需移动" vs "顺序表中…需要移动"; "与 RNN 不同，自注意力…")."""
     firsts = []
-    for text, clause, own, other in ((p.claim, cc, *p.terms), (p.point, pc, *p.terms[::-1])):
-        head = text[:text.find(clause) + len(clause)]
-        named = sorted((head.find(t), t) for t in own if len(t) > 1 and p.weights[t] >= MIN_ANCHOR_IDF and t in head)
-        firsts.append(named[0][1] if named and named[0][1] not in other else "")
-    return all(firsts) and max(p.weights[t] for t in firsts) >= RARE_IDF
+    sides = ((p.claim, cc, *p.terms, p.point), (p.point, pc, *p.terms[::-1], p.claim))
+    for text, clause, own, other, other_text in sides:
+        head = _CONTRAST.sub("，", text[:text.find(clause) + len(clause)])
+        named = sorted((head.find(t), t) for t in own if len(t) > 1 and p.weights[t] >= MIN_ENTITY_IDF and t in head)
+        first = named[0][1] if named else ""
+        firsts.append(first if first not in other or first not in _CONTRAST.sub("，", other_text) else "")
+    return all(firsts)
 
 
 def _polarity_cue(p: Pair, cc: str, pc: str, shared: list[str]) -> str | None:
@@ -272,10 +276,10 @@ def _antonym(p: Pair) -> tuple[str, str] | None:
 
 
 def _bound(clause: str, word: str, anchors: list[str]) -> set[str]:
-    """The anchors an un-negated `word` is said of: the nearest before each occurrence (else after)."""
+    """The anchors `word` is said of, unnegated: the nearest before each occurrence (else after)."""
     out = set()
     for m in _word_pattern(word).finditer(clause) if word in clause else ():
-        if not _negator_before(clause, m.start()):
+        if not _NEGATOR.search(clause, 0, m.start()):  # "不需要按时间步串行": any negation before makes it unclear
             before = [(at, a) for a in anchors if (at := clause.rfind(a, 0, m.start())) >= 0]
             after = [(-at, a) for a in anchors if (at := clause.find(a, m.end())) >= 0]
             if before or after:
@@ -303,7 +307,7 @@ def _owners(text: str, subjects: list[str], attrs: list[str], topic: str | None,
         start, subject = found[0] if found and (fallback or found[0][0] <= 2) else (0, topic if fallback else None)
         topic = subject
         for attr in attrs:
-            if subject and _find(attr, clause[start:]) and not _negator_before(clause, clause.find(attr)):
+            if subject and _find(attr, clause[start:]) and not _NEGATOR.search(clause, 0, clause.find(attr)):
                 out.setdefault(attr, subject)
     return out
 
@@ -331,7 +335,7 @@ def _relation_swap(p: Pair) -> tuple[str, str] | None:
                        if (found := sorted((c.find(e), e) for e in terms if e in c)) and found[0][0] <= 2})
     if len(subjects) < 2:
         return None
-    attrs = sorted(a for a in {*p.entities, *(w for w in _CUE_WORDS if w in p.claim and w in p.point)}
+    attrs = sorted(a for a in {*p.entities, *(w for w in _CUE_WORDS if w in p.point)}
                    if a not in subjects and p.weights.get(a, MIN_ATTRIBUTE_IDF) >= MIN_ATTRIBUTE_IDF)
     said = _owners(p.point, subjects, attrs, None, fallback=False)
     said = {a: s for a, s in said.items()  # what the reference also gives the other side is no swap

@@ -22,6 +22,11 @@ MOE = "MoE 推理时只激活少数专家，计算量远小于参数量。"
 FLASH = "Flash Attention 是精确注意力，结果与标准注意力完全一致。"
 DROPOUT = "Dropout 在训练阶段随机置零神经元，推理阶段不使用 Dropout。"
 FINETUNE = "模型仅在部分参数或全部参数上更新（LoRA、Fine-tune、PT）：常见方式包括全参数微调、LoRA 微调等。"
+RNN = [
+    "自注意力机制允许每个位置直接与所有其他位置交互，无论依赖关系有多远，都能在一次计算中捕捉到。",
+    "相比之下，RNN 一步步传递信息，远距离依赖需要多步传播，容易造成梯度消失。",
+    "此外，自注意力机制支持并行计算，而 RNN 必须串行执行，训练效率也低很多。",
+]
 AR_MLM = [
     "自回归模型 (Autoregressive Models)：如GPT系列。它们以从左到右的方式生成文本，每次预测一个Token。",
     "掩码模型 (Masked Models)：如BERT系列。它们通过预测句子中被遮盖的部分来学习语言，能够理解双向上下文。",
@@ -48,6 +53,7 @@ def lexicon() -> Lexicon:
         ("BERT base 有 24 层 Transformer encoder。", [BERT], "number", "12层 ↔ 24层"),
         ("KV cache 缓存的是每个 token 的 Q 和 K。", [KV_CACHE], "swap", "K/V ↔ K/Q"),
         ("Transformer 的自注意力需要串行计算，RNN 可以并行。", [PARALLEL], "swap", None),
+        ("自注意力是在 RNN 的隐藏状态上叠加门控，仍然需要按时间步串行计算。", RNN, "swap", None),
         ("Encoder 使用 causal mask，Decoder 使用双向注意力。", [ENC_DEC], "swap", None),
         ("自回归模型比如 BERT，靠还原被遮住的词训练；掩码模型比如 GPT，只能看左边。", AR_MLM, "swap", None),
         # across scripts, only what reads the same in both: numbers and Q/K/V
@@ -81,6 +87,11 @@ def test_each_kind_is_caught(
         ("DPO 无需单独训练奖励模型。", [DPO]),
         # negating a problem is the point's own claim
         ("现在的大模型都用 BPE 子词分词，所以基本不会出现 OOV 的问题。", ["现代LLM通过子词分词算法来优雅地处理OOV问题。"]),
+        # the point's negation is about another subject, or one set aside as a contrast
+        ("与 RNN 不同，自注意力让任意两个位置直接相连，梯度不会消失。", RNN),
+        ("自注意力中任意两个位置的路径长度为 1，所以梯度不会消失，也能并行计算。", RNN),
+        ("自注意力不需要按时间步串行计算，RNN 必须串行。", RNN),
+        ("RNN 不能并行计算，自注意力可以并行。", RNN),
         # both sides weigh the two words against each other
         ("Longformer 的全局注意力比局部注意力看得更远。", ["Longformer 的局部注意力只看窗口内，全局注意力看整个序列。"]),
         # two things contrasted, each stated right; a negation under a condition
@@ -101,7 +112,7 @@ def test_correct_or_unrelated_answers_are_left_alone(lexicon: Lexicon, answer: s
     assert find_contradictions(answer, points, lexicon) == []
 
 
-@pytest.mark.parametrize("points", [[LAYERNORM, KV_CACHE, ROPE], [PARALLEL, ENC_DEC, BERT], AR_MLM, [DPO, FINETUNE]])
+@pytest.mark.parametrize("points", [[LAYERNORM, KV_CACHE, ROPE], [PARALLEL, ENC_DEC, BERT], AR_MLM, RNN, [DPO, FINETUNE]])
 def test_the_reference_never_contradicts_itself(lexicon: Lexicon, points: list[str]) -> None:
     assert find_contradictions("\n".join(points), points, lexicon) == []
     for point in points:
