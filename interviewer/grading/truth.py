@@ -66,6 +66,7 @@ _AND = r"(?:\s*(?:和|与|及|and)\s*[\u4e00-\u9fff]{0,6}|\s*[、,/·*]\s*)"
 _LETTER_LIST = re.compile(r"(?<![a-z])([qkv])" + _AND + r"([qkv])(?![a-z])(?:" + _AND + r"([qkv])(?![a-z]))?")
 _CONTRAST = re.compile(r"(?:与|和|跟|同)[^，,。]{1,20}?(?:不同|相比|相反)|(?:不同于|相比于?|相较于?|区别于)[^，,。]{1,20}"
                        r"|\bunlike [^,.]{1,30}")
+_PARTIAL = re.compile(r"所有|全部|每[次个一]|都|总是|一定|完全|\b(?:all|every|always)\b")
 _COMPARE = re.compile(r"比|相比|而|\b(?:than|versus|vs)\b")
 _HEAD = re.compile(r"^([^:：。]{2,30})[:：]")  # "掩码模型 (masked models)：如 bert 系列…"
 
@@ -189,7 +190,8 @@ def _negation(p: Pair) -> tuple[str, str] | None:
         # the point clause(s) this clause is most about, by shared IDF
         scored = [(sum(p.weights[a] for a in shared), pc, shared) for pc in _clauses(p.point)
                   if (shared := [a for a in p.anchors if a in cc and a in pc])]
-        if not scored or _HEDGE.search(cc) or _CONDITION.search(_with_previous(p.claim, cc)):
+        context = _with_previous(p.claim, cc)
+        if not scored or _HEDGE.search(context) or _CONDITION.search(context):
             continue  # "S2 不为空时，则无法入队": a negation under a condition says nothing of the point
         top = max(w for w, _, _ in scored)
         best = [(pc, sh) for w, pc, sh in scored if w >= top - 1e-9]
@@ -230,7 +232,9 @@ def _polarity_cue(p: Pair, cc: str, pc: str, shared: list[str]) -> str | None:
             continue
         at = negated.find(term)
         neg = _negator_before(negated, at)
-        if neg is None or not _same_predicate(p, negated[neg.end():], plain) or _PROBLEM.search(negated[neg.end():]):
+        scope = negated[neg.end():] if neg else ""
+        # "不是每次都激活所有专家" is "only some", which is what "选择性激活" says
+        if not neg or not _same_predicate(p, scope, plain) or _PROBLEM.search(scope) or _PARTIAL.search(scope):
             continue
         span = negated[neg.start():at + len(term)]
         return f"{term} ↔ {span}" if cc_pol == "neg" else f"{span} ↔ {term}"
@@ -260,7 +264,7 @@ def _antonym(p: Pair) -> tuple[str, str] | None:
         for pc in _clauses(p.point):
             if not any(a in cc and a in pc for a in p.anchors) or _HEDGE.search(cc):
                 continue
-            if _topic(p.claim, cc, p.anchors) != _topic(p.point, pc, p.anchors):
+            if _topic(p.claim, cc, p.terms[0], p.weights) != _topic(p.point, pc, p.terms[1], p.weights):
                 continue  # said of something else ("双编码器分别编码" vs "交叉编码器一起编码")
             for a, b in pairs:
                 if any(a in c and b in c and _COMPARE.search(c) for c in (cc, pc)):
@@ -287,10 +291,11 @@ def _bound(clause: str, word: str, anchors: list[str]) -> set[str]:
     return out
 
 
-def _topic(text: str, clause: str, anchors: list[str]) -> str | None:
-    """The first anchor of the sentence holding `clause`: what the sentence is about."""
+def _topic(text: str, clause: str, terms: frozenset[str], weights: dict[str, float]) -> str | None:
+    """The first content term of the sentence holding `clause`, cue words aside: what it is about."""
     sentence = next((s for s in re.split(r"[。；;！？!?\n]", text) if clause in s), "")
-    firsts = [(sentence.find(a), -len(a), a) for a in anchors if a in sentence]
+    firsts = [(sentence.find(t), -len(t), t) for t in terms
+              if len(t) > 1 and weights[t] >= MIN_ANCHOR_IDF and t in sentence and t not in _CUE_WORDS]
     return min(firsts)[2] if firsts else None
 
 

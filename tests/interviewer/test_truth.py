@@ -92,6 +92,12 @@ def test_each_kind_is_caught(
         ("自注意力中任意两个位置的路径长度为 1，所以梯度不会消失，也能并行计算。", RNN),
         ("自注意力不需要按时间步串行计算，RNN 必须串行。", RNN),
         ("RNN 不能并行计算，自注意力可以并行。", RNN),
+        # a part set against the whole; "not all" agreeing with "selectively"; the other entity's property
+        ("像 LoRA 这种方法冻结原模型，不更新原模型参数，只训练新增的低秩矩阵。", [FINETUNE]),
+        ("MoE 不是每次都激活所有专家，路由器只选 top-1 或 top-2 个专家。",
+         ["路由器（Router/Gating Network）选择性激活专家：输入 token 经过 Router 后，会被分配到最相关的少量专家。"]),
+        ("双编码器把查询和文档分别编码，文档向量可以离线预计算；交叉编码器要把两者一起编码。",
+         ["交叉编码器需每次对查询和候选项一起编码，计算量大，无法快速扩展。"]),
         # both sides weigh the two words against each other
         ("Longformer 的全局注意力比局部注意力看得更远。", ["Longformer 的局部注意力只看窗口内，全局注意力看整个序列。"]),
         # two things contrasted, each stated right; a negation under a condition
