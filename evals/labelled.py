@@ -99,9 +99,10 @@ def _example(obj: Any, line: int, default_id: str) -> tuple[LabelledExample | No
     if not isinstance(obj, dict):
         return None, [f"line {line}: expected a JSON object, got {type(obj).__name__}"]
     problems = [f"line {line}: missing field {f!r}" for f in ("question", "answer", "score") if f not in obj]
-    for field in ("question", "answer"):
-        if field in obj and (not isinstance(obj[field], str) or not obj[field].strip()):
-            problems.append(f"line {line}: {field!r} must be a non-empty string")
+    if "question" in obj and (not isinstance(obj["question"], str) or not obj["question"].strip()):
+        problems.append(f"line {line}: 'question' must be a non-empty string")
+    if "answer" in obj and not isinstance(obj["answer"], str):  # a blank answer is graded (0, non_answer)
+        problems.append(f"line {line}: 'answer' must be a string")
     score = obj.get("score")
     if "score" in obj and (isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 10):
         problems.append(f"line {line}: 'score' must be a number from 0 to 10, got {score!r}")

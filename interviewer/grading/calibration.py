@@ -16,7 +16,9 @@ class Calibration:
     emb_slope/emb_intercept by least squares of per-point lexical coverage on the embedding z-score over
     dev points (the map that lets an English answer earn what its Chinese twin would). Leave-one-question-
     out Pearson on dev: 0.731 (exponent 0.25 ties at 0.730; 0.5: 0.720; formula_weight 24: 0.701).
-    The caps and the padding damp are rules, not fitted (sas-ads has no such answers).
+    Since the learned scorer (scorer.py), intercept/slope/exponent/conflict_penalty no longer score answers:
+    they only fix the strengths at which a key point counts as covered or partly covered. The caps are
+    rules, not fitted (sas-ads has no such answers).
     """
 
     formula_weight: float = 48.0
@@ -34,7 +36,11 @@ class Calibration:
     partly_score: float = 5.0  # ...and partly covered from the strength that would earn half marks (0.102)
     on_topic_rank: float = 0.9  # a sentence is on topic when its best point beats 90% of the background
     off_topic_coverage: float = 0.15  # ...and an answer with no such sentence and less coverage is off topic
-    off_topic_cap: float = 1.5
+    # The flag also needs the learned score at or below this: topicality evidence alone flagged complete
+    # English answers (their sentences rank Chinese key points of other items first). A rule, not fitted.
+    off_topic_score: float = 2.5
+    off_topic_cap: float = 1.5  # an answer with no sentence about the reference scores at most this...
+    unrelated_score: float = 4.0  # ...when the scorer already rates it at most partial (a rule, not fitted)
     # ...or one where more than `off_topic_item_rank` other bank items match the answer better than the
     # asked one, the best by more than `off_topic_item_margin` cosine, while it covers little. Picked on
     # evals/labelled/dev.jsonl only: rank alone (> 15) also caught thin on-topic answers (4 of 15 partial);
@@ -51,8 +57,10 @@ class Calibration:
     # average 4.1). English hedges need it most: "Not sure, something about experts" scored 6.4 on the
     # embedding evidence alone, which measures the topic more than the content.
     hedge_cap: float = 4.0
+    # A bare list of the right terms names the points without explaining any (a rule: the labelled set's
+    # keyword lists average 3.1; enumeration questions are exempt, their answer may be a list).
+    term_list_cap: float = 4.0
     verdict_cap: float = 2.0  # a true/false answer with the opposite verdict to the reference
-    padding_floor: float = 0.6  # score factor when no sentence is on topic; 1.0 from half on topic
 
     @property
     def covered_at(self) -> float:

@@ -22,7 +22,7 @@ ADMISSION_PATTERNS: tuple[str, ...] = (
     r"不知道", r"不太?清楚", r"不太?了解", r"不太?懂", r"不太?确定", r"不太会", r"不太记得", r"记不(?:清|得)",
     r"说不(?:上来|好|清)", r"没(?:有)?学过", r"没听说过", r"忘(?:记)?了", r"想不起来", r"答不上来?", r"跳过",
     r"i\s*(?:do\s*n[o']?t|don['’]?t|dont)\s*know", r"\bidk\b", r"no\s+idea", r"not\s+sure", r"no\s+clue",
-    r"never\s+(?:learned|heard)",
+    r"never\s+(?:learned|heard)", r"(?:could|can)(?:no|n['’]?)t\s+(?:tell\s+you|explain|say)",
 )
 # Phrases that, with nothing else of substance around them, mean "no answer": the admissions, and words
 # too common inside real answers to count as an admission ("不会", "无", "pass").
@@ -48,14 +48,17 @@ ASK_FOR_ANSWER_PATTERNS: tuple[str, ...] = (
     r"(?:标准|参考|正确)?答案是(?:什么|啥)", r"听听?(?:标准|参考|正确)答案",
     r"(?:what'?s|what\s+is)\s+the\s+(?:\w+\s+)?answer",
     r"(?:tell|give|show|read|list)\s+me\s+the\s+(?:\w+\s+)?answer",
+    r"(?:tell|show)\s+me\s+what\s+the\s+(?:\w+\s+)?answer\s+(?:is|would\s+be)",
     r"(?:answer|solve)\s+it\s+for\s+me", r"(?:reference|model|correct)\s+answer\s*\?",
 )
-ASK_FOR_ANSWER_CHARS = 60  # a longer message that mentions "the answer" is treated as an answer
+# A longer message that mentions "the answer" is treated as an answer. English needs about twice the
+# letters of a Chinese request ("能告诉我标准答案吗？我宁愿学一下" is 15 characters, its English 70 letters).
+ASK_FOR_ANSWER_CHARS = 80
 # A hedge: an admission of not knowing with at most a short clause besides it ("RoPE 我只听过名字，具体不清楚").
 # Whether it is a non-answer depends on what that clause covers, which only a grader can tell.
 HEDGE_PATTERNS: tuple[str, ...] = ADMISSION_PATTERNS + (
     r"没(?:有)?(?:接触过|听说过)", r"只听(?:说)?过", r"(?:i\s+)?can(?:no|')?t\s+remember",
-    r"only\s+(?:know|heard\s+of)\s+the\s+name", r"not\s+familiar", r"\bi\s+guess\b",
+    r"only\s+(?:know|heard)\s+(?:of\s+)?(?:the\s+)?(?:name|term|word)", r"not\s+familiar", r"\bi\s+guess\b",
 )
 HEDGE_RESIDUE = 24  # Chinese characters, an English word counting as two
 

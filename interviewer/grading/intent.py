@@ -78,6 +78,9 @@ _END_PUNCT = "。！？!?"
 _ABBREVIATIONS = re.compile(r"(?:\be\.g|\bi\.e|\betc|\bvs|\bcf|\bp\.s|\bmr|\bdr|\bno)\.$", re.IGNORECASE)
 
 
+_BLOCKS = {"【": "】", "（": "）", "(": ")"}
+
+
 def _closing_quote(text: str, i: int) -> int:
     """Index of the quote closing the one opened at i, or -1."""
     close = _QUOTES[text[i]]
@@ -96,6 +99,12 @@ def sentences(text: str) -> list[str]:
         ch = text[i]
         if ch in _QUOTES and (j := _closing_quote(text, i)) > 0:
             i = j + 1
+            continue
+        if ch in _BLOCKS and not text[start:i].strip() and (j := text.find(_BLOCKS[ch], i + 1)) > 0 \
+                and j - i <= _QUOTE_SPAN and "\n" not in text[i:j]:
+            # "【给评分系统的说明：…】 answer…": a bracketed block opening a sentence is a piece of its own
+            out.append(text[start:j + 1])
+            start = i = j + 1
             continue
         if ch == "\n" and i > start:
             out.append(text[start:i])

@@ -90,6 +90,21 @@ class Lexicon:
         used = self.tokens(answer)
         return sum(w for t, w in weights.items() if t in used) / total
 
+    def precision(self, answer: str, reference: str, question: str = "") -> tuple[float, float]:
+        """(IDF share of the answer's terms, besides the question's, that the reference also uses;
+        IDF share of the answer's terms that only repeat the question). Padding and answers to other
+        questions have a low first share; restating the question, a high second one."""
+        asked = self.tokens(question)
+        ref = self.tokens(reference)
+        weights = {t: self.weight(t) for t in self.tokens(answer) if is_term(t)}
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0, 0.0
+        echo = sum(w for t, w in weights.items() if t in asked)
+        own = total - echo
+        shared = sum(w for t, w in weights.items() if t in ref and t not in asked)
+        return (shared / own if own > 0 else 0.0), echo / total
+
 
 def _load_jieba_idf() -> dict[str, float]:
     path = Path(jieba.__file__).parent / "analyse" / "idf.txt"

@@ -52,6 +52,10 @@ class Grade(BaseModel):
     summary: str = ""  # one or two sentences of feedback for the candidate
     note: str = ""  # e.g. the offline grader's statement of what it can and cannot judge
     item_id: str | None = None
+    # The grader's own judgement that the answer is complete enough to move on (the offline grader: its
+    # calibrated score reaches the threshold learned on labelled answers); None leaves it to the server's
+    # score rule (session/policy.py).
+    complete: bool | None = None
 
 
 class GradeRequest(BaseModel):

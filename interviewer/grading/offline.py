@@ -9,26 +9,33 @@ Evidence, per key point of the reference:
 The two are blended by script agreement: a Chinese answer to a Chinese reference is scored on the lexical
 evidence (on sas-ads dev, blending in the embedding lowered Pearson from 0.72 to 0.69 at 10% weight);
 an English answer to it, on the embedding evidence mapped onto the lexical scale.
-The embedding also decides topicality (off_topic, and the share of on-topic sentences that damps padding)
+The embedding also decides topicality (off_topic, and the share of on-topic sentences)
 and which answer sentence is cited for each point. An injection is cut out before grading and flagged.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from interviewer.grading import lexical
 from interviewer.grading.calibration import DEFAULT_CALIBRATION, Calibration
+from interviewer.grading.features import (
+    Evidence,
+    asks_for_explanation,
+    feature_vector,
+    is_term_list,
+    text_shape,
+)
 from interviewer.grading.guards import content_chars, find_injection, is_hedge, is_non_answer, strip_injection
 from interviewer.grading.models import Grade, GradeReference, GradeRequest, PointResult
 from interviewer.grading.offline_feedback import compose_grade_text
+from interviewer.grading.scorer import Scorer, default_scorer
+from interviewer.grading.truth import find_contradictions
 from knowledge.claims import split_claims
 from knowledge.embedders import Embedder
 from knowledge.models import KeyPoint
 
-PROMPT_VERSION = "offline_v1"
+PROMPT_VERSION = "offline_v2"
 MAX_UNITS = 40  # answer sentences embedded per grade (latency bound); the rest still count lexically
 UNIT_CHARS = 120
 
@@ -45,22 +52,18 @@ DEFAULT_BACKGROUND = (
 )
 
 
-@dataclass
-class Evidence:
-    """Everything the score is computed from (also what evals fit the calibration on)."""
-
-    strengths: np.ndarray  # per point, 0-1
-    weights: np.ndarray  # per point: its lexical mass
-    lexical: np.ndarray
-    embedded: np.ndarray  # per point: z-score of the best sentence vs the background
-    evidence_units: list[str]
-    coverage: float
-    formula_conflict: float
-    verdict_conflict: bool
-    on_topic_share: float
-    off_topic: bool
-    truncated: bool
-    hedge: bool = False  # the answer is an "I don't know" plus a short clause
+# Talk that fits any question: a sentence closer to one of these than to every key point says nothing
+# about this one (filler around a thin answer must earn no length and no topicality).
+GENERIC_TALK = (
+    "这是一个非常好的问题，值得深入思考。", "这个技术在业界应用非常广泛，效果也很好。",
+    "总的来说，这个方法很重要，面试中也经常被问到。", "具体要根据实际业务场景来决定。",
+    "这方面有很多研究，我也一直很感兴趣。", "这个设计非常巧妙，大家都在用。",
+    "在实际项目中我们也遇到过类似的问题。", "它的优点很多，缺点也有一些，需要权衡。",
+    "随着大模型的发展，这个方向会越来越重要。", "我觉得理解这个概念对工作很有帮助。",
+    "That is a great question and a very important topic.", "It depends on the use case and the requirements.",
+    "This technique is widely used in industry and works well.", "There are pros and cons, so it is a trade-off.",
+    "I have always been interested in this area.", "Overall, it is a key concept every engineer should know.",
+)
 
 
 class OfflineGrader:
@@ -73,10 +76,13 @@ class OfflineGrader:
         calibration: Calibration = DEFAULT_CALIBRATION,
         lexicon: lexical.Lexicon | None = None,
         background_items: list[str] | None = None,
+        scorer: Scorer | None = None,
     ) -> None:
         self.embedder = embedder
         self.calibration = calibration
         self.lexicon = lexicon or lexical.Lexicon()
+        self._scorer = scorer
+        self._generic: np.ndarray | None = None
         self._background = None if background is None else np.asarray(background, dtype=np.float32)
         # Which bank item each background row is a key point of: lets the grader rank the asked item
         # against every other item for this answer (DESIGN: an answer to another question ranks ~70th).
@@ -87,6 +93,19 @@ class OfflineGrader:
                 raise ValueError("background_items must name the item of every background row")
             self._item_ids = {item: n for n, item in enumerate(dict.fromkeys(background_items))}
             self._item_of_row = np.asarray([self._item_ids[i] for i in background_items], dtype=np.int64)
+
+    @property
+    def scorer(self) -> Scorer:
+        """The learned map, read from its model file on first use (evidence alone does not need it)."""
+        if self._scorer is None:
+            self._scorer = default_scorer()
+        return self._scorer
+
+    @property
+    def generic(self) -> np.ndarray:
+        if self._generic is None:
+            self._generic = self.embedder.embed_passages(list(GENERIC_TALK))
+        return self._generic
 
     @property
     def background(self) -> np.ndarray:
@@ -103,11 +122,27 @@ class OfflineGrader:
             flags += ["non_answer"] + (["empty"] if content_chars(answer) == 0 else [])
             return self._compose(request, points, None, 0.0, flags)
         ev = self.evidence(request.question, answer, points, point_vectors, item_id=request.item_id)
-        if ev.hedge and ev.coverage < self.calibration.hedge_coverage:
-            return self._compose(request, points, None, 0.0, flags + ["non_answer"])
+        ev.injection = bool(injection)
         score = self.score(ev)
-        flags += (["off_topic"] if ev.off_topic else []) + (["truncated"] if ev.truncated else [])
-        return self._compose(request, points, ev, score, flags)
+        cal = self.calibration
+        # An admission of not knowing whose clause covers nothing, or that the scorer rates as nothing (an
+        # English hedge's embedding coverage is never near 0), is a non-answer.
+        if ev.hedge and (ev.coverage < cal.hedge_coverage or score <= cal.off_topic_score):
+            return self._compose(request, points, None, 0.0, flags + ["non_answer"])
+        # No sentence about the reference at all: the rule the data cannot teach where it has no such
+        # answers (teachers' sets), held to answers the scorer already finds weak.
+        if ev.unrelated and score <= cal.unrelated_score:
+            score = min(score, cal.off_topic_cap)
+        # Off topic needs a low calibrated score as well: a complete answer in another language or in plain
+        # words can rank other items first and still deserve its grade. For a bank question the judgement
+        # is learned (scorer.off_topic_probability); for a given reference, the topicality evidence decides.
+        probability = self.scorer.off_topic_probability(feature_vector(ev))
+        evidence = ev.off_topic or ev.unrelated if probability is None else probability >= 0.5
+        off_topic = evidence and score <= cal.off_topic_score
+        flags += (["off_topic"] if off_topic else []) + (["truncated"] if ev.truncated else [])
+        grade = self._compose(request, points, ev, score, flags)
+        grade.complete = score >= self.scorer.move_on_at
+        return grade
 
     def evidence(
         self,
@@ -130,59 +165,79 @@ class OfflineGrader:
         sims = unit_vecs @ point_vecs.T  # units x points
         back = unit_vecs @ self.background.T  # units x background
         z = (sims - back.mean(1, keepdims=True)) / (back.std(1, keepdims=True) + 1e-6)
-        embedded = z.max(0)
+        generic = (unit_vecs @ self.generic.T).max(1) >= sims.max(1)
+        embedded = (z[~generic] if (~generic).any() else z).max(0)  # filler lends no point its similarity
 
+        reference = "\n".join(texts)
         lex, weights = self._lexical(question, answer, texts)
-        agree = lexical.script_agreement(answer, " ".join(texts))
+        agree = lexical.script_agreement(answer, reference)
         emb_strength = np.clip(cal.emb_intercept + cal.emb_slope * embedded, 0.0, 1.0)
         strengths = agree * lex + (1.0 - agree) * emb_strength
         coverage = float(np.average(strengths, weights=weights)) if weights.sum() > 0 else float(strengths.mean())
 
         rank = (sims.max(1, keepdims=True) > back).mean(1)  # per unit: share of background it beats
-        on_topic = rank >= cal.on_topic_rank
-        _, formula_conflict, _ = lexical.formula_evidence("\n".join(texts), answer, question)
+        on_topic = (rank >= cal.on_topic_rank) & ~generic
+        item_rank, item_margin = self._item_standing(item_id, sims, back)
+        formula_recall, formula_conflict, _ = lexical.formula_evidence(reference, answer, question)
+        precision, echo = self.lexicon.precision(answer, reference, question)
+        glue, segment = text_shape(answer)
         return Evidence(
             strengths=strengths,
             weights=weights,
             lexical=lex,
             embedded=embedded,
+            embedded_strength=emb_strength,
             evidence_units=self._evidence_units(units, texts, z, agree),
             coverage=coverage,
             formula_conflict=formula_conflict,
-            verdict_conflict=lexical.verdict_conflict(question, "\n".join(texts), answer),
+            verdict_conflict=lexical.verdict_conflict(question, reference, answer),
             on_topic_share=float(on_topic.mean()),
-            off_topic=(not on_topic.any() and coverage < cal.off_topic_coverage)
-            or (coverage < cal.off_topic_item_coverage
-                and self._beaten_by_other_items(item_id, sims, back)),
+            unrelated=not on_topic.any() and coverage < cal.off_topic_coverage,
+            off_topic=coverage < cal.off_topic_item_coverage and item_rank > cal.off_topic_item_rank
+            and item_margin > cal.off_topic_item_margin,
             truncated=len(all_units) > MAX_UNITS,
             hedge=is_hedge(answer),
+            agreement=agree,
+            item_rank=item_rank,
+            item_margin=item_margin,
+            has_item=item_id in self._item_ids,
+            precision=precision,
+            question_echo=echo,
+            # Length counts only in sentences about the question: filler around a thin answer adds nothing.
+            answer_chars=sum(content_chars(u) for u, on in zip(units, on_topic, strict=True) if on),
+            reference_chars=content_chars(reference),
+            glue_share=glue,
+            segment_chars=segment,
+            contradictions=find_contradictions(answer, texts, lexicon=self.lexicon, question=question),
+            term_list=is_term_list(answer, glue, segment) and asks_for_explanation(question),
+            formula_recall=formula_recall,
+            best_reference_coverage=_best_reference_coverage(points, strengths, weights),
         )
 
-    def _beaten_by_other_items(self, item_id: str | None, sims: np.ndarray, back: np.ndarray) -> bool:
-        """Whether many other bank items match the answer better than the asked one, the best of them by a
-        clear margin. Items are compared by their best point's similarity to any answer sentence; False
-        when the grader has no item-labelled background or the item is unknown."""
+    def _item_standing(self, item_id: str | None, sims: np.ndarray, back: np.ndarray) -> tuple[int, float]:
+        """(how many other bank items match the answer better than the asked one, the best one's cosine
+        margin over it). Items are compared by their best point's similarity to any answer sentence;
+        (0, 0.0) when the grader has no item-labelled background or the item is unknown."""
         if self._item_of_row is None or item_id not in self._item_ids:
-            return False
+            return 0, 0.0
         per_item = np.full(len(self._item_ids), -np.inf, dtype=np.float32)
         np.maximum.at(per_item, self._item_of_row, back.max(0))
         own = max(float(sims.max()), float(per_item[self._item_ids[item_id]]))
         per_item[self._item_ids[item_id]] = -np.inf
-        rank = 1 + int((per_item > own).sum())
-        margin = float(per_item.max()) - own
-        return rank > self.calibration.off_topic_item_rank and margin > self.calibration.off_topic_item_margin
+        return int((per_item > own).sum()), float(per_item.max()) - own
 
     def score(self, ev: Evidence) -> float:
+        """The learned map from evidence to 0-10, then the rules no data set can teach: an opposite
+        true/false verdict, a hedge and a bare list of terms (to a question that wants an explanation)
+        cap the score."""
         cal = self.calibration
-        raw = cal.intercept + cal.slope * max(ev.coverage, 0.0) ** cal.exponent
-        raw -= cal.conflict_penalty * ev.formula_conflict
-        raw *= min(1.0, cal.padding_floor + 2 * (1.0 - cal.padding_floor) * ev.on_topic_share)
+        raw = self.scorer.predict(feature_vector(ev))
         if ev.verdict_conflict:
             raw = min(raw, cal.verdict_cap)
-        if ev.off_topic:
-            raw = min(raw, cal.off_topic_cap)
         if ev.hedge:
             raw = min(raw, cal.hedge_cap)
+        if ev.term_list:
+            raw = min(raw, cal.term_list_cap)
         return round(float(np.clip(raw, 0.0, 10.0)), 1)
 
     def _lexical(self, question: str, answer: str, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -240,6 +295,19 @@ class OfflineGrader:
             note=note,
             item_id=request.item_id,
         )
+
+
+def _best_reference_coverage(points: list[KeyPoint], strengths: np.ndarray, weights: np.ndarray) -> float:
+    """The weighted coverage of the best-covered reference (points grouped by source and section)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for n, p in enumerate(points):
+        groups.setdefault((p.source, p.section), []).append(n)
+    best = 0.0
+    for members in groups.values():
+        w = weights[members]
+        s = strengths[members]
+        best = max(best, float(np.average(s, weights=w)) if w.sum() > 0 else float(s.mean()))
+    return best
 
 
 def _key_points(request: GradeRequest) -> list[KeyPoint]:

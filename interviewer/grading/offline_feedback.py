@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from interviewer.grading.models import RubricScore
+from interviewer.grading.models import CRITERIA, RubricScore
 
 if TYPE_CHECKING:
+    from interviewer.grading.features import Evidence
     from interviewer.grading.models import PointResult
-    from interviewer.grading.offline import Evidence
 
 NOTE = {
     "zh": "离线评分：这是由多语言嵌入模型与术语重合度估计的要点覆盖度（已用人工评分校准），"
@@ -25,6 +25,8 @@ TEXT = {
         "accuracy_ok": "与参考答案未见矛盾（离线评分无法核实事实）。",
         "accuracy_verdict": "判断结论与参考答案相反。",
         "accuracy_formula": "给出的公式或结果与参考答案不一致。",
+        "accuracy_contradiction": "有说法与参考要点相矛盾（{cue}）：「{point}」。",
+        "contradiction": "注意：「{claim}」与要点「{point}」相矛盾（{cue}）。",
         "depth_high": "已覆盖的要点阐述较充分。",
         "depth_low": "已覆盖的要点阐述较浅。",
         "clarity": "{p}% 的句子紧扣题目。",
@@ -40,6 +42,8 @@ TEXT = {
         "accuracy_ok": "Nothing contradicts the reference (the offline grader cannot verify facts).",
         "accuracy_verdict": "The verdict is the opposite of the reference's.",
         "accuracy_formula": "The formula or result given differs from the reference's.",
+        "accuracy_contradiction": "A statement contradicts the key point ({cue}): “{point}”.",
+        "contradiction": "Check: “{claim}” contradicts the key point “{point}” ({cue}).",
         "depth_high": "The points covered are explained in some detail.",
         "depth_low": "The points covered are only touched on.",
         "clarity": "{p}% of the sentences stay on the question.",
@@ -60,12 +64,15 @@ def compose_grade_text(
     n, c = len(points), sum(p.covered for p in points)
     if ev is None:  # non-answer
         rubric = [RubricScore(criterion=k, score=0.0, comment=t["non_answer"])
-                  for k in ("accuracy", "completeness", "depth", "clarity")]
+                  for k in CRITERIA]
         lead = t["non_answer"]
     else:
         rubric = _rubric(t, score, ev, n, c)
         lead = t["summary"].format(s=score, c=c, n=n)
     extras = []
+    if ev is not None and ev.contradictions:
+        first = ev.contradictions[0]
+        extras.append(t["contradiction"].format(claim=_clip(first.claim, 40), point=_clip(first.point, 40), cue=first.cue))
     if "off_topic" in flags:
         extras.append(t["off_topic"])
     missing = [p.text for p in points if not p.covered]
@@ -80,6 +87,10 @@ def compose_grade_text(
 def _rubric(t: dict[str, str], score: float, ev: Evidence, n: int, c: int) -> list[RubricScore]:
     if ev.verdict_conflict:
         accuracy, acc_comment = min(score, 1.0), t["accuracy_verdict"]
+    elif ev.contradictions:
+        first = ev.contradictions[0]
+        accuracy = min(score, 10.0 * (1.0 - len({c.point_index for c in ev.contradictions}) / max(n, 1)), 4.0)
+        acc_comment = t["accuracy_contradiction"].format(cue=first.cue, point=_clip(first.point, 40))
     elif ev.formula_conflict:
         accuracy, acc_comment = score * 0.6, t["accuracy_formula"]
     else:

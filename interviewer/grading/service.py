@@ -5,6 +5,7 @@ Used by `interviewer grade` and by POST /v1/grade[/batch]; the interview uses th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -113,7 +114,11 @@ def point_vectors_for(index: KnowledgeIndex, request: GradeRequest) -> np.ndarra
 
 
 def _request_from_reference(question: str, answer: str, reference: str, language: str) -> GradeRequest:
-    points = [KeyPoint(source=GIVEN_REFERENCE, text=claim) for claim in split_claims(reference)]
+    # Blocks separated by a blank line are graded as alternatives (a teacher's "or: …" references).
+    blocks = [b for b in re.split(r"\n\s*\n", reference) if b.strip()]
+    sections = [f"alternative {n}" if len(blocks) > 1 else "" for n in range(1, len(blocks) + 1)]
+    points = [KeyPoint(source=GIVEN_REFERENCE, section=section, text=claim)
+              for block, section in zip(blocks, sections, strict=True) for claim in split_claims(block)]
     if not points:
         raise InvalidInput("the reference has no gradeable content")
     return GradeRequest(

@@ -3,8 +3,10 @@
 Rule, in order, on the question's merged grade (a follow-up answer is graded together with the earlier
 answers; the merge keeps the best score and the union of covered points, and the latest turn's flags):
 1. a non-answer / empty / off-topic answer -> move on, no follow-up;
-2. score >= EXCELLENT -> move on;
-3. score >= GOOD_ENOUGH and few key points missing (at most one, or at most a third) -> move on;
+2. the grader judged the answer complete (`Grade.complete`, the offline grader's learned threshold) -> move
+   on; or, for a grader that makes no such judgement (an LLM's grade), score >= EXCELLENT, or score >=
+   GOOD_ENOUGH with few key points missing (at most one, or at most a third) -> move on;
+3. the grader judged it incomplete -> no move on by score;
 4. a follow-up was asked and nothing is missing any more -> move on (the follow-ups did their job);
 5. follow-ups left (fewer than max_follow_ups asked for this question) -> follow up on what is missing;
 6. otherwise -> move on.
@@ -40,9 +42,10 @@ def decide(
     move_on: Decision = "end" if is_last_question else "next"
     if MOVE_ON_FLAGS.intersection(grade.flags):
         return move_on
-    if grade.score >= EXCELLENT:
-        return move_on
-    if grade.score >= GOOD_ENOUGH and few_missing(grade):
+    if grade.complete is not None:
+        if grade.complete:
+            return move_on
+    elif grade.score >= EXCELLENT or (grade.score >= GOOD_ENOUGH and few_missing(grade)):
         return move_on
     if follow_ups_used > 0 and not grade.missing and grade.covered:
         return move_on

@@ -8,8 +8,11 @@ from interviewer.grading.models import CRITERIA, Grade, RubricScore
 from interviewer.session.policy import EXCELLENT, GOOD_ENOUGH, choose_follow_up, decide
 
 
-def grade(score: float, covered: int = 0, missing: int = 0, flags: tuple[str, ...] = ()) -> Grade:
+def grade(
+    score: float, covered: int = 0, missing: int = 0, flags: tuple[str, ...] = (), complete: bool | None = None
+) -> Grade:
     return Grade(
+        complete=complete,
         score=score,
         rubric=[RubricScore(criterion=c, score=score) for c in CRITERIA],
         covered=[f"covered point {i}" for i in range(covered)],
@@ -48,6 +51,12 @@ def grade(score: float, covered: int = 0, missing: int = 0, flags: tuple[str, ..
         ("last question, weak, follow-ups used up", grade(3, 1, 2), 2, 2, True, "end"),
         ("last question, non-answer", grade(0, 0, 3, ("non_answer",)), 0, 2, True, "end"),
         ("excellent threshold", grade(EXCELLENT, 0, 4), 0, 2, False, "next"),
+        # The offline grader's own judgement, learned on labelled answers, replaces the score rule:
+        ("judged complete, points not matched word for word", grade(6.2, 1, 4, complete=True), 0, 2, False, "next"),
+        ("judged incomplete despite a high score", grade(9.5, 1, 4, complete=False), 0, 2, False, "follow_up"),
+        ("judged incomplete, follow-ups used up", grade(5, 1, 4, complete=False), 2, 2, False, "next"),
+        ("judged complete but off topic", grade(6, 0, 3, ("off_topic",), complete=True), 0, 2, False, "next"),
+        ("judged complete on the last question", grade(6.5, 2, 2, complete=True), 0, 2, True, "end"),
     ],
     ids=lambda v: v if isinstance(v, str) else None,
 )

@@ -1,0 +1,151 @@
+"""The training data of the learned scorer, and its features computed through the production grader.
+
+Sources (every one of them training data; none is the frozen test split):
+* `ads`  ../shared/data/sas-ads/ads-train.jsonl: 1,107 real answers, 15 data-structures questions, graded
+         against the teacher's reference (the `grade --reference` path);
+* `le`   ../shared/data/sas-le/le-train.jsonl: 409 real answers, logistics, graded against its reference;
+* `own`  evals/labelled/dev.jsonl: our labelled interview answers to bank questions (the dev side of
+         evals/labelled/split.json; test.jsonl is never read here);
+* `synthetic` evals/training/variants.jsonl: variants of bank references labelled by construction
+         (evals/variants.py), used only if cross-validation says they help, never reported as a figure;
+* `padding` copies of real answers with generic filler sentences added, labelled 0.9 x the original
+         human score: filler must never earn points (without them, filler around a thin answer raised it
+         from 1.5 to 4.2). Always in training, never in a figure; grouped with their originals in CV.
+Every answer is graded the way the product grades it (`OfflineGrader.evidence` with the bank's key points
+as background), so the features seen in training are the features seen at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from evals.embedding_cache import CACHE, CachedEmbedder
+from interviewer.grading.features import FEATURES, feature_vector
+from interviewer.grading.guards import find_injection, is_non_answer, strip_injection
+from interviewer.grading.offline import OfflineGrader, _key_points
+from interviewer.grading.service import _request_from_reference, point_vectors_for, request_for_item
+from interviewer.validation import detect_language
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared" / "data"
+SOURCES: dict[str, Path] = {
+    "ads": SHARED / "sas-ads" / "ads-train.jsonl",
+    "le": SHARED / "sas-le" / "le-train.jsonl",
+    "own": REPO / "evals" / "labelled" / "dev.jsonl",
+    "synthetic": REPO / "evals" / "training" / "variants.jsonl",
+}
+REAL_SOURCES = ("ads", "le", "own")
+PADDING_PER_SOURCE = {"own": 400, "ads": 150, "le": 80}  # at most this many padded copies per source
+PADDING_LABEL = 0.9  # a rambling answer is marked down a little, never up
+
+
+@dataclass
+class Row:
+    source: str
+    group: str  # the question: cross-validation folds never split one
+    question: str
+    answer: str
+    score: float
+    kind: str = ""
+    reference: str | None = None
+
+
+def load_rows(sources: dict[str, Path] = SOURCES) -> list[Row]:
+    rows: list[Row] = []
+    for source, path in sources.items():
+        if not path.is_file():
+            print(f"note: {source} data not found at {path}; skipped", file=sys.stderr)
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            obj = json.loads(line)
+            if obj.get("reference_wrong"):
+                # Scored by the truth where the bank's reference is wrong: no grader that grades against
+                # the reference can earn that label, so it would only teach noise. Still in the eval sets.
+                continue
+            given = obj.get("reference") if source in ("ads", "le") else None
+            rows.append(Row(source=source, group=f"{source}:{obj['question']}", question=obj["question"],
+                            answer=obj["answer"], score=float(obj["score"]), kind=obj.get("kind", ""),
+                            reference=given))
+    return rows + padding_rows(rows)
+
+
+def padding_rows(rows: list[Row], seed: int = 0) -> list[Row]:
+    """Padded copies of real answers (1-3 filler sentences before, after or around them)."""
+    import random
+
+    from evals.variant_tables import FILLERS_EN, FILLERS_ZH
+
+    rng = random.Random(seed)
+    zh = [f.replace("{term}", "这个技术") for f in FILLERS_ZH]
+    en = [f.replace("{term}", "this technique") for f in FILLERS_EN]
+    out: list[Row] = []
+    for source, limit in PADDING_PER_SOURCE.items():
+        pool = [r for r in rows if r.source == source and len(r.answer.strip()) >= 8 and r.kind != "non-answer"]
+        for row in rng.sample(pool, min(limit, len(pool))):
+            fillers = en if detect_language(row.answer) == "en" else zh
+            picked = rng.sample(fillers, rng.randint(1, 3))
+            cut = rng.randint(0, len(picked))
+            answer = "".join(picked[:cut]) + row.answer + "".join(picked[cut:])
+            out.append(Row(source="padding", group=row.group, question=row.question, answer=answer,
+                           score=round(PADDING_LABEL * row.score, 2), kind="padding", reference=row.reference))
+    return out
+
+
+class Featurizer:
+    """Features of (question, answer) pairs through the real index and offline grader."""
+
+    def __init__(self) -> None:
+        from interviewer.settings import Settings
+        from interviewer.wiring import build_index
+
+        index = build_index(Settings())
+        if not index.is_ready():
+            raise SystemExit("the index has not been built: run `interviewer ingest` first")
+        index.load()
+        self.index = index
+        item_ids, background = index.background_vectors()
+        self.grader = OfflineGrader(CachedEmbedder(index.embedder, CACHE), background=background,
+                                    background_items=item_ids)
+
+    def rule_score(self, row: Row) -> float | None:
+        """0 when the production rules grade the answer without the scorer (non-answers), else None."""
+        answer = strip_injection(row.answer) if find_injection(row.answer) else row.answer
+        return 0.0 if is_non_answer(answer) else None
+
+    def features(self, row: Row) -> np.ndarray:
+        answer = strip_injection(row.answer) if find_injection(row.answer) else row.answer
+        lang = detect_language(answer) if answer.strip() else "zh"
+        if row.reference is not None:
+            request = _request_from_reference(row.question, answer, row.reference, lang)
+            vectors = None
+        else:
+            item = self.index.bank.find_by_question(row.question)
+            if item is None:
+                raise ValueError(f"not a bank question: {row.question!r}")
+            request = request_for_item(item, answer, lang)
+            vectors = point_vectors_for(self.index, request)
+        ev = self.grader.evidence(request.question, answer, _key_points(request), vectors, item_id=request.item_id)
+        ev.injection = bool(find_injection(row.answer))
+        return feature_vector(ev)
+
+
+def featurize(rows: list[Row]) -> tuple[np.ndarray, np.ndarray]:
+    """(X, gradeable mask): features of every row the scorer grades; non-answers are left to the rules."""
+    featurizer = Featurizer()
+    x = np.zeros((len(rows), len(FEATURES)))
+    gradeable = np.zeros(len(rows), dtype=bool)
+    for n, row in enumerate(rows):
+        if featurizer.rule_score(row) is not None:
+            continue
+        x[n] = featurizer.features(row)
+        gradeable[n] = True
+        if n % 250 == 0:
+            print(f"features {n}/{len(rows)}", file=sys.stderr)
+    return x, gradeable

@@ -1,0 +1,105 @@
+"""The training report of the learned scorer: evals/results/grader-training.{json,md}."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from evals.training.data import REAL_SOURCES, REPO, Row
+from interviewer.grading.features import FEATURES
+
+OUT = REPO / "evals" / "results"
+
+
+def importances(model: Any, candidate: Any, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Linear: standardised weights. Trees: permutation importance (drop in R^2) on the real rows."""
+    if candidate.kind == "linear":
+        return {n: round(float(w), 3) for n, w in zip(FEATURES, model[-1].coef_, strict=True)}
+    from sklearn.inspection import permutation_importance
+
+    result = permutation_importance(model, x, y, n_repeats=3, random_state=0)
+    return {n: round(float(v), 4) for n, v in zip(FEATURES, result.importances_mean, strict=True)}
+
+
+def kind_means(rows: list[Row], pred: np.ndarray, y: np.ndarray) -> dict[str, dict[str, float]]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for n, row in enumerate(rows):
+        if row.source == "own":
+            groups[row.kind or "(none)"].append(n)
+    return {k: {"n": len(ix), "human": round(float(y[ix].mean()), 2), "cv_predicted": round(float(pred[ix].mean()), 2)}
+            for k, ix in sorted(groups.items())}
+
+
+def write_report(rows: list[Row], x: np.ndarray, y: np.ndarray, sources: np.ndarray, gradeable: np.ndarray,
+                 fit_mask: np.ndarray, recipes: list[dict], best: dict, model: Any, candidate: Any) -> None:
+    sizes = {}
+    for source in dict.fromkeys(sources.tolist()):
+        mask = sources == source
+        sizes[source] = {"answers": int(mask.sum()), "graded_by_scorer": int((mask & gradeable).sum()),
+                         "questions": len({r.group for r, m in zip(rows, mask, strict=True) if m})}
+    real = np.isin(sources, REAL_SOURCES) & gradeable
+    report = {
+        "written": datetime.now(UTC).isoformat(timespec="seconds"),
+        "chosen": {"candidate": candidate.name, "synthetic": best["synthetic"], "balanced": best["balanced"]},
+        "sizes": sizes,
+        "fitted_rows": int(fit_mask.sum()),
+        "cv": best["metrics"],
+        "cv_uncalibrated": {s: {k: m[k] for k in ("pearson", "spearman", "mae")} for s, m in best["raw_metrics"].items()},
+        "recipes": [{"candidate": r["candidate"].name, "synthetic": r["synthetic"], "balanced": r["balanced"],
+                     "selection": round(r["selection"], 4),
+                     "cv": {s: {k: m[k] for k in ("pearson", "spearman", "mae")} for s, m in r["metrics"].items()}}
+                    for r in recipes],
+        "own_kinds_cv": kind_means(rows, best["pred"], y),
+        "decision": best.get("decision", {}),
+        "off_topic": best.get("off_topic", {}),
+        "importance": importances(model, candidate, x[real], y[real]),
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "grader-training.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (OUT / "grader-training.md").write_text(markdown(report), encoding="utf-8")
+
+
+def markdown(r: dict[str, Any]) -> str:
+    c = r["chosen"]
+    lines = [
+        "# Learned scorer: training report", "",
+        f"Written by `make train-grader` on {r['written']}. Chosen: **{c['candidate']}**, synthetic variants "
+        f"{'used' if c['synthetic'] else 'not used'}, {'each source weighted equally' if c['balanced'] else 'rows weighted equally'}"
+        f"; refitted on {r['fitted_rows']} answers.", "",
+        "## Data", "", "| source | answers | graded by the scorer | questions |", "|---|---|---|---|",
+        *[f"| {s} | {v['answers']} | {v['graded_by_scorer']} | {v['questions']} |" for s, v in r["sizes"].items()], "",
+        "## Cross-validation by question (5 folds), the chosen recipe, calibrated", "",
+        "Calibration maps cross-fitted too (fitted on the other folds' questions). Before calibration: "
+        + "; ".join(f"{s} r={m['pearson']:.3f} rho={m['spearman']:.3f} MAE {m['mae']:.2f}" for s, m in r["cv_uncalibrated"].items())
+        + ".", "",
+        "| source | n | Pearson (95% CI) | Spearman (95% CI) | QWK | MAE |", "|---|---|---|---|---|---|",
+        *[f"| {s} | {m['n']} | {m['pearson']:.3f} ({m['pearson_ci'][0]:.2f}-{m['pearson_ci'][1]:.2f}) | "
+          f"{m['spearman']:.3f} ({m['spearman_ci'][0]:.2f}-{m['spearman_ci'][1]:.2f}) | {m['qwk']:.3f} | {m['mae']:.2f} |"
+          for s, m in r["cv"].items()], "",
+        "## Every recipe tried (CV Pearson / Spearman per source; selection = mean of both over sources)", "",
+        "| candidate | synthetic | balanced | selection | " + " | ".join(REAL_SOURCES) + " |",
+        "|---|---|---|---|" + "---|" * len(REAL_SOURCES),
+        *[f"| {x['candidate']} | {x['synthetic']} | {x['balanced']} | {x['selection']:.3f} | "
+          + " | ".join(f"{x['cv'][s]['pearson']:.3f} / {x['cv'][s]['spearman']:.3f}" if s in x["cv"] else "-"
+                       for s in REAL_SOURCES) + " |" for x in r["recipes"]], "",
+        "## When the interviewer moves on (learned on our labelled dev answers, out-of-fold predictions)", "",
+        f"An offline grade of at least **{r['decision'].get('move_on_at')}** is complete enough to move on: it "
+        f"tells answers a human scored {r['decision'].get('complete_at_human')}+ from the rest with balanced accuracy "
+        f"{r['decision'].get('balanced_accuracy')} ({r['decision'].get('complete_moved_on')} of complete answers move on, "
+        f"{r['decision'].get('incomplete_followed_up')} of the others get a follow-up; n = {r['decision'].get('n')}).", "",
+        "## Off topic (answers to bank questions; logistic regression, cross-validated by question on dev)", "",
+        f"Precision {r['off_topic'].get('precision')}, recall {r['off_topic'].get('recall')}, false positives "
+        f"{r['off_topic'].get('false_positive_rate')} of on-topic answers; flagged per kind: "
+        + ", ".join(f"{k} {v}" for k, v in r["off_topic"].get("flagged_by_kind", {}).items()) + ".", "",
+        "## Our labelled dev answers by kind (out-of-fold predictions)", "",
+        "| kind | n | human | CV predicted |", "|---|---|---|---|",
+        *[f"| {k} | {v['n']} | {v['human']} | {v['cv_predicted']} |" for k, v in r["own_kinds_cv"].items()], "",
+        "## Feature importance (linear: standardised weight; trees: permutation drop in R², real rows)", "",
+        "| feature | importance |", "|---|---|",
+        *[f"| {k} | {v} |" for k, v in sorted(r["importance"].items(), key=lambda kv: -abs(kv[1]))], "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,193 @@
+"""Train the offline grader's learned scorer: `make train-grader` (python -m evals.training.train).
+
+1. Every training answer (evals/training/data.py) is featurised through the production grader.
+2. Each candidate map (evals/training/models.py) x each training recipe (real sources only, or with the
+   synthetic variants; rows weighted equally, or each source weighted equally) is cross-validated with
+   folds by question (GroupKFold, 5): no question is ever in both the fitting and the scoring part.
+3. The recipe with the best mean of Pearson and Spearman over the real sources (ads, le, own) wins; it
+   is refitted on all its training rows and written to interviewer/grading/scorer_model.json, with one
+   isotonic map per use (bank item / given reference) fitted on its out-of-fold predictions
+   (evals/training/calibrate.py) and the move-on threshold learned on the calibrated ones.
+4. A report (sizes, CV figures per source with 95% bootstrap intervals, every recipe's CV, per-kind
+   means, feature importances) goes to evals/results/grader-training.{json,md}.
+Non-answers are graded 0 by rule in the product, so they are left out of fitting and scored 0 in the CV
+figures, exactly as the product would. The frozen test split (evals/labelled/test.jsonl) is never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from evals.metrics import bootstrap_ci, summarize
+from evals.training.calibrate import cross_fitted, fit_maps
+from evals.training.data import REAL_SOURCES, REPO, Row, featurize, load_rows
+from evals.training.models import CANDIDATES, Candidate, export
+from evals.training.off_topic import train_off_topic
+from evals.training.report import write_report
+from interviewer.grading.features import FEATURES
+from interviewer.grading.scorer import DEFAULT_MOVE_ON_AT, MODEL_PATH, Scorer
+
+CACHE = REPO / ".interviewer" / "cache" / "train-features.npz"
+GRADING_SOURCES = ("features.py", "offline.py", "lexical.py", "guards.py", "truth.py", "calibration.py",
+                   "intent.py")
+FOLDS = 5
+COMPLETE = 6.0  # a human score from which an answer needs no follow-up (good: 6.5-8, partial: 3-5.5)
+
+
+def code_version() -> str:
+    """Hash of the code that computes features: a change invalidates the feature cache."""
+    h = hashlib.sha1(",".join(FEATURES).encode())
+    for name in GRADING_SOURCES:
+        path = REPO / "interviewer" / "grading" / name
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def cached_features(rows: list[Row], use_cache: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.asarray([hashlib.sha1(f"{r.source}\0{r.question}\0{r.answer}\0{r.reference}".encode()).hexdigest()
+                       for r in rows])
+    version = code_version()
+    if use_cache and CACHE.is_file():
+        data = np.load(CACHE)
+        if str(data["version"]) == version and np.array_equal(data["keys"], keys):
+            return data["x"], data["gradeable"]
+    x, gradeable = featurize(rows)
+    CACHE.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(CACHE, version=version, keys=keys, x=x, gradeable=gradeable)
+    return x, gradeable
+
+
+def sample_weights(sources: np.ndarray, balanced: bool) -> np.ndarray:
+    if not balanced:
+        return np.ones(len(sources))
+    names, counts = np.unique(sources, return_counts=True)
+    per = {n: len(sources) / (len(names) * c) for n, c in zip(names, counts, strict=True)}
+    if "padding" in per:
+        per["padding"] *= 0.5  # copies of real answers: half a source's say
+    return np.asarray([per[s] for s in sources])
+
+
+def fit_weight_name(candidate: Candidate) -> str:
+    return "ridge__sample_weight" if candidate.kind == "linear" else "sample_weight"
+
+
+def cross_validate(candidate: Candidate, x: np.ndarray, y: np.ndarray, groups: np.ndarray, sources: np.ndarray,
+                   fit_mask: np.ndarray, balanced: bool) -> np.ndarray:
+    """Out-of-fold predictions for every row (folds by question); rows outside fit_mask never train."""
+    from sklearn.model_selection import GroupKFold
+
+    pred = np.zeros(len(y))
+    weights = sample_weights(sources, balanced)
+    for train, held in GroupKFold(n_splits=FOLDS).split(x, y, groups):
+        train = train[fit_mask[train]]
+        model = candidate.build()
+        model.fit(x[train], y[train], **{fit_weight_name(candidate): weights[train]})
+        pred[held] = np.clip(model.predict(x[held]), 0, 10)
+    return pred
+
+
+def source_metrics(pred: np.ndarray, y: np.ndarray, sources: np.ndarray, n_boot: int = 500) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for source in REAL_SOURCES:
+        mask = sources == source
+        if not mask.any():
+            continue
+        m: dict[str, Any] = {k: round(float(v), 4) for k, v in summarize(pred[mask], y[mask]).items()}
+        for metric in ("pearson", "spearman"):
+            from evals import metrics as mt
+
+            lo, hi = bootstrap_ci(getattr(mt, metric), pred[mask], y[mask], n_boot=n_boot)
+            m[f"{metric}_ci"] = [round(lo, 3), round(hi, 3)]
+        out[source] = m
+    return out
+
+
+def move_on_threshold(pred: np.ndarray, human: np.ndarray) -> tuple[float, dict[str, float]]:
+    """The score from which the interviewer moves on: the cut of out-of-fold predictions that best tells
+    complete answers (human >= COMPLETE) from the rest, by balanced accuracy (ties: the lower cut)."""
+    complete = human >= COMPLETE
+    best_cut, best_acc = DEFAULT_MOVE_ON_AT, -1.0
+    for cut in np.arange(3.0, 9.01, 0.1):
+        moved = pred >= cut
+        acc = (moved[complete].mean() + (~moved[~complete]).mean()) / 2
+        if acc > best_acc + 1e-9:
+            best_cut, best_acc = round(float(cut), 1), float(acc)
+    moved = pred >= best_cut
+    return best_cut, {"move_on_at": best_cut, "balanced_accuracy": round(best_acc, 3),
+                      "complete_moved_on": round(float(moved[complete].mean()), 3),
+                      "incomplete_followed_up": round(float((~moved[~complete]).mean()), 3),
+                      "complete_at_human": COMPLETE, "n": int(len(pred))}
+
+
+def selection_score(metrics: dict[str, Any]) -> float:
+    return float(np.mean([(m["pearson"] + m["spearman"]) / 2 for m in metrics.values()]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m evals.training.train", description=__doc__.splitlines()[0])
+    ap.add_argument("--no-cache", action="store_true", help="recompute every feature")
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--quick", action="store_true", help="one recipe only (the last candidate, real sources, "
+                    "sources weighted equally): a smoke run of the pipeline, not a selection")
+    args = ap.parse_args(argv)
+
+    rows = load_rows()
+    x, gradeable = cached_features(rows, use_cache=not args.no_cache)
+    y = np.asarray([r.score for r in rows])
+    sources = np.asarray([r.source for r in rows])
+    # Synthetic variants are grouped with the real answers to the same bank question.
+    groups = np.asarray([r.group.replace("synthetic:", "own:") for r in rows])  # padding keeps its original's
+    real = np.isin(sources, REAL_SOURCES)
+
+    recipes: list[dict[str, Any]] = []
+    for with_synthetic in (False,) if args.quick else (False, True):
+        if with_synthetic and not (sources == "synthetic").any():
+            continue
+        for balanced in (True,) if args.quick else (False, True):
+            fit_mask = gradeable & (real | (sources == "padding") | with_synthetic)
+            for candidate in CANDIDATES[-1:] if args.quick else CANDIDATES:
+                pred = np.where(gradeable, cross_validate(candidate, x, y, groups, sources, fit_mask, balanced), 0.0)
+                m = source_metrics(pred, y, sources, n_boot=200)
+                recipes.append({"candidate": candidate, "synthetic": with_synthetic, "balanced": balanced,
+                                "metrics": m, "selection": selection_score(m), "pred": pred})
+                print(f"{candidate.name:15s} synthetic={with_synthetic!s:5s} balanced={balanced!s:5s} "
+                      + " ".join(f"{s}: r={v['pearson']:.3f} rho={v['spearman']:.3f}" for s, v in m.items()),
+                      file=sys.stderr)
+    best: dict[str, Any] = max(recipes, key=lambda r: float(r["selection"]))
+    oof_raw = best["pred"].copy()
+    best["raw_metrics"] = source_metrics(best["pred"], y, sources, n_boot=200)
+    best["pred"] = cross_fitted(best["pred"], y, sources, groups, gradeable, FOLDS)
+    best["metrics"] = source_metrics(best["pred"], y, sources)  # the chosen one, calibrated, full bootstraps
+
+    chosen: Candidate = best["candidate"]
+    fit_mask = gradeable & (real | (sources == "padding") | best["synthetic"])
+    model = chosen.build()
+    model.fit(x[fit_mask], y[fit_mask], **{fit_weight_name(chosen): sample_weights(sources, best["balanced"])[fit_mask]})
+    spec = export(chosen, model, version=code_version())
+    own = (sources == "own") & gradeable
+    spec["calibration"] = fit_maps(oof_raw, y, sources, gradeable)
+    kinds = np.asarray([r.kind for r in rows])
+    spec["off_topic"], best["off_topic"] = train_off_topic(x[own], kinds[own], groups[own], FOLDS)
+    spec["move_on_at"], best["decision"] = move_on_threshold(best["pred"][own], y[own])
+    scorer = Scorer(spec)
+    ours = np.asarray([scorer.raw_score(v) for v in x[fit_mask]])
+    theirs = np.clip(model.predict(x[fit_mask]), 0, 10)
+    if not np.allclose(ours, theirs, atol=1e-6):
+        raise SystemExit(f"export mismatch: max difference {np.abs(ours - theirs).max()}")
+    args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n", encoding="utf-8")
+    write_report(rows, x, y, sources, gradeable, fit_mask, recipes, best, model, chosen)
+    print(f"chose {chosen.name} (synthetic={best['synthetic']}, balanced={best['balanced']}); "
+          f"wrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

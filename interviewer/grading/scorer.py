@@ -1,0 +1,133 @@
+"""The learned map from an answer's features to a 0-10 score: numpy-only inference of a committed model file.
+
+`make train-grader` (evals/training/train.py) fits it with scikit-learn on human-scored answers and writes
+`scorer_model.json` beside this file. Three kinds are read here: "linear" (standardised features times
+weights), "trees" (a sum of regression trees, leaf values already scaled by the learning rate) and
+"blend" (a weighted mean of one of each). The
+model names its features; loading a model whose names differ from `features.FEATURES` is an error.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from interviewer.grading.features import FEATURES
+from knowledge.errors import InterviewerError
+
+MODEL_PATH = Path(__file__).with_name("scorer_model.json")
+DEFAULT_MOVE_ON_AT = 7.0  # for a model file without a learned threshold
+# The two uses, told apart by the has_item feature: grading against a bank item, or a given reference.
+PATHS = ("bank", "reference")
+
+
+class ScorerError(InterviewerError):
+    """The scorer's model file is missing, malformed or made for other features."""
+
+
+class _Tree:
+    __slots__ = ("feature", "threshold", "left", "right", "value")
+
+    def __init__(self, spec: dict[str, list]) -> None:
+        self.feature = np.asarray(spec["feature"], dtype=np.int64)
+        self.threshold = np.asarray(spec["threshold"], dtype=np.float64)
+        self.left = np.asarray(spec["left"], dtype=np.int64)
+        self.right = np.asarray(spec["right"], dtype=np.int64)
+        self.value = np.asarray(spec["value"], dtype=np.float64)
+
+    def predict(self, x: np.ndarray) -> float:
+        node = 0
+        while self.left[node] >= 0:
+            node = self.left[node] if x[self.feature[node]] <= self.threshold[node] else self.right[node]
+        return float(self.value[node])
+
+
+class Scorer:
+    """Maps one feature vector (features.FEATURES order) to a score, clipped to 0-10."""
+
+    def __init__(self, model: dict[str, Any]) -> None:
+        names = tuple(model.get("features", ()))
+        if names != FEATURES:
+            missing = sorted(set(FEATURES) - set(names))
+            extra = sorted(set(names) - set(FEATURES))
+            raise ScorerError(f"scorer model was trained on other features (missing {missing}, extra {extra}): "
+                              "run `make train-grader`")
+        self.kind = model.get("kind")
+        self.version = str(model.get("version", ""))
+        # The score from which an answer is complete enough to move on (learned with the model).
+        self.move_on_at = float(model.get("move_on_at", DEFAULT_MOVE_ON_AT))
+        # Per use, a monotone map (knots for np.interp) from the raw output to that use's human scale.
+        self.calibration = {
+            path: (np.asarray(knots["x"], dtype=np.float64), np.asarray(knots["y"], dtype=np.float64))
+            for path, knots in (model.get("calibration") or {}).items()
+        }
+        self._has_item = FEATURES.index("has_item")
+        # For answers to bank questions: a logistic map of the features to "answers something else".
+        self.off_topic = model.get("off_topic")
+        if self.kind == "blend":  # weight * first part + (1 - weight) * second part
+            self.weight = float(model["weight"])
+            self.parts = [Scorer({**part, "features": names}) for part in model["parts"]]
+            return
+        self.mean = np.asarray(model.get("mean", [0.0] * len(FEATURES)), dtype=np.float64)
+        self.scale = np.asarray(model.get("scale", [1.0] * len(FEATURES)), dtype=np.float64)
+        if self.kind == "linear":
+            self.coef = np.asarray(model["coef"], dtype=np.float64)
+            self.intercept = float(model["intercept"])
+        elif self.kind == "trees":
+            self.base = float(model["base"])
+            self.trees = [_Tree(t) for t in model["trees"]]
+        else:
+            raise ScorerError(f"unknown scorer kind {self.kind!r}")
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> Scorer:
+        try:
+            model = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ScorerError(f"cannot read the scorer model {path}: {exc}") from None
+        try:
+            return cls(model)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ScorerError(f"malformed scorer model {path}: {exc!r}") from None
+
+    def predict(self, features: np.ndarray) -> float:
+        """The calibrated 0-10 score."""
+        raw = self.raw_score(features)
+        path = "bank" if features[self._has_item] > 0.5 else "reference"
+        if path in self.calibration:
+            raw = float(np.interp(raw, *self.calibration[path]))
+        return float(np.clip(raw, 0.0, 10.0))
+
+    def off_topic_probability(self, features: np.ndarray) -> float | None:
+        """How likely an answer to a bank question answers something else; None without a bank item."""
+        if not self.off_topic or features[self._has_item] <= 0.5:
+            return None
+        m = self.off_topic
+        z = (np.asarray(features, dtype=np.float64) - np.asarray(m["mean"])) / np.asarray(m["scale"])
+        return float(1.0 / (1.0 + np.exp(-(z @ np.asarray(m["coef"]) + float(m["intercept"])))))
+
+    def raw_score(self, features: np.ndarray) -> float:
+        """The model's 0-10 output before the per-use calibration."""
+        if self.kind == "blend":
+            first, second = (part.raw(features) for part in self.parts)
+            return float(np.clip(self.weight * first + (1 - self.weight) * second, 0.0, 10.0))
+        return float(np.clip(self.raw(features), 0.0, 10.0))
+
+    def raw(self, features: np.ndarray) -> float:
+        """The model's output before clipping."""
+        x = (np.asarray(features, dtype=np.float64) - self.mean) / self.scale
+        if self.kind == "linear":
+            raw = float(x @ self.coef) + self.intercept
+        else:
+            raw = self.base + sum(tree.predict(x) for tree in self.trees)
+        return raw
+
+
+@lru_cache(maxsize=1)
+def default_scorer() -> Scorer:
+    """The committed model, read once per process."""
+    return Scorer.load()

@@ -1,0 +1,76 @@
+"""The learned scorer: numpy inference matches scikit-learn, bad model files are refused, features are sane."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from evals.training.models import CANDIDATES, export
+from interviewer.grading.features import FEATURES, text_shape
+from interviewer.grading.scorer import MODEL_PATH, Scorer, ScorerError, default_scorer
+
+
+@pytest.fixture(scope="module")
+def data() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, len(FEATURES)))
+    y = np.clip(5 + 2 * x[:, 0] - 1.5 * x[:, FEATURES.index("any_contradiction")] + rng.normal(0, 0.5, 300), 0, 10)
+    return x, y
+
+
+@pytest.mark.parametrize("candidate", CANDIDATES, ids=lambda c: c.name)
+def test_exported_model_predicts_like_sklearn(candidate, data) -> None:
+    x, y = data
+    model = candidate.build()
+    model.fit(x, y)
+    scorer = Scorer(json.loads(json.dumps(export(candidate, model, version="t"))))
+    ours = np.array([scorer.predict(row) for row in x])
+    assert np.allclose(ours, np.clip(model.predict(x), 0, 10), atol=1e-6)
+
+
+def test_committed_model_loads_and_scores_in_range() -> None:
+    scorer = default_scorer()
+    assert scorer.kind in {"linear", "trees", "blend"}
+    for row in np.random.default_rng(1).normal(size=(20, len(FEATURES))) * 5:
+        assert 0.0 <= scorer.predict(row) <= 10.0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda m: m.update(features=list(FEATURES)[:-1]), "other features"),
+        (lambda m: m.update(kind="forest"), "unknown scorer kind"),
+        (lambda m: m.pop({"trees": "trees", "linear": "coef", "blend": "parts"}[m["kind"]]), "malformed"),
+    ],
+)
+def test_bad_model_files_are_refused(tmp_path: Path, change, message: str) -> None:
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    change(model)
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(model), encoding="utf-8")
+    with pytest.raises(ScorerError, match=message):
+        Scorer.load(path)
+
+
+def test_unreadable_model_file(tmp_path: Path) -> None:
+    (tmp_path / "m.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ScorerError, match="cannot read"):
+        Scorer.load(tmp_path / "m.json")
+
+
+@pytest.mark.parametrize(
+    ("prose", "keywords"),
+    [
+        ("LoRA 在冻结的原始权重旁边加入两个低秩矩阵 A 和 B，训练时只更新它们，所以显存和存储都省很多。",
+         "低秩分解, A/B 矩阵, 冻结权重, rank r, 显存"),
+        ("The cache stores the keys and values of earlier tokens so that each decoding step only computes the new one.",
+         "KV cache, keys, values, decoding, memory"),
+    ],
+)
+def test_text_shape_tells_prose_from_a_keyword_list(prose: str, keywords: str) -> None:
+    glue_prose, seg_prose = text_shape(prose)
+    glue_list, seg_list = text_shape(keywords)
+    assert glue_prose > glue_list and seg_prose > seg_list
