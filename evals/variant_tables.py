@@ -103,8 +103,9 @@ NON_ANSWERS = (
 )
 
 # Tokens never used as keywords or question terms.
-STOPWORDS = frozenset(
+_STOPWORDS = (
     "什么 为什么 如何 怎么 哪些 一个 这个 那个 可以 进行 通过 使用 以及 或者 还是 就是 他们 我们 模型 大模型 "
     "问题 方法 方式 时候 主要 常见 需要 能够 没有 因为 所以 如果 然后 其中 不同 相同 之间 包括 例如 比如 "
-    "什么样 有何 有什么 区别 作用 是否 请 解释 说明 介绍 the and for with what how why or vs e.g i.e etc".split()
+    "什么样 有何 有什么 区别 作用 是否 请 解释 说明 介绍 the and for with what how why or vs e.g i.e etc"
 )
+STOPWORDS = frozenset(_STOPWORDS.split())

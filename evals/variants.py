@@ -61,10 +61,12 @@ def blocked_questions(split: Path = SPLIT) -> set[str]:
 
 
 def _fields(item: Any) -> tuple[str, str, list[str], list[str], list[str]]:
-    get = item.get if isinstance(item, dict) else lambda k, d=None: getattr(item, k, d)
+    def get(key: str, default: Any = None) -> Any:
+        return item.get(key, default) if isinstance(item, dict) else getattr(item, key, default)
+
     points = [p if isinstance(p, str) else (p.get("text") if isinstance(p, dict) else p.text)
               for p in get("key_points", []) or []]
-    return get("id"), get("question").strip(), [p.strip() for p in points if p and p.strip()], \
+    return str(get("id") or ""), str(get("question") or "").strip(), [p.strip() for p in points if p and p.strip()], \
         list(get("topics", []) or []), list(get("flags", []) or [])
 
 
@@ -145,8 +147,12 @@ def _corrupt(text: str, rng: random.Random, answer: str) -> tuple[str, str]:
                 continue
             if re.search(pat[a], t) and re.search(pat[b], t) and max(hits) - min(hits) <= 6:
                 continue  # a list ("Q、K、V"): swapping changes nothing
-            other = {a: b, b: a}
-            return re.sub(f"{pat[a]}|{pat[b]}", lambda m, o=other: o[m.group(0)], t)
+            other: dict[str, str] = {a: b, b: a}
+
+            def swapped(m: re.Match[str], o: dict[str, str] = other) -> str:
+                return o[m.group(0)]
+
+            return re.sub(f"{pat[a]}|{pat[b]}", swapped, t)
         return t
 
     ops = {"antonym": antonym, "negation": negate, "number": number, "entity-swap": swap}
@@ -281,7 +287,7 @@ def generate(items: list[Any], seed: int = 0, per_item: int = 8, split: Path = S
             if f[1] not in blocked and "no_answer" not in f[4] and len(f[2]) >= 2]
     pool.sort(key=lambda f: (f[1], f[0]))
     rng = random.Random(seed)
-    gen, made, out = _Gen(pool, rng), Counter(), []
+    gen, made, out = _Gen(pool, rng), Counter[str](), []
     for n_done, (item_id, q, pts, topics, _) in enumerate(pool, start=1):
         seen: set[str] = set()
         for family, share in MIX.items():

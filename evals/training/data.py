@@ -132,7 +132,6 @@ class Featurizer:
             request = request_for_item(item, answer, lang)
             vectors = point_vectors_for(self.index, request)
         ev = self.grader.evidence(request.question, answer, _key_points(request), vectors, item_id=request.item_id)
-        ev.injection = bool(find_injection(row.answer))
         return feature_vector(ev)
 
 

@@ -1,7 +1,9 @@
 """What the offline grader measures about an answer (`Evidence`) and the feature vector its learned map reads.
 
 The evidence is computed by `OfflineGrader.evidence`; `feature_vector` turns it into the fixed, named
-features that `scorer.Scorer` maps to a 0-10 score. The names are stored in the model file, so a model
+features that `scorer.Scorer` maps to a 0-10 score. Whether the answer held an injection is deliberately
+not a feature: the injection is cut out before grading, and no text addressed to the grader may move the
+score (as a feature, injected training answers, often wrapped around good content, taught "+1"). The names are stored in the model file, so a model
 trained on another feature set is refused at load time instead of silently mis-scoring.
 """
 
@@ -42,7 +44,7 @@ FEATURES: tuple[str, ...] = (
     "on_topic_share", "item_rank_log", "item_margin", "has_item",
     "precision", "question_echo", "log_chars", "length_ratio", "glue_share", "segment_chars_log",
     "formula_conflict", "formula_recall", "verdict_conflict", "hedge", "best_reference_coverage",
-    "contradicted_share", "any_contradiction", "injection",
+    "contradicted_share", "any_contradiction",
 )
 
 
@@ -75,7 +77,6 @@ class Evidence:
     glue_share: float = 0.0
     segment_chars: float = 0.0  # mean content characters between separators
     contradictions: list[Contradiction] = field(default_factory=list)
-    injection: bool = False
     term_list: bool = False  # a bare list of terms, to a question that asks for an explanation
     formula_recall: float = 0.0  # length-weighted share of the reference's formulas the answer states
     # Coverage of the best-covered single reference, when the item has several (files, or a teacher's
@@ -139,7 +140,6 @@ def feature_vector(ev: Evidence) -> np.ndarray:
         "hedge": float(ev.hedge),
         "contradicted_share": contradicted / n,
         "any_contradiction": float(contradicted > 0),
-        "injection": float(ev.injection),
     }
     return np.asarray([values[name] for name in FEATURES], dtype=np.float64)
 

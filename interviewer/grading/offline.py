@@ -122,7 +122,6 @@ class OfflineGrader:
             flags += ["non_answer"] + (["empty"] if content_chars(answer) == 0 else [])
             return self._compose(request, points, None, 0.0, flags)
         ev = self.evidence(request.question, answer, points, point_vectors, item_id=request.item_id)
-        ev.injection = bool(injection)
         score = self.score(ev)
         cal = self.calibration
         # An admission of not knowing whose clause covers nothing, or that the scorer rates as nothing (an
