@@ -271,9 +271,10 @@ class OfflineGrader:
     ) -> Grade:
         cal = self.calibration
         results = []
+        contradicted = {c.point_index for c in ev.contradictions} if ev else set()
         for i, p in enumerate(points):
             strength = float(ev.strengths[i]) if ev else 0.0
-            covered = strength >= cal.covered_at
+            covered = strength >= cal.covered_at and i not in contradicted  # stating its opposite covers nothing
             results.append(PointResult(
                 text=p.text, source=p.source, section=p.section, covered=covered,
                 partly=not covered and strength >= cal.partly_at,

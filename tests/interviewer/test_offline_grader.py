@@ -260,3 +260,13 @@ def test_partly_covered_points_sit_between_the_two_levels(grades: dict[str, Grad
     for p in points:
         assert p.covered == (p.score >= cal.covered_at)
         assert p.partly == (cal.partly_at <= p.score < cal.covered_at)
+
+
+def test_a_contradicted_point_is_named_in_the_feedback_and_lowers_accuracy(grader: OfflineGrader, grades) -> None:
+    flipped = EXCELLENT.replace("线性增大，维度高时点积数值很大", "线性减小，维度高时点积数值很小")
+    g = grader.grade(request(flipped))
+    accuracy = next(r for r in g.rubric if r.criterion == "accuracy")
+    assert g.score < grades["excellent"].score and accuracy.score <= 4.0
+    assert "增大 ↔ 减小" in accuracy.comment and "相矛盾" in g.summary
+    point = next(p for p in g.points if "线性增大" in p.text)
+    assert not point.covered and point.text in g.missing
