@@ -23,6 +23,7 @@ from knowledge.errors import InterviewerError, InvalidInput
 KINDS = (
     "excellent", "good", "partial", "wrong-but-fluent", "padded",
     "injection", "different-question", "off-topic", "non-answer",
+    "english", "about-injection", "confused-term", "keyword-list",
 )
 METRICS: dict[str, Callable[[Any, Any], float]] = {"spearman": spearman, "pearson": pearson, "qwk": qwk, "mae": mae}
 N_BOOT = 1000

@@ -24,7 +24,7 @@ LOWER_IS_BETTER = {"mae"}
 TOLERANCE = 1e-3  # changes smaller than this are "same"
 PREDICTION_CHANGE = 1.0  # per-answer error changes listed when at least this large
 PALETTE = ("#1b9e77", "#66a61e", "#e6ab02", "#d95f02", "#a6761d", "#e7298a", "#7570b3", "#666666", "#1f78b4",
-           "#b15928", "#6a3d9a")
+           "#b15928", "#6a3d9a", "#17becf", "#bcbd22", "#ff7f0e", "#8c564b")
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;margin:2rem auto;
 max-width:1100px;color:#222;padding:0 1rem}

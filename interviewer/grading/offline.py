@@ -136,7 +136,7 @@ class OfflineGrader:
         # words can rank other items first and still deserve its grade. For a bank question the judgement
         # is learned (scorer.off_topic_probability); for a given reference, the topicality evidence decides.
         probability = self.scorer.off_topic_probability(feature_vector(ev))
-        evidence = ev.off_topic or ev.unrelated if probability is None else probability >= 0.5
+        evidence = ev.off_topic or ev.unrelated if probability is None else probability >= self.scorer.off_topic_cut
         off_topic = evidence and score <= cal.off_topic_score
         flags += (["off_topic"] if off_topic else []) + (["truncated"] if ev.truncated else [])
         grade = self._compose(request, points, ev, score, flags)

@@ -68,6 +68,7 @@ class Scorer:
         self._has_item = FEATURES.index("has_item")
         # For answers to bank questions: a logistic map of the features to "answers something else".
         self.off_topic = model.get("off_topic")
+        self.off_topic_cut = float((self.off_topic or {}).get("cut", 0.5))  # the probability that flags it
         if self.kind == "blend":  # weight * first part + (1 - weight) * second part
             self.weight = float(model["weight"])
             self.parts = [Scorer({**part, "features": names}) for part in model["parts"]]
