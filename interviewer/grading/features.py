@@ -3,8 +3,9 @@
 The evidence is computed by `OfflineGrader.evidence`; `feature_vector` turns it into the fixed, named
 features that `scorer.Scorer` maps to a 0-10 score. Whether the answer held an injection is deliberately
 not a feature: the injection is cut out before grading, and no text addressed to the grader may move the
-score (as a feature, injected training answers, often wrapped around good content, taught "+1"). The names are stored in the model file, so a model
-trained on another feature set is refused at load time instead of silently mis-scoring.
+score (as a feature, injected training answers, often wrapped around good content, taught "+1"). The
+names are stored in the model file, so a model trained on another feature set is refused at load time
+instead of silently mis-scoring.
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ def asks_for_explanation(question: str) -> bool:
 def feature_vector(ev: Evidence) -> np.ndarray:
     """The named features of FEATURES, in order (float64)."""
     n = max(len(ev.strengths), 1)
-    covered_at, partly_at = 0.274, 0.102  # the strengths that scored 7 and 5 under the old calibration
+    # Calibration.covered_at / partly_at (0.2737 / 0.1021) rounded: the committed model was trained on these.
+    covered_at, partly_at = 0.274, 0.102
     contradicted = len({c.point_index for c in ev.contradictions})
     values = {
         "coverage": ev.coverage,

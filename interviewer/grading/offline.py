@@ -122,7 +122,8 @@ class OfflineGrader:
             flags += ["non_answer"] + (["empty"] if content_chars(answer) == 0 else [])
             return self._compose(request, points, None, 0.0, flags)
         ev = self.evidence(request.question, answer, points, point_vectors, item_id=request.item_id)
-        score = self.score(ev)
+        features = feature_vector(ev)
+        score = self.score(ev, features)
         cal = self.calibration
         # An admission of not knowing whose clause covers nothing, or that the scorer rates as nothing (an
         # English hedge's embedding coverage is never near 0), is a non-answer.
@@ -135,7 +136,7 @@ class OfflineGrader:
         # Off topic needs a low calibrated score as well: a complete answer in another language or in plain
         # words can rank other items first and still deserve its grade. For a bank question the judgement
         # is learned (scorer.off_topic_probability); for a given reference, the topicality evidence decides.
-        probability = self.scorer.off_topic_probability(feature_vector(ev))
+        probability = self.scorer.off_topic_probability(features)
         evidence = ev.off_topic or ev.unrelated if probability is None else probability >= self.scorer.off_topic_cut
         off_topic = evidence and score <= cal.off_topic_score
         flags += (["off_topic"] if off_topic else []) + (["truncated"] if ev.truncated else [])
@@ -225,12 +226,12 @@ class OfflineGrader:
         per_item[self._item_ids[item_id]] = -np.inf
         return int((per_item > own).sum()), float(per_item.max()) - own
 
-    def score(self, ev: Evidence) -> float:
+    def score(self, ev: Evidence, features: np.ndarray | None = None) -> float:
         """The learned map from evidence to 0-10, then the rules no data set can teach: an opposite
         true/false verdict, a hedge and a bare list of terms (to a question that wants an explanation)
         cap the score."""
         cal = self.calibration
-        raw = self.scorer.predict(feature_vector(ev))
+        raw = self.scorer.predict(feature_vector(ev) if features is None else features)
         if ev.verdict_conflict:
             raw = min(raw, cal.verdict_cap)
         if ev.hedge:

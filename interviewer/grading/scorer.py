@@ -21,8 +21,6 @@ from knowledge.errors import InterviewerError
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
 DEFAULT_MOVE_ON_AT = 7.0  # for a model file without a learned threshold
-# The two uses, told apart by the has_item feature: grading against a bank item, or a given reference.
-PATHS = ("bank", "reference")
 
 
 class ScorerError(InterviewerError):
@@ -60,7 +58,8 @@ class Scorer:
         self.version = str(model.get("version", ""))
         # The score from which an answer is complete enough to move on (learned with the model).
         self.move_on_at = float(model.get("move_on_at", DEFAULT_MOVE_ON_AT))
-        # Per use, a monotone map (knots for np.interp) from the raw output to that use's human scale.
+        # Per use ("bank": answers to bank items, told apart by the has_item feature; "reference": a given
+        # reference), a monotone map (knots for np.interp) from the raw output to that use's human scale.
         self.calibration = {
             path: (np.asarray(knots["x"], dtype=np.float64), np.asarray(knots["y"], dtype=np.float64))
             for path, knots in (model.get("calibration") or {}).items()
