@@ -26,7 +26,7 @@ import numpy as np
 
 from evals.embedding_cache import CACHE, CachedEmbedder
 from interviewer.grading.features import FEATURES, feature_vector
-from interviewer.grading.guards import find_injection, is_non_answer, strip_injection
+from interviewer.grading.guards import is_non_answer, without_injection
 from interviewer.grading.offline import OfflineGrader, _key_points
 from interviewer.grading.service import _request_from_reference, point_vectors_for, request_for_item
 from interviewer.validation import detect_language
@@ -116,11 +116,10 @@ class Featurizer:
 
     def rule_score(self, row: Row) -> float | None:
         """0 when the production rules grade the answer without the scorer (non-answers), else None."""
-        answer = strip_injection(row.answer) if find_injection(row.answer) else row.answer
-        return 0.0 if is_non_answer(answer) else None
+        return 0.0 if is_non_answer(without_injection(row.answer)) else None
 
     def features(self, row: Row) -> np.ndarray:
-        answer = strip_injection(row.answer) if find_injection(row.answer) else row.answer
+        answer = without_injection(row.answer)
         lang = detect_language(answer) if answer.strip() else "zh"
         if row.reference is not None:
             request = _request_from_reference(row.question, answer, row.reference, lang)

@@ -14,7 +14,7 @@ from interviewer.grading.intent_patterns import ADDRESSED_PATTERNS, APPROVAL_BY_
 
 __all__ = [
     "INJECTION_PATTERNS", "asks_for_answer", "content_chars", "find_injection", "is_hedge", "is_non_answer",
-    "strip_injection",
+    "strip_injection", "without_injection",
 ]
 
 # First-person admissions of not knowing: a non-answer on their own, a hedge with a short clause beside them.
@@ -95,6 +95,11 @@ def is_non_answer(answer: str) -> bool:
     if not _NON_ANSWER.search(text):
         return False
     return content_chars(_FILLER.sub(" ", _NON_ANSWER.sub(" ", text))) <= NON_ANSWER_RESIDUE
+
+
+def without_injection(text: str) -> str:
+    """`text` with any injection cut out; unchanged when it holds none (stripping also tidies tags)."""
+    return strip_injection(text) if find_injection(text) else text
 
 
 def asks_for_answer(answer: str) -> bool:

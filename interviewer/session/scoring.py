@@ -9,7 +9,7 @@ rubric and references come from the best grade so the per-criterion scores belon
 
 from __future__ import annotations
 
-from interviewer.grading.guards import find_injection, is_non_answer, strip_injection
+from interviewer.grading.guards import is_non_answer, without_injection
 from interviewer.grading.models import CRITERIA, Grade, GradeReference, PointResult, RubricScore
 from interviewer.session.models import QuestionRecord, Turn
 from interviewer.session.text import norm
@@ -35,10 +35,6 @@ def earlier_answers(turns: list[Turn], record: QuestionRecord) -> list[str]:
         if turn.action == "answer" and not LEFT_OUT_FLAGS.intersection(grade.flags):
             kept.append(without_injection(turn.content))
     return [text for text in kept if text.strip()]
-
-
-def without_injection(text: str) -> str:
-    return strip_injection(text) if find_injection(text) else text
 
 
 def says_nothing(text: str) -> bool:
