@@ -16,6 +16,7 @@ MONOTONE: dict[str, int] = {
     "lexical_mean": 1, "embedded_strength": 1, "precision": 1,
     "contradicted_share": -1, "any_contradiction": -1, "formula_conflict": -1, "verdict_conflict": -1,
     "hedge": -1, "item_rank_log": -1, "item_margin": -1,
+    "surface_recall": 1, "surface_f1": 1, "verdict_agrees": 1,
 }
 
 

@@ -45,7 +45,8 @@ FEATURES: tuple[str, ...] = (
     "on_topic_share", "item_rank_log", "item_margin", "has_item",
     "precision", "question_echo", "log_chars", "length_ratio", "glue_share", "segment_chars_log",
     "formula_conflict", "formula_recall", "verdict_conflict", "hedge", "best_reference_coverage",
-    "contradicted_share", "any_contradiction",
+    "contradicted_share", "any_contradiction", "surface_recall", "surface_precision", "surface_f1",
+    "true_false_question", "verdict_agrees",
 )
 
 
@@ -83,6 +84,11 @@ class Evidence:
     # Coverage of the best-covered single reference, when the item has several (files, or a teacher's
     # alternatives separated by blank lines): an answer that follows one of them fully is complete.
     best_reference_coverage: float = 0.0
+    # Character/word n-gram overlap with the best-matching single reference (lexical.surface_overlap).
+    surface_recall: float = 0.0
+    surface_precision: float = 0.0
+    true_false_question: bool = False
+    verdict_agrees: bool = False  # a true/false question answered with the reference's verdict
 
 
 def text_shape(answer: str) -> tuple[float, float]:
@@ -142,8 +148,18 @@ def feature_vector(ev: Evidence) -> np.ndarray:
         "hedge": float(ev.hedge),
         "contradicted_share": contradicted / n,
         "any_contradiction": float(contradicted > 0),
+        "surface_recall": ev.surface_recall,
+        "surface_precision": ev.surface_precision,
+        "surface_f1": f1(ev.surface_recall, ev.surface_precision),
+        "true_false_question": float(ev.true_false_question),
+        "verdict_agrees": float(ev.verdict_agrees),
     }
     return np.asarray([values[name] for name in FEATURES], dtype=np.float64)
+
+
+def f1(recall: float, precision: float) -> float:
+    """Their harmonic mean (0 when both are 0)."""
+    return 2 * recall * precision / (recall + precision) if recall + precision > 0 else 0.0
 
 
 def _weighted(values: np.ndarray, weights: np.ndarray) -> float:

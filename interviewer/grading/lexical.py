@@ -106,6 +106,26 @@ class Lexicon:
         return (shared / own if own > 0 else 0.0), echo / total
 
 
+_SURFACE = re.compile(r"[\u4e00-\u9fff]|[0-9a-z]+")
+
+
+def surface_units(text: str) -> frozenset[tuple[str, ...]]:
+    """Characters (Chinese), words and numbers (Latin), and every adjacent pair of them."""
+    tokens = _SURFACE.findall(normalize(text))
+    return frozenset([*((t,) for t in tokens), *zip(tokens, tokens[1:], strict=False)])
+
+
+def surface_overlap(answer: str, reference: str) -> tuple[float, float]:
+    """(recall, precision) of the reference's surface units in the answer: the character n-gram overlap of
+    short-answer grading (no tokenizer, no weights), which still rewards an answer for saying what the
+    reference says in its words where jieba splits a phrase differently in the two texts."""
+    ref, ans = surface_units(reference), surface_units(answer)
+    if not ref or not ans:
+        return 0.0, 0.0
+    shared = len(ref & ans)
+    return shared / len(ref), shared / len(ans)
+
+
 def _load_jieba_idf() -> dict[str, float]:
     path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
     table: dict[str, float] = {}
@@ -204,10 +224,16 @@ def verdict(text: str, head: int = 12) -> bool | None:
     return None
 
 
-def verdict_conflict(question: str, reference: str, answer: str) -> bool:
-    """True when a true/false question's answer gives the opposite verdict to the reference."""
+def verdict_match(question: str, reference: str, answer: str) -> bool | None:
+    """For a true/false question: whether the answer's verdict is the reference's (None: not a true/false
+    question, or either text states no verdict)."""
     if not is_judgement(question):
-        return False
+        return None
     expected = verdict(reference)
     given = verdict(answer)
-    return expected is not None and given is not None and expected != given
+    return None if expected is None or given is None else expected == given
+
+
+def verdict_conflict(question: str, reference: str, answer: str) -> bool:
+    """True when a true/false question's answer gives the opposite verdict to the reference."""
+    return verdict_match(question, reference, answer) is False

@@ -22,6 +22,7 @@ from interviewer.grading.calibration import DEFAULT_CALIBRATION, Calibration
 from interviewer.grading.features import (
     Evidence,
     asks_for_explanation,
+    f1,
     feature_vector,
     is_term_list,
     text_shape,
@@ -181,6 +182,8 @@ class OfflineGrader:
         formula_recall, formula_conflict, _ = lexical.formula_evidence(reference, answer, question)
         precision, echo = self.lexicon.precision(answer, reference, question)
         glue, segment = text_shape(answer)
+        surface_recall, surface_precision = _best_surface_overlap(points, answer)
+        verdict = lexical.verdict_match(question, reference, answer)
         return Evidence(
             strengths=strengths,
             weights=weights,
@@ -190,7 +193,7 @@ class OfflineGrader:
             evidence_units=self._evidence_units(units, texts, z, agree),
             coverage=coverage,
             formula_conflict=formula_conflict,
-            verdict_conflict=lexical.verdict_conflict(question, reference, answer),
+            verdict_conflict=verdict is False,
             on_topic_share=float(on_topic.mean()),
             unrelated=not on_topic.any() and coverage < cal.off_topic_coverage,
             off_topic=coverage < cal.off_topic_item_coverage and item_rank > cal.off_topic_item_rank
@@ -212,6 +215,10 @@ class OfflineGrader:
             term_list=is_term_list(answer, glue, segment) and asks_for_explanation(question),
             formula_recall=formula_recall,
             best_reference_coverage=_best_reference_coverage(points, strengths, weights),
+            surface_recall=surface_recall,
+            surface_precision=surface_precision,
+            true_false_question=lexical.is_judgement(question),
+            verdict_agrees=verdict is True,
         )
 
     def _item_standing(self, item_id: str | None, sims: np.ndarray, back: np.ndarray) -> tuple[int, float]:
@@ -298,13 +305,29 @@ class OfflineGrader:
         )
 
 
-def _best_reference_coverage(points: list[KeyPoint], strengths: np.ndarray, weights: np.ndarray) -> float:
-    """The weighted coverage of the best-covered reference (points grouped by source and section)."""
+def _references(points: list[KeyPoint]) -> list[list[int]]:
+    """The points grouped into the references they came from (by source and section), in order."""
     groups: dict[tuple[str, str], list[int]] = {}
     for n, p in enumerate(points):
         groups.setdefault((p.source, p.section), []).append(n)
+    return list(groups.values())
+
+
+def _best_surface_overlap(points: list[KeyPoint], answer: str) -> tuple[float, float]:
+    """(recall, precision) of lexical.surface_overlap against the reference it matches best (by F1)."""
+    best, best_f1 = (0.0, 0.0), -1.0
+    for members in _references(points):
+        recall, precision = lexical.surface_overlap(answer, "\n".join(points[n].text for n in members))
+        score = f1(recall, precision)
+        if score > best_f1:
+            best, best_f1 = (recall, precision), score
+    return best
+
+
+def _best_reference_coverage(points: list[KeyPoint], strengths: np.ndarray, weights: np.ndarray) -> float:
+    """The weighted coverage of the best-covered reference (points grouped by source and section)."""
     best = 0.0
-    for members in groups.values():
+    for members in _references(points):
         w = weights[members]
         s = strengths[members]
         best = max(best, float(np.average(s, weights=w)) if w.sum() > 0 else float(s.mean()))

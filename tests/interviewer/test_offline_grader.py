@@ -270,3 +270,29 @@ def test_a_contradicted_point_is_named_in_the_feedback_and_lowers_accuracy(grade
     assert "增大 ↔ 减小" in accuracy.comment and "相矛盾" in g.summary
     point = next(p for p in g.points if "线性增大" in p.text)
     assert not point.covered and point.text in g.missing
+
+
+def test_surface_overlap_counts_characters_and_words_and_their_pairs() -> None:
+    from interviewer.grading.lexical import surface_overlap, surface_units
+
+    assert surface_units("链表 O(1)") == frozenset({("链",), ("表",), ("o",), ("1",), ("链", "表"), ("表", "o"),
+                                                    ("o", "1")})
+    recall, precision = surface_overlap("采用链表", "链表")
+    assert recall == 1.0 and precision == pytest.approx(3 / 7)
+    assert surface_overlap("", "链表") == (0.0, 0.0)
+    assert surface_overlap("completely different", "链表") == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("错。可以一边进栈一边出栈。", True),  # the reference's verdict
+    ("正确，出栈顺序一定相反。", False),  # the opposite one
+    ("出栈顺序要看操作。", None),  # no verdict stated
+])
+def test_verdict_match_on_a_true_false_question(answer: str, expected: bool | None) -> None:
+    from interviewer.grading.lexical import verdict_conflict, verdict_match
+
+    question = "请判断以下叙述是否正确，并做出解释：n 个元素进栈后，出栈顺序一定与进栈顺序相反"
+    reference = "错误。只有 n 个元素全部进栈后再依次出栈时才相反。"
+    assert verdict_match(question, reference, answer) is expected
+    assert verdict_conflict(question, reference, answer) is (expected is False)
+    assert verdict_match("什么是栈？", reference, answer) is None  # not a true/false question
