@@ -14,11 +14,11 @@ from fastapi import FastAPI
 
 from interviewer.api.deps import ServiceHolder, Services
 from interviewer.api.errors import install_error_handlers
-from interviewer.api.middleware import BodyGuardMiddleware, RateLimitMiddleware
+from interviewer.api.middleware import BodyGuardMiddleware, HeadAsGetMiddleware, RateLimitMiddleware
 from interviewer.api.routes import bank, grading, health, sessions
 from interviewer.api.settings import api_setting
 from interviewer.settings import Settings
-from interviewer.web import mount_web
+from interviewer.web import mount_docs, mount_web
 
 DESCRIPTION = """Mock interviews for LLM / ML engineering, graded against a curated knowledge base.
 
@@ -34,7 +34,9 @@ DESCRIPTION = """Mock interviews for LLM / ML engineering, graded against a cura
   `INTERVIEWER_SESSION_RETENTION` seconds (default 30 days) after its last turn (then 404).
 * Every error is `{"error": {"code": "...", "message": "..."}}`: 400 invalid input / malformed JSON /
   invalid UTF-8, 401/403 token, 404 unknown, 409 finished or concurrently changed, 410 expired,
-  413 too large, 422 schema, 429 rate limited, 503 not ready.
+  413 too large, 415 a body that is not JSON, 422 schema, 429 rate limited, 503 not ready.
+* Behind a reverse proxy, set `INTERVIEWER_TRUSTED_PROXIES` (its addresses) so that `X-Forwarded-For`
+  names the client for the rate limit; without it the header is ignored.
 """
 
 
@@ -50,16 +52,19 @@ def create_app(services: Services | None = None, *, settings: Settings | None = 
         finally:
             holder.close()
 
-    app = FastAPI(title="Mock interviewer", version="1", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="Mock interviewer", version="1", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.services = holder
     install_error_handlers(app)
     for router in (sessions.router, grading.router, bank.router, health.router):
         app.include_router(router)
     mount_web(app)
-    # Added last = runs first: the rate limit, then the body guard, then routing.
+    mount_docs(app)
+    # Added last = runs first: HEAD as GET, the rate limit, then the body guard, then routing.
     app.add_middleware(BodyGuardMiddleware, max_bytes=int(api_setting(settings, "max_request_bytes")))
     app.add_middleware(RateLimitMiddleware, per_minute=float(api_setting(settings, "rate_limit_per_minute")),
                        burst=int(api_setting(settings, "rate_limit_burst")))
+    app.add_middleware(HeadAsGetMiddleware)
     _log_to_stderr()
     return app
 

@@ -1,6 +1,7 @@
-"""ASGI middleware: a token bucket per client IP (429), and a body guard (413 too large, 400 not UTF-8).
+"""ASGI middleware: a token bucket per client IP (429); a body guard (415 not JSON, 413 too large, 400 not
+UTF-8); HEAD answered as GET without the body.
 
-Both run before FastAPI parses anything, so a refused request costs next to nothing and changes nothing.
+All run before FastAPI parses anything, so a refused request costs next to nothing and changes nothing.
 """
 
 from __future__ import annotations
@@ -86,8 +87,17 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+def is_json_type(content_type: str) -> bool:
+    """application/json, or any `+json` type, parameters (charset) aside."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
 class BodyGuardMiddleware:
-    """Buffers request bodies up to `max_bytes` (413 beyond), refuses bytes that are not UTF-8 (400)."""
+    """Refuses a body on /v1/ that is not declared JSON (415: a cross-site form posts text/plain or form
+    types without a CORS preflight, so only JSON is taken), buffers bodies up to `max_bytes` (413 beyond),
+    refuses bytes that are not UTF-8 (400). A POST without a body and without a content type (`POST
+    /v1/sessions` with every default) passes."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -98,7 +108,15 @@ class BodyGuardMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
+        content_type = headers.get(b"content-type", b"").decode("latin-1")
         declared = headers.get(b"content-length", b"").decode("latin-1").strip()
+        has_body = not declared.isdigit() or int(declared) > 0  # chunked bodies declare no length
+        if scope["path"].startswith("/v1/") and (content_type or has_body) and not is_json_type(content_type):
+            shown = content_type.split(";", 1)[0].strip() or "none"
+            await error_response(415, "unsupported_media_type",
+                                 f"request bodies must be JSON: send Content-Type: application/json "
+                                 f"(got {shown})")(scope, receive, send)
+            return
         if declared.isdigit() and int(declared) > self.max_bytes:
             await self._too_large(scope, receive, send)
             return
@@ -138,6 +156,28 @@ class BodyGuardMiddleware:
             if _has_lone_surrogate(parsed):
                 return "the request body contains an unpaired UTF-16 surrogate escape (not valid Unicode)"
         return None
+
+
+class HeadAsGetMiddleware:
+    """HEAD wherever GET works: routed as GET, answered with its status and headers and no body (RFC 9110
+    9.3.2). Monitors and link checkers probe with HEAD; FastAPI routes would answer 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

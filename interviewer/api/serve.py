@@ -6,7 +6,9 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
+from interviewer.api.settings import api_setting
 from interviewer.settings import Settings
 
 log = logging.getLogger("interviewer.api")
@@ -38,6 +40,15 @@ def export_settings(settings: Settings) -> None:
         os.environ[f"INTERVIEWER_{name.upper()}"] = text
 
 
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy-header options: X-Forwarded-For is read only from the configured trusted proxies
+    (uvicorn would otherwise trust it from 127.0.0.1, and every client behind nothing is 'trusted' there)."""
+    trusted = str(api_setting(settings, "trusted_proxies")).strip()
+    if not trusted:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted}
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     import uvicorn
 
@@ -45,8 +56,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers
     if workers > 1:
         ensure_index(settings)
         export_settings(settings)
-        uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+        uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, **proxy_options(settings))
         return
     from interviewer.api.app import create_app
 
-    uvicorn.run(create_app(settings=settings), host=host, port=port, proxy_headers=True)
+    uvicorn.run(create_app(settings=settings), host=host, port=port, **proxy_options(settings))

@@ -21,6 +21,10 @@ class ApiSettings(BaseModel):
     # 0 disables. In-process: with N workers a client gets up to N times this.
     rate_limit_per_minute: float = Field(default=120, ge=0)
     rate_limit_burst: int = Field(default=30, ge=1)
+    # Peers whose X-Forwarded-For names the client (uvicorn's --forwarded-allow-ips: comma-separated IPs or
+    # CIDRs, "*" for any). Empty: the header is ignored, the TCP peer is the client (a client cannot pick
+    # its own rate-limit identity by sending the header).
+    trusted_proxies: str = ""
     max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     max_batch_items: int = Field(default=100, ge=1)
     sse_chunk_chars: int = Field(default=24, ge=1)  # size of the `event: message` text deltas

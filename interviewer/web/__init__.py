@@ -35,6 +35,34 @@ def mount_web(app: FastAPI) -> None:
     app.mount("/static", _Static(directory=STATIC_DIR), name="static")
 
 
+DOCS_ASSETS = "/static-docs"
+
+
+def mount_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs and ReDoc at /redoc from assets served here (FastAPI's default pages load them
+    from a CDN, so offline and behind firewalls they were blank). The assets ship in `fastapi-offline`."""
+    import fastapi_offline
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    assets = Path(fastapi_offline.__file__).resolve().parent / "static"
+    app.mount(DOCS_ASSETS, _Static(directory=assets), name="docs-assets")
+    openapi_url = app.openapi_url or "/openapi.json"
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=openapi_url, title=f"{app.title} - API",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url=openapi_url, title=f"{app.title} - API",
+                              redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+                              redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png", with_google_fonts=False)
+
+
 class _Static(StaticFiles):
     """StaticFiles that asks browsers to revalidate (ETag) rather than cache blindly."""
 
