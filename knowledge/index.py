@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -24,6 +25,11 @@ RRF_K = 60  # the constant of Cormack et al. (2009); not tuned here
 EMBED_BATCH = 16
 STORE_BATCH = 512  # Chroma upserts are slow per call: at 100x scale, per-16 upserts were 89% of ingest
 MAX_QUERY_CHARS = 2000
+# An ingest that will embed this many passages says so first (the bundled embedder does ~10/s on 2 cores,
+# bench/RESULTS.md), so a big notes file is a decision, not a surprise.
+LARGE_INGEST = 2_000
+PASSAGES_PER_SECOND = 10
+log = logging.getLogger("knowledge.index")
 
 ProgressFactory = Callable[[int, str], "Progress"]
 
@@ -89,7 +95,10 @@ class KnowledgeIndex:
             raise InvalidInput(f"docs folder not found: {docs_dir}")
         parsed = parse_corpus(docs_dir)
         if not parsed.items:
-            raise InvalidInput(f"no questions found under {docs_dir} (skipped: {len(parsed.skipped)} files)")
+            reasons = "; ".join(f"{s.path}: {s.reason}" for s in parsed.skipped[:5])
+            more = f"; and {len(parsed.skipped) - 5} more" if len(parsed.skipped) > 5 else ""
+            raise InvalidInput(f"no questions found under {docs_dir}"
+                               + (f" (skipped {reasons}{more})" if reasons else ""))
         chunks = corpus_chunks(parsed.items)
         wanted = {c.id: c for c in chunks}
 
@@ -98,6 +107,9 @@ class KnowledgeIndex:
             self.store.delete(sorted(self.store.ids()))
         stale = sorted(existing - wanted.keys())
         fresh = [c for c in chunks if c.id not in existing]
+        if len(fresh) >= LARGE_INGEST:
+            log.warning("embedding %d new passages: roughly %d min at ~%d passages/s on 2 cores",
+                        len(fresh), max(1, round(len(fresh) / PASSAGES_PER_SECOND / 60)), PASSAGES_PER_SECOND)
         self._embed_and_add(fresh, progress)
         # Delete only after the new vectors are in: an interrupted ingest never leaves a hole.
         self.store.delete(stale)

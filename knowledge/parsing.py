@@ -26,6 +26,9 @@ from knowledge.topics import MAX_TOPICS, TOPICS, topics_for
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_FILE_BYTES = 5_000_000
+# Passages (a question, each key point) one file may add: a 4.9 MB note with 20 headings became 57,513
+# chunks and a half-hour ingest. The largest seed note has 340; a file over this is refused, not cut.
+MAX_CHUNKS_PER_FILE = 3_000
 SAME_QUESTION = 0.8  # character-bigram Jaccard at or above which two questions are one
 _LATIN = re.compile(r"[a-z0-9]+")
 
@@ -38,9 +41,13 @@ def parse_corpus(docs_dir: Path) -> ParseResult:
     items: list[QAItem] = []
     skipped: list[SkippedFile] = []
     parsed: list[str] = []
+    root = docs_dir.resolve()
     for path in _doc_files(docs_dir):
         source = path.relative_to(docs_dir).as_posix()
         suffix = path.suffix.lower()
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            skipped.append(SkippedFile(path=source, reason="a link to a file outside the docs folder (not followed)"))
+            continue
         if suffix not in SUPPORTED_SUFFIXES:
             kind = suffix or "(no extension)"
             skipped.append(SkippedFile(path=source, reason=f"unsupported file type {kind} (use .md or .txt)"))
@@ -64,7 +71,12 @@ def parse_corpus(docs_dir: Path) -> ParseResult:
 
 def parse_file(path: Path, source: str) -> list[QAItem]:
     """The QA items of one note; raises InvalidInput when the file cannot be used."""
-    return parse_text(read_text(Path(path)), source)
+    items = parse_text(read_text(Path(path)), source)
+    passages = sum(1 + len(item.key_points) for item in items)
+    if passages > MAX_CHUNKS_PER_FILE:
+        raise InvalidInput(f"too many passages ({passages:,} from {len(items):,} questions; the limit is "
+                           f"{MAX_CHUNKS_PER_FILE:,} per file): split the file")
+    return items
 
 
 def parse_text(text: str, source: str) -> list[QAItem]:
