@@ -76,6 +76,10 @@ def table(results: list[dict[str, Any]]) -> str:
                     f"{t.get('p99') or '-':>7} {r.get('turns_per_s') or '-':>7} {r.get('errors', '-'):>4} "
                     f"{r.get('server_peak_rss_mb', '-'):>7} {r.get('server_cpu_ms_per_turn', '-'):>8} "
                     f"{o.get('p50') or '-':>8} {o.get('p95') or '-':>8}")
+    for r in results:
+        if r.get("flood_statuses"):
+            rows.append(f"{r['key']}: grading flood answered " + ", ".join(
+                f"{code} x{n}" for code, n in sorted(r["flood_statuses"].items())))
     rows.append("ms per POST /v1/sessions/{id}/messages; CPU/turn: server CPU ms per turn; ovh = latency - "
                 f"LLM calls x delay; target: offline p95 < {TARGET_P95_MS:g} ms with 1 worker")
     return "\n".join(rows)

