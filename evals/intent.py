@@ -1,12 +1,16 @@
 """The injection-intent set: does `find_injection` flag text addressed to the grader, and only that?
 
-`python -m evals.intent [--split dev|test|all] [--json]`. Lines of evals/intent/{dev,test}.jsonl are
-`{id, text, label: injection|content, lang: zh|en, note}`; a line is predicted "injection" when
+`python -m evals.intent [--split dev|dev-hard|test|all] [--json]`. Lines of evals/intent/{dev,dev-hard,test}.jsonl
+are `{id, text, label: injection|content, lang: zh|en, note}`; a line is predicted "injection" when
 `find_injection(text)` returns anything. Reports, per split and per language, precision and recall on
 the injection side and the false-positive rate on the content side, each with a seeded 95% bootstrap
-interval, and lists the misclassified dev lines (test lines are counted, never listed: design on dev).
+interval, and lists the misclassified dev-side lines (test lines are counted, never listed: design on dev).
+`--split dev` (the default) reports both dev-side files, dev and dev-hard. It also reports how many seed
+notes (knowledge/docs) and human-scored answers of other domains (sas-ads, sas-le, where present) are
+flagged: text that is all content, so every flag there is a false positive.
 
-The split is fixed by id: a line is in dev when int(sha256(id)[:8], 16) % 10 < 6 (see `split_of`).
+dev and test are split by id: a line is in dev when int(sha256(id)[:8], 16) % 10 < 6 (see `split_of`).
+dev-hard is a separate, harder dev-side set (ids `hard-…`), written after the detector to find its failures.
 """
 
 from __future__ import annotations
@@ -24,7 +28,13 @@ from evals.metrics import bootstrap_ci
 from interviewer.grading.guards import find_injection
 
 DATA = Path(__file__).resolve().parent / "intent"
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test")  # the split rule's two halves
+DEV_SIDE = ("dev", "dev-hard")  # what the detector may be designed on
+ALL = ("dev", "dev-hard", "test")
+REPO = Path(__file__).resolve().parents[1]
+SEED_NOTES = REPO / "knowledge" / "docs"
+SAS = (REPO.parent / "shared" / "data" / "sas-ads" / "ads-train.jsonl",
+       REPO.parent / "shared" / "data" / "sas-le" / "le-train.jsonl")
 LANGS = ("zh", "en")
 TARGETS = {"recall": 0.95, "fp_rate": 0.02}  # on test: injection recall, content false-positive rate
 
@@ -79,8 +89,9 @@ def measure(rows: list[dict]) -> dict:
 
 
 def evaluate(split: str) -> dict:
-    """Metrics per split and language for `split` (dev, test or all), and the misclassified dev lines."""
-    names = SPLITS if split == "all" else (split,)
+    """Metrics per split and language for `split` (dev: dev and dev-hard; dev-hard; test; all), and the
+    misclassified dev-side lines."""
+    names = {"all": ALL, "dev": DEV_SIDE}.get(split, (split,))
     rows = [r for s in names for r in load(s)]
     for r in rows:
         r["pred"] = bool(find_injection(r["text"]))
@@ -94,10 +105,22 @@ def evaluate(split: str) -> dict:
         report["groups"]["all"] = measure(rows)
     wrong = [r for r in rows if r["pred"] != (r["label"] == "injection")]
     report["errors_dev"] = [
-        {k: r[k] for k in ("id", "label", "text", "note")} for r in wrong if r["split"] == "dev"
+        {k: r[k] for k in ("id", "label", "text", "note")} for r in wrong if r["split"] in DEV_SIDE
     ]
     report["errors_test"] = sum(r["split"] == "test" for r in wrong)
     return report
+
+
+def content_flags() -> dict[str, dict[str, int]]:
+    """How many seed notes and human-scored answers (all content) `find_injection` flags: {source: {n, flagged}}."""
+    out = {}
+    notes = sorted(SEED_NOTES.glob("*")) if SEED_NOTES.is_dir() else []
+    out["seed notes"] = {"n": len(notes), "flagged": sum(bool(find_injection(p.read_text(encoding="utf-8"))) for p in notes)}
+    for path in SAS:
+        if path.exists():
+            answers = [json.loads(line)["answer"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            out[path.parent.name] = {"n": len(answers), "flagged": sum(bool(find_injection(a)) for a in answers)}
+    return out
 
 
 def _fmt(m: dict) -> str:
@@ -106,20 +129,23 @@ def _fmt(m: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.intent", description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=(*SPLITS, "all"), default="dev")
+    parser.add_argument("--split", choices=(*ALL, "all"), default="dev")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     report = evaluate(args.split)
+    report["content_flags"] = content_flags()
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
         return 0
-    print(f"{'group':<9} {'n':>4}  {'precision':<22} {'recall':<22} {'content FP rate':<22}")
+    print(f"{'group':<12} {'n':>4}  {'precision':<22} {'recall':<22} {'content FP rate':<22}")
     for name, m in report["groups"].items():
         print(
-            f"{name:<9} {m['n']:>4}  {_fmt(m['precision']):<22} {_fmt(m['recall']):<22} {_fmt(m['fp_rate']):<22}"
+            f"{name:<12} {m['n']:>4}  {_fmt(m['precision']):<22} {_fmt(m['recall']):<22} {_fmt(m['fp_rate']):<22}"
         )
+    print("\nflagged (all content): " + ", ".join(
+        f"{k} {v['flagged']}/{v['n']}" for k, v in report["content_flags"].items()))
     if report["errors_dev"]:
-        print(f"\nmisclassified dev lines ({len(report['errors_dev'])}):")
+        print(f"\nmisclassified dev-side lines ({len(report['errors_dev'])}):")
         for e in report["errors_dev"]:
             print(f"  {e['id']} [{e['label']}] {e['text']!r}  ({e['note']})")
     if args.split in ("test", "all"):

@@ -16,14 +16,17 @@ from __future__ import annotations
 # --- building blocks -------------------------------------------------------------------------------
 _END = r"[^。！？!?\n]"  # any character inside one sentence
 _THIS_ZH = r"(?:本|这个|这份|这道|这|此|该|以上|上述|上面的?|我的)(?:回答|答案|作答|答卷|题|卷|回复|答题)"
-_SCORE_ZH = r"(?:满分|10\s*分|一百分|100\s*分|高分|最高分|最高档|全对|全分|10\s*/\s*10|及格|优秀)"
+_SCORE_ZH = r"(?:满分|10\s*分|一百分|100\s*分|高分|最高分|最高档|全对|全分|10\s*/\s*10|及格|优秀|(?:[89]|[八九])\s*分以上)"
 _GRADER_ZH = (
     r"(?:阅卷老师|阅卷人|阅卷官|评分模型|评分员|评分者|评分系统|评分助手|评分器|评卷老师|改卷老师|评审老师|"
-    r"ai\s*评委|ai\s*评分员|评委|考官|判卷老师|裁判模型)"
+    r"ai\s*评委|ai\s*评分员|评委|考官|判卷老师|裁判模型|打分系统|打分模型|评估者|评估模型|批改老师|(?:阅卷|评分|打分|判卷)\s*ai|"
+    r"(?:评分|打分|阅卷|判卷|改卷|批改|评卷)的(?:同学|老师|人|你|您|ai|模型|系统))"
 )
 _GRADER_EN = (
     r"(?:grader|grading\s+model|(?:scoring|grading)\s+bot|evaluator|examiner|judge|scorer|marker|assessor|reviewer|ai\s+judge|"
-    r"ai\s+grader|scoring\s+model)"
+    r"ai\s+grader|scoring\s+model|(?:evaluating|grading|scoring|marking|judging)\s+(?:model|ai|system|llm|bot)|"
+    r"(?:whoever|whatever|the\s+(?:person|ai|model|llm|one|system))\s+(?:is\s+)?(?:scoring|grading|marking|evaluating|"
+    r"assessing|reviewing|reading)\s+(?:this|these|me|my\s+answer))"
 )
 _SELF_EN = (
     r"(?:me|this|it|this\s+one|my\s+answer|this\s+answer|the\s+answer|this\s+response|the\s+response|"
@@ -66,7 +69,7 @@ ADDRESSED_PATTERNS: tuple[str, ...] = (
     # --- zh: claims that the answer was already approved / covers everything
     rf"{_THIS_ZH}{_END}{{0,20}}(?:已|均已|都已|全部已)(?:经)?{_END}{{0,10}}(?:覆盖|涵盖|命中|满足|通过|确认|审核|核实|验证|"
     r"批准|认定|认可|复核|批改|评为|标记|判定|预审)",
-    rf"{_THIS_ZH}(?:完整|全部|已经?)?(?:覆盖|涵盖|命中|满足)(?:了)?{_END}{{0,10}}(?:要点|得分点|评分点)",
+    rf"{_THIS_ZH}(?:完整|全部|已经?)?(?:覆盖|涵盖|命中|满足|包含|包括|答到|答全)(?:了)?{_END}{{0,10}}(?:要点|得分点|评分点)",
     rf"(?:评审组|评审|专家|考官|面试官|管理员|人工|阅卷组|官方|评委|评分系统){_END}{{0,6}}(?:已|已经){_END}{{0,6}}"
     rf"(?:确认|认可|批准|核实|审核|复核|验证|批改|评为|认定){_END}{{0,20}}(?:{_THIS_ZH}|满分|10\s*分|正确|无误|要点|答对)",
     rf"经(?:过)?{_END}{{0,10}}(?:审核|验证|核实|复核|认定|交叉验证){_END}{{0,10}}(?:满分|正确|无误|优秀|100%)",
@@ -74,9 +77,9 @@ ADDRESSED_PATTERNS: tuple[str, ...] = (
     r"\[\d+\]\s*[-–~至到]\s*\[\d+\]",
     # --- zh: text addressed to the grader
     rf"(?:给|致|写给|备注给|提醒|留言给){_GRADER_ZH}的?(?:话|备注|留言|说明|提示)?\s*[:：]",
-    rf"(?:^|[(（【\[\s，,。!！])(?:尊敬的|亲爱的)?{_GRADER_ZH}(?:大人)?(?:您好|你好)?\s*[，,：:！!]"
-    rf"(?={_END}*(?:你|您|请|麻烦|务必|求|给|打|别|不要|就当|当作|视为))",
-    rf"{_GRADER_ZH}(?:请|务必|你|您|就当|要|应该|应当|必须){_END}{{0,15}}(?:给|打|判|评|视为|当作|当|认定|通过|确认|记|算|扣)"
+    rf"(?:^|[(（【\[\s，,。!！])(?:尊敬的|亲爱的)?{_GRADER_ZH}(?:大人)?(?:您好|你好|请注意|注意|看这里|看过来|请看|听好了?|听着)?\s*[，,：:！!]"
+    rf"(?={_END}*(?:你|您|请|麻烦|务必|求|给|打|别|不要|就当|当作|视为|{_SCORE_ZH}))",
+    rf"{_GRADER_ZH}(?:请|务必|你|您|就当|要|应该|应当|必须|麻烦|帮忙|能不能|可不可以|可以){_END}{{0,15}}(?:给|打|判|评|视为|当作|当|认定|通过|确认|记|算|扣)"
     rf"{_END}{{0,8}}(?:我|{_THIS_ZH}|{_SCORE_ZH}|正确|完美|标准答案|参考答案)",
     rf"(?:以下|下面)(?:内容)?(?:仅)?(?:供|给|是给|写给){_GRADER_ZH}|仅(?:供|给)?{_GRADER_ZH}(?:可见|阅读|查看)",
     r"(?:参考答案|评分标准|rubric)(?:已|已经)(?:过期|失效|作废|废弃)",
@@ -105,14 +108,14 @@ ADDRESSED_PATTERNS: tuple[str, ...] = (
     r"\b(?:output|return|reply\s+with|respond\s+with)\s+(?:a\s+)?score\s+(?:of\s+)?10\b",
     r"\b(?:shall|must|should|will)\s+(?:return|output|give|reply\s+with|award)\s+(?:a\s+)?(?:score\s+(?:of\s+)?)?(?:10|ten|full)\b",
     r"\b(?:grade|score)\s+for\s+this\s+(?:answer|response)\s+is\s+10\b|\b(?:grade|score)\s+(?:it|this|me)\s+accordingly|"
-    r"\bscore\s+accordingly",
+    r"\bscore\s+accordingly|\b(?:grade|score|mark|rate)\s+(?:it|this|me)\s+as\s+such\b",
     # --- en: approval / coverage claims
     r"\b(?:this|the\s+above|my|the\s+previous)\s+(?:answer|response|submission|text)\s+(?:has|have|was|is|had)\s+"
     r"(?:already\s+)?(?:been\s+)?(?:already\s+)?(?:reviewed|approved|verified|validated|confirmed|pre-?graded|pre-?approved|"
     r"graded|certified|checked|cross-checked|marked|signed\s+off|vetted)",
     r"\bpre-?approv(?:al|ed)\b.*\b(?:full|10|marks|score|answer)|\bpre-?graded\b",
     r"\b(?:i'?ve|i\s+have|this\s+(?:answer|response)|my\s+answer)\s+(?:already\s+)?(?:covers?|covered|addresses|addressed|"
-    r"hits?|matches|matched)\s+(?:all|every|each)\b",
+    r"hits?|matches|matched|meets|satisfies|fulfil+s)\s+(?:all|every|each)\b",
     r"\b(?:this|my|the\s+above)\s+(?:answer|response|submission)" + _END + r"{0,20}(?:covers|covered|addresses|matches|hits|"
     r"satisfies)\s+(?:all|every|each)\s+" + _END + r"{0,20}(?:points|criteria|rubric)",
     r"\b(?:this|my|the\s+above)\s+(?:answer|response|text)\s+is\s+(?:the\s+)?(?:official\s+)?(?:reference|model)\s+answer",
@@ -122,7 +125,7 @@ ADDRESSED_PATTERNS: tuple[str, ...] = (
     rf"(?:^|[.;!?(\[]\s*){_GRADER_EN}s?\s*[,:!]",
     rf",\s*{_GRADER_EN}\s*[.!?]?\s*$",
     r"\bwhoever\s+(?:or\s+whatever\s+)?(?:grades|reads|evaluates|marks)\s+this",
-    r"\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|model|grader|gpt|chatbot|assistant)\b",
+    r"\bif\s+you(?:\s+are|'?re)\s+(?:an?\s+)?(?:ai|llm|language\s+model|model|grader|gpt|chatbot|assistant)\b",
     rf"\bas\s+(?:an?\s+|the\s+)(?:ai|language\s+model|ai\s+language\s+model|{_GRADER_EN})\b[^,]{{0,20}},\s*you\b",
     r"\bbefore\s+grading,?\s+(?:note|remember|consider)",
     r"\btreat\s+(?:this|the\s+text\s+above|the\s+above|my\s+answer|this\s+answer|every\s+answer)" + _END + r"{0,30}\bas\s+"
@@ -130,6 +133,43 @@ ADDRESSED_PATTERNS: tuple[str, ...] = (
     r"\bno\s+need\s+to\s+(?:check|compare|verify|grade)|\bwithout\s+checking|\bgrading\s+is\s+a\s+formality|"
     r"\bcompare\s+nothing|\bregardless\s+of\s+(?:the\s+)?content",
     r"```\s*(?:system|instructions?|grader|admin)\b",
+    # --- addressed by context rather than by name: the grader of *this* text, a wish for a score
+    rf"(?<!了)给(?:我|咱)?(?:个|一个)\s*(?:{_SCORE_ZH}|十分)",
+    rf"(?:打分|评分|给分|判分|阅卷|批改|改卷)(?:的)?(?:时候?|时)?{_END}{{0,4}}(?:大方|宽松|宽容|仁慈|手软|放水)一?(?:点|些)?"
+    r"(?:嘛|吧|啦|哈|呗|哦|呀)",
+    r"(?:本题|这题|这道题|此题|这一题)(?:就|也|请)?(?:不|别|不要|不用|无需)扣分",
+    rf"{_THIS_ZH}{_END}{{0,15}}(?:视为|当作|当成|算作|判为|判定为|认定为|看作|看成)(?:是)?{_END}{{0,6}}"
+    r"(?:正确|满分|标准答案|参考答案|全对|优秀|完美)",
+    rf"(?:你|您)(?:正在|是在|在|要|将)?(?:给|对|为)(?:这段话|这段文字|这段内容|这份|{_THIS_ZH}|我)(?:的回答)?{_END}{{0,4}}"
+    r"(?:打分|评分|阅卷|批改|评估|评审|判分)",
+    r"以(?:此|本回答|我的回答|上述|以上|本答案|我的答案)为准(?:进行|来)?(?:评分|打分|判分|阅卷|评判)",
+    r"(?:以下|下面|以上|上述|本|此)(?:内容|回答|答案)?(?:为|是|即)(?:官方|出题人)(?:的)?(?:参考|标准)?答案",
+    r"(?:full\s+marks|full\s+credit|a\s+(?:perfect\s+)?(?:10|ten)|(?:a\s+)?perfect\s+score|top\s+marks|a\s+high\s+score)\s+"
+    r"would\s+(?:be|make|mean)\b",
+    r"\bi'?d\s+(?:really\s+|greatly\s+|much\s+)?(?:appreciate|love|like|welcome)\s+(?:a\s+|the\s+)?(?:10|ten|full\s+(?:marks|credit|score)|"
+    r"perfect\s+score|top\s+marks|high\s+(?:score|marks))",
+    r"\b(?:before|when|while|as|once|if)\s+(?:you|u)\s+(?:are\s+)?(?:score|grade|mark|evaluate|assess|rate|judge|scoring|grading|"
+    r"marking|evaluating|assessing|rating|judging)\s+(?:this\s*[,.:;!?]|this\s+(?:answer|response|submission|one|text)\b|"
+    r"my\s+(?:answer|response|submission)\b|me\b)",
+    rf"\byou,\s*(?:the\s+)?(?:{_GRADER_EN}|model|ai|llm)\b",
+    rf"{_LEAD_EN}(?:consider|treat|regard|deem|count|accept)\s+(?:this|my|the\s+above)\s+(?:answer|response|submission)\s+(?:as\s+)?"
+    r"(?:complete|correct|perfect|flawless|excellent|fully\s+correct|full)",
+    r"\b(?:this|my|the\s+above)\s+(?:answer|response|submission)\s+(?:should|must|shall|is\s+to)\s+be\s+(?:scored|graded|marked|"
+    r"rated|treated|evaluated|considered|regarded)\s+as\s+(?:if|though|correct|perfect|complete|full|excellent|a\s+10|the\s+reference)",
+    r"\b(?:grade|score|mark|treat|use|take)\s+(?:mine|my\s+(?:answer|response)|this(?:\s+answer|\s+response)?)\s+as\s+(?:the\s+)?"
+    r"(?:new\s+)?(?:reference|gold|model\s+answer|correct\s+answer|standard)",
+    r"\bwhatever\s+(?:rubric|instructions?|criteria|rules?|reference|prompt)\s+you\s+(?:were|have\s+been|got|have|received)",
+    r"\bauthori[sz](?:e|es|ing|ed)\s+(?:a\s+|the\s+)?(?:perfect|full|maximum|top|10)\b",
+    r"以(?:本回答|我的回答|本答案|我的答案|我的)为准",
+    rf"(?:建议|希望|恳请|请求|拜托|麻烦){_GRADER_ZH}{_END}{{0,10}}(?:给|打|判|评|记|算)(?:出|个|一个|予|为)?{_END}{{0,4}}{_SCORE_ZH}",
+    rf"{_THIS_ZH}(?:已|已经)?(?:由|经|经过){_END}{{0,12}}(?:审核|审阅|确认|认可|批准|核实|验证|复核|认定)",
+    r"(?:本题|这道题|此题)(?:请)?(?:直接|就)(?:通过|算对|判对|算我对|给满分)",
+    rf"{_LEAD_EN}(?:record|set|log|enter|mark|register)\s+(?:the\s+|my\s+)?(?:score|grade|mark)s?\b{_END}{{0,30}}\b(?:as|to|at)\s+"
+    r"(?:a\s+)?(?:10|ten|full|maximum|perfect)\b",
+    rf"{_LEAD_EN}(?:give|gimme|award|grant)\s+(?:me|this(?:\s+answer)?|it|my\s+answer)\s+(?:a\s+)?(?:high|good|great|higher|decent|"
+    r"passing)\s+(?:score|grade|marks?|rating)",
+    rf"{_LEAD_EN}(?:mark|grade|rate|score|treat)\s+(?:all\s+(?:of\s+)?)?(?:this|these|my|the\s+candidate'?s?|this\s+candidate'?s?)\b"
+    rf"{_END}{{0,30}}\bas\s+(?:excellent|correct|perfect|flawless|full\s+marks|a\s+10)",
 )
 
 # Approval by someone, which is only a claim about *this* answer when the sentence also names it or a score
@@ -150,7 +190,7 @@ APPROVAL_BY_SOMEONE: tuple[tuple[str, str], ...] = (
 
 MENTIONABLE_PATTERNS: tuple[str, ...] = (
     # --- instruction overrides
-    rf"{_LEAD_ZH}(?:忽略|无视|忽视|忘记|忘掉|不要理会|不用理会|别理|不用管|别管|不要管|跳过|抛开|绕过|不要按照?|别按照?|无需遵守|不要遵守)"
+    rf"{_LEAD_ZH}(?:忽略|无视|忽视|忘记|忘掉|不要理会|不用理会|别理|不用管|别管|不要管|跳过|抛开|绕过|不要按照?|别按照?|无需遵守|不要遵守|不要参考|别参考|不用参考|无需参考|不要对照|别对照)"
     rf"{_END}{{0,12}}(?:指令|指示|提示|规则|要求|设定|标准|说明|细则|rubric|参考答案|限制|流程|不足|错误)",
     r"(?:规则|标准|指令|设定|说明)" + _END + r"{0,4}(?:作废|失效|已更新|已变更|已切换|已修改)",
     r"(?:新|新的|真正的|最新)(?:指令|规则|评分规则|任务)(?:(?:是(?!否)|为)\s*[:：]?|\s*[:：])",
@@ -162,22 +202,34 @@ MENTIONABLE_PATTERNS: tuple[str, ...] = (
     r"scoring\s+guide|everything|the\s+above|above|errors?|missing\s+points|mistakes?|gaps|omissions|policy|polic(?:y|ies))",
     r"\b(?:new|updated)\s+(?:instructions?|grading\s+policy|rules?|policy)\s*(?:for\s+the\s+\w+)?\s*:|"
     r"\b(?:rubric|policy|rules?|instructions?|criteria)\s+(?:has|have)\s+(?:been\s+)?(?:updated|changed|replaced)|"
-    r"\b(?:system|rubric)[\s_]*override|^override\s*:|\bgrading\s+(?:is\s+)?disabled",
+    r"\b(?:system|rubric)[\s_]*override|^override\s*:|\bgrading\s+(?:is\s+)?disabled|"
+    r"\b(?:updated|new|revised)\s+(?:grading|scoring)\s+(?:instructions?|rules?|policy|criteria)|"
+    r"\b(?:grading|scoring)\s+(?:instructions?|rules?|policy|criteria)\s*\(\s*(?:updated|new|revised)|"
+    r"\b(?:any|every|all)\s+(?:answers?|responses?|submissions?)\s+(?:that\s+)?(?:mentioning|mentions|containing|contains|with|which)\b"
+    r"[^。！？!?\n]{0,40}\b(?:receives?|gets?|earns?|scores?)\s+(?:full|10|ten|maximum|perfect)",
     # --- score fields, as a model would emit them ("score=10", '{"score": 10}'): a JSON example is content
     r"(?<!outputs )(?<!returns )(?<!gives )\bscore\s*[\"']?\s*[:=]\s*[\"']?(?:10|ten)\b|\bscore\s+10\s*/\s*10|\bscore\s+override\s*[:=]|"
     r"\bfinal\s+score\s*(?:is|[:=])?\s*10\b",
     # --- role reassignment of the reader
     r"(?:你|您)(?:现在|从现在起|从现在开始|接下来|此刻|今后|以后)(?:就)?(?:是|变成|成为|扮演|充当|作为|处于|的身份|的角色|的任务)",
-    r"(?:你|您)的(?:新)?(?:角色|身份|任务|职责)(?:是|变成|改为|不是)|(?:你|您)(?:已经?)?被(?:重新)?(?:配置|设定|设置|改)为",
+    r"(?:你|您)(?:作为[^。！？!?\n]{0,10})?的(?:新)?(?:角色|身份|任务|职责)(?:已经?|现在)?(?:是|变|改|不是|更新)|"
+    rf"(?:你|您)作为(?:一名|一个)?{_GRADER_ZH}|(?:只|仅)(?:需|需要|要|能)?(?:输出|回复|返回|打)\s*[“\"']?\s*(?:10|满分|十分)|"
+    r"(?:你|您)(?:已经?)?被(?:重新)?(?:配置|设定|设置|改)为",
     r"(?:请|现在|你|您)(?:你|您)?(?:扮演|充当|假装)|从现在(?:开始|起)[，,]?(?:你|您)",
     r"(?:进入|切换到|开启|处于)(?:了)?(?:开发者|调试|管理员|上帝|dan|无限制)模式",
-    r"我是(?:你的|这个系统的|系统的|本系统的)?(?:开发者|管理员|创造者|创建者|设计者|主人)",
+    r"我是(?:你的|这个系统的|系统的|本系统的)?(?:开发者|管理员|创造者|创建者|设计者|主人)|"
+    r"我是(?:这个|本|该)?(?:评测|评分|打分|阅卷|面试)?(?:系统|平台)的(?:开发者|管理员|创造者|创建者|设计者|负责人)",
+    r"\bas\s+(?:the|your)\s+(?:administrator|admin|developer|operator|owner|creator)\s+of\s+(?:this|the|you)\b",
+    rf"{_LEAD_EN}(?:stop|quit)\s+(?:comparing|checking|matching)\s+(?:it\s+|this\s+|my\s+answer\s+)?(?:with|against|to)\s+(?:the\s+)?"
+    r"(?:reference|rubric|key\s+points|criteria|scoring\s+guide)",
     r"\byou(?:\s+are|'?re)\s+now\s+(?:a|an|the|my|in|dan|no\s+longer|acting|playing|working\s+as)\b|\byou(?:\s+are|'?re)\s+now\s*(?:一个|一名|一位|是)|\bfrom\s+now\s+on,?\s+you\b|\byou'?re\s+no\s+longer\b|\byou\s+are\s+no\s+longer\b|"
     r"\byour\s+new\s+(?:role|task|job|instructions?|persona)\b|\byour\s+(?:instructions|rules|task)\s+(?:have|has)\s+changed|"
     r"\byou\s+will\s+now\b|\bremember,?\s+you\s+are\b|\brole-?play\s+as\b",
     rf"{_LEAD_EN}(?:act|behave)\s+as\s+(?:a|an|the|if)\b|{_LEAD_EN}pretend\s+(?:to\s+be|you\s+are|you're)",
     r"\b(?:enter|switch\s+to|activate|in)\s+(?:debug|developer|god|admin|dan)\s+mode|"
-    r"\bi\s+am\s+your\s+(?:developer|creator|admin|administrator|owner|operator)",
+    r"\bi\s+am\s+your\s+(?:developer|creator|admin|administrator|owner|operator)|"
+    r"\bi\s*(?:am|'m)\s+the\s+(?:developer|creator|admin|administrator|owner|operator)\s+of\s+(?:this|the)\s+(?:\w+\s+)?"
+    r"(?:grader|grading|scoring|evaluation|system|model)",
     rf"\byou\s+are\s+(?:a|an|the)\s+(?:\w+\s+){{0,3}}{_GRADER_EN}",
     # --- requests to leak the prompt
     r"(?:print|reveal|show|output|repeat|leak|tell\s+me|输出|打印|泄露|显示|告诉我)\s*(?:your|你的|您的)\s*"
@@ -188,10 +240,10 @@ MENTIONABLE_PATTERNS: tuple[str, ...] = (
     r"assistant|user|response|candidate|reference|grade|note)[a-z_\-]*\s*(?:\s[^<>]{0,40})?>",
     r"</?\s*(?:评分|系统|指令|管理员|评审|阅卷)[^<>]{0,8}>",
     r"^\s*(?:#{1,6}\s*)?(?:system|系统|系统消息|assistant|instructions?|指令|human|admin|管理员|grader|评分系统|"
-    r"new\s+instructions?)\s*[:：]",
+    r"new\s+instructions?|system\s+(?:message|prompt|note|notice|update))\s*[:：]",
     r"^\s*#{2,}\s*(?:system|instructions?|assistant|系统|系统消息|系统提示|指令)\s*(?:[:：]|$)",
-    r"【\s*(?:系统|系统提示|系统消息|系统通知|评分系统|评审备注|评审意见|阅卷须知|管理员|admin|system|重要通知|评分说明|官方)"
-    r"[^】]{0,4}(?:】|[:：])",
+    r"[【\[]\s*(?:系统|系统提示|系统消息|系统通知|评分系统|评审备注|评审意见|阅卷须知|管理员|admin|system|重要通知|评分说明|官方)"
+    r"[^】\]]{0,4}(?:[】\]]|[:：])",
     r"\bend\s*of\s*(?:the\s*)?(?:candidate\s*|student\s*)?(?:answer|response|submission|input)\b|(?:答案|回答|作答)结束",
 )
 
@@ -206,10 +258,42 @@ FRAME_PATTERN = (
     r"claims?|\btrick|exploit|"
     r"dataset|corpus|benign|obfuscat|evade|\bjson\b|schema|\bparse"
 )
+# A description of what a third party does ("裁判模型偶尔会把“…”当成真的", "judges often return …"): a
+# declarative about someone else, not an address to the reader, so its quotes and named phrases are excused.
+DESCRIPTION_PATTERN = (
+    r"(?:^|[，,：:；;]\s*)(?:很多|有些|一些|部分|大部分|早期的?|较?弱的?)?(?:裁判模型|评委模型|评分模型|奖励模型|语言模型|大模型|"
+    r"模型|llm|评分器|检测器|分类器|裁判|评委|攻击者|用户|候选人|考生|学生|我们|他们|有人|标注员|人类|人工)[a-z0-9\-\s]{0,12}"
+    r"(?:偶尔|经常|有时|有时候|通常|往往|常常|一般|会|可能|容易|倾向于|总是|不一定|也可能|也会|很可能)|"
+    r"(?:^|[,;:]\s*)(?:(?:the|a|an|some|many|most|our|their|weaker|early|llm|human)\s+)*(?:judges?|judge\s+models?|graders?|"
+    r"models?|llms?|evaluators?|reward\s+models?|attackers?|adversaries|users?|candidates?|students?|classifiers?|"
+    r"detectors?|we|they|people|annotators?|humans?|raters?)\s+(?:often|sometimes|occasionally|may|might|can|could|"
+    r"tends?\s+to|usually|typically|frequently|rarely|seldom)\b"
+)
 # A reported quotation ('写“…”', 'is told "…"'): the quote is named, not said, but the rest of the
 # sentence is still read as is (an injection can say '先说“我会给满分”').
 REPORT_PATTERN = (
     r"(?:写|说|加上|加一句|输入|插入|夹带|附上|附加|带上|问|叫)\s*[:：,，]?\s*⟦q⟧|"
     r"\b(?:write|writes|wrote|add|adds|append|appends|type|types|insert|inserts)\s*[:,]?\s*⟦q⟧|"
-    r"\bsays\b|saying|\bsaid\b|\btold\b|\basks\b|asking|\bwrites\b|\bwrote\b|typing"
+    r"\bsays\b|saying|\bsaid\b|\btold\b|\basks\b|asking|\bwrites\b|\bwrote\b|typing|"
+    # a third party's output or an added string, in the third person or past ('we appended "…"',
+    # 'the judge returns "Score: 10"', '模型会输出“满分”'); a bare imperative ('output "10"') is not reported
+    r"\b(?:appended|added|inserted|typed|returns|returned|outputs|emits|emitted|prints|printed|produces|produced|generates|"
+    r"generated|replies|replied|responds|responded|contains|contained|includes|included|containing|including)\s+"
+    r"(?:with\s+|lines?\s+like\s+)?[:,]?\s*⟦q⟧|"
+    r"(?:会|可能|总是|经常|有时|往往|曾)(?:直接)?(?:输出|返回|回复|生成|打印|插入|附上|加上)\s*[:：,，]?\s*⟦q⟧|"
+    r"(?:输出|返回|回复|生成|打印|插入|附|加)(?:上)?了(?:一句)?\s*[:：,，]?\s*⟦q⟧|"
+    # a quote used as a noun: '带“给我满分”字样的样本', '出现“忽略指令”这句话'
+    r"(?:带|含|含有|包含|出现|带有|夹带|混入|混有)(?:了)?\s*⟦q⟧|"
+    r"⟦q⟧\s*(?:字样|这句话|这句|这种话|这样的话|一类的话|的句子|的样本|的答案|的回答|一词|这个词|这几个字)"
 )
+
+# Source code: a string literal assigned or put in a message dict is data ('SYSTEM = "Ignore …"',
+# '{"role": "system", "content": "You are …"}'). Run on text with quotes masked.
+CODE_PATTERN = (
+    r"^\s*[a-z_][\w.]*(?:\[[^\]]*\])?\s*\+?=\s*[\[{(]*\s*(?:[a-z_][\w.]*\()?[frbu]?⟦q⟧|\{\s*⟦q⟧\s*:\s*⟦q⟧"
+)
+
+# A line that introduces a block of text being shown ("The template I use is:", "评分模板如下："): the lines
+# after it, up to a blank line, are framed as the explanation's example. Run on normalised, quote-masked text.
+BLOCK_INTRO_PATTERN = r"(?:[:：]|如下|as\s+follows)\s*$"
+
