@@ -21,7 +21,7 @@ from knowledge.errors import InvalidInput
 from knowledge.formats import parse_structure
 from knowledge.keypoints import key_points, render_answer
 from knowledge.models import KeyPoint, ParseResult, QAItem, Reference, SkippedFile
-from knowledge.textclean import has_encoding_loss, normalize
+from knowledge.textclean import has_encoding_loss, normalize, repair_encoding_loss
 from knowledge.topics import MAX_TOPICS, TOPICS, topics_for
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
@@ -68,7 +68,7 @@ def parse_file(path: Path, source: str) -> list[QAItem]:
 
 
 def parse_text(text: str, source: str) -> list[QAItem]:
-    sections, has_headings = parse_structure(text)
+    sections, has_headings = parse_structure(repair_encoding_loss(text))
     title = Path(source).stem
     raw = [r for s in sections for r in section_items(s, title, has_headings)]
     return merge_items([item for r in raw if (item := _to_item(r, source))])

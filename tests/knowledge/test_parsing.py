@@ -9,8 +9,8 @@ import pytest
 
 from knowledge.errors import InvalidInput
 from knowledge.models import QAItem
-from knowledge.parsing import main, parse_corpus, parse_file
-from knowledge.textclean import has_encoding_loss
+from knowledge.parsing import item_id, main, parse_corpus, parse_file
+from knowledge.textclean import LOST, has_encoding_loss, repair_encoding_loss
 from knowledge.topics import TOPICS
 
 DOCS = Path(__file__).resolve().parents[2] / "knowledge" / "docs"
@@ -438,3 +438,48 @@ def test_seed_flags_and_follow_ups_land_where_expected(seeds):
     generated = [item for item in seeds.items if "generated_question" in item.flags]
     assert all(item.question.startswith(("请谈谈：", "请解释：")) for item in generated)
     assert "请谈谈：大模型模型幻觉业内解决方案" in {item.question for item in generated}
+
+
+# -- characters lost to bad encoding: repaired where certain, marked elsewhere -----------------------
+
+DAMAGED = "损?坏 损?坏 损?坏\n"  # three losses make a note read as damaged; a clean note keeps its '?'
+
+
+@pytest.mark.parametrize(
+    ("line", "repaired"),
+    [
+        ("因此无论依赖关系有多远，都能在一次计算中捕捉到?", "因此无论依赖关系有多远，都能在一次计算中捕捉到。"),
+        ("**Q1：完整的编码?解码器架构各有什么优缺点?*", f"**Q1：完整的编码{LOST}解码器架构各有什么优缺点？*"),
+        ("| 多头注意力（MHA?   | 高 |", "| 多头注意力（MHA）   | 高 |"),
+        ("基于质心的文本聚类（?K-means）优缺点?", f"基于质心的文本聚类（{LOST}K-means）优缺点？"),
+        ("如何保证模型的输出一定是合法?JSON 格式？", f"如何保证模型的输出一定是合法{LOST}JSON 格式？"),
+        ("?CLIP 训练过程中，同时最大化匹配图文对的相似度", f"{LOST}CLIP 训练过程中，同时最大化匹配图文对的相似度"),
+        ("将这些伪标签样本加入训练集，继续训练模?", f"将这些伪标签样本加入训练集，继续训练模{LOST}"),  # half a word
+        ("- 提升生成内容的准确性和时效?", f"- 提升生成内容的准确性和时效{LOST}"),  # a list item may end on a character
+        ("优点?", f"优点{LOST}"),  # a label: "优点："
+        ("PPO（Proximal Policy Optimization?", "PPO（Proximal Policy Optimization）"),
+        ("[上下文](https://x.com/search?content_id=1&q=长?zhida)", f"[上下文](https://x.com/search?content_id=1&q=长{LOST}zhida)"),
+    ],
+)
+def test_lost_characters_are_repaired_where_certain_and_marked_elsewhere(line: str, repaired: str):
+    assert repair_encoding_loss(DAMAGED + line).split("\n")[-1] == repaired
+
+
+def test_a_clean_note_keeps_its_question_marks():
+    text = "What is RAG? It retrieves first.\n什么是 LoRA?\n"
+    assert repair_encoding_loss(text) == text
+
+
+def test_seed_losses_are_repaired_or_marked_and_ids_do_not_move(seeds):
+    raw = (DOCS / "001_9d724db47c21d743.txt").read_text(encoding="utf-8")
+    lossy = [i for i in seeds.items if i.references[0].source.startswith("001")]
+    for item in lossy:
+        for text in (item.question, item.answer, *(p.text for p in item.key_points), *item.follow_ups):
+            assert not re.search(r"[\u4e00-\u9fff]\?|\?[\u4e00-\u9fff]", text), text  # no unread '?'
+    json_item = next(i for i in seeds.items if "合法" in i.question and "JSON" in i.question)
+    assert f"合法{LOST}JSON" in json_item.question and "encoding_loss" in json_item.flags
+    # repairs replace '?' one for one and ids ignore punctuation: the same questions, the same ids
+    assert item_id(json_item.question) == json_item.id
+    assert len(repair_encoding_loss(raw)) == len(raw)
+    clean = [i for i in lossy if "encoding_loss" not in i.flags]
+    assert clean, "some items of the damaged note are whole again after the certain repairs"
