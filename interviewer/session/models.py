@@ -47,7 +47,7 @@ class QuestionRecord(BaseModel):
     question: str  # the text shown to the candidate (phrased)
     topic: str = ""
     follow_ups_asked: list[str] = Field(default_factory=list)  # as shown to the candidate
-    follow_up_seeds: list[str] = Field(default_factory=list)  # what each was built from (no re-asking)
+    follow_up_seeds: list[str] = Field(default_factory=list)  # the key point each was about (no re-asking)
     # One per graded turn, in order: a follow-up answer's grade is of everything said on the question so far
     grades: list[Grade] = Field(default_factory=list)
     final_score: float | None = None  # max over grades, set when the question is closed
