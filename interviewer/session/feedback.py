@@ -40,9 +40,9 @@ def review(language: Language, item: QAItem, grade: Grade) -> str:
         return ""
     words = list(dict.fromkeys(keyword(p) for p in grade.missing))
     missing = set(grade.missing)
-    places = [source_label(kp.source, kp.section) for kp in item.key_points if kp.text in missing]
+    places = [source_label(kp.source, kp.section, kp.title) for kp in item.key_points if kp.text in missing]
     if not places and item.citation.source:
-        places = [source_label(item.citation.source, item.citation.section)]
+        places = [source_label(item.citation.source, item.citation.section, item.citation.title)]
     parts = [t(language, "review", points=quoted(language, words))]
     if places := [p for p in dict.fromkeys(places) if p]:
         parts.append(t(language, "review_sources", sources=quoted(language, places)))

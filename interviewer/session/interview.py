@@ -350,4 +350,16 @@ class Interview:
             done=state.status == "finished",
             action=action,
             report=report,
+            sources=self._source_titles(state),
         )
+
+    def _source_titles(self, state: SessionState) -> dict[str, str]:
+        """The titles of the notes the questions so far cite: a client shows them instead of file names."""
+        titles: dict[str, str] = {}
+        for record in state.records:
+            try:
+                item = self.bank.get(record.item_id)
+            except InterviewerError:  # re-ingested since: the file name will do
+                continue
+            titles.update({ref.source: ref.title for ref in item.references if ref.title})
+        return titles

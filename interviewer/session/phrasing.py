@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from interviewer.session.models import Language, SessionPlan
+from knowledge.titles import cite_label
 
 
 class Phraser(Protocol):
@@ -120,5 +121,6 @@ def join(language: Language, parts: list[str]) -> str:
     return ("" if language == "zh" else " ").join(p for p in parts if p)
 
 
-def source_label(source: str, section: str) -> str:
-    return f"{source} § {section}" if section else source
+def source_label(source: str, section: str, title: str = "") -> str:
+    """A citation as the candidate reads it: the note's title, not its file name, when it has one."""
+    return cite_label(source, section, title)

@@ -11,6 +11,7 @@ from knowledge.errors import InvalidInput
 from knowledge.models import QAItem
 from knowledge.parsing import item_id, main, parse_corpus, parse_file
 from knowledge.textclean import LOST, has_encoding_loss, repair_encoding_loss
+from knowledge.titles import TITLE_MAP, cite_label, document_title
 from knowledge.topics import TOPICS
 
 DOCS = Path(__file__).resolve().parents[2] / "knowledge" / "docs"
@@ -483,3 +484,56 @@ def test_seed_losses_are_repaired_or_marked_and_ids_do_not_move(seeds):
     assert len(repair_encoding_loss(raw)) == len(raw)
     clean = [i for i in lossy if "encoding_loss" not in i.flags]
     assert clean, "some items of the damaged note are whole again after the certain repairs"
+
+
+# -- human titles for sources ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("# 常见基础大模型知识面试题\n\n## 1、什么是 SFT？\n答", "常见基础大模型知识面试题"),
+        ("```md\n# not a heading: a prompt\n```\n> https://x.com/chat\n\n# 大模型微调知识地图\n", "大模型微调知识地图"),
+        ("\n\nAI 大模型常见面试题（及内容解析）\n\n大模型推理\n", "AI 大模型常见面试题（及内容解析）"),
+        ("大模型可以通过量化来节省显存，这是一句话。\n", ""),  # a sentence is not a title
+        ("- 列表项\n", ""),
+    ],
+)
+def test_document_title(text: str, title: str):
+    assert document_title(text) == title
+
+
+def test_a_title_map_names_files_and_wins_over_the_first_line(tmp_path: Path):
+    write(tmp_path, "notes.txt", "大模型可以通过量化来节省显存，这是一句话。\n\n问题：什么是量化？\n答案：把权重从 16 位压到 4 位。\n")
+    write(tmp_path, "b.md", "# 原标题\n\n## 什么是 LoRA？\n\nLoRA 冻结原权重，只训练低秩矩阵。\n")
+    write(tmp_path, TITLE_MAP, "notes.txt: 量化笔记\n")
+    result = parse_corpus(tmp_path)
+    assert not result.skipped and set(result.files) == {"notes.txt", "b.md"}  # the map is not a note
+    titles = {i.references[0].source: (i.references[0].title, {p.title for p in i.key_points}) for i in result.items}
+    assert titles == {"notes.txt": ("量化笔记", {"量化笔记"}), "b.md": ("原标题", {"原标题"})}
+
+
+def test_a_bad_title_map_is_a_clear_error(tmp_path: Path):
+    write(tmp_path, "a.md", "# T\n\n## 什么是 LoRA？\n\nLoRA 冻结原权重，只训练低秩矩阵。\n")
+    write(tmp_path, TITLE_MAP, "- just\n- a list\n")
+    with pytest.raises(InvalidInput, match="titles.yaml"):
+        parse_corpus(tmp_path)
+
+
+def test_every_seed_note_has_a_human_title(seeds):
+    for item in seeds.items:
+        for ref in item.references:
+            assert ref.title and ref.title != ref.source and not ref.title.endswith(".txt"), ref
+
+
+@pytest.mark.parametrize(
+    ("source", "section", "title", "label"),
+    [
+        ("001_9d72.txt", "大模型的一些面试题小结 > Q5", "大模型的一些面试题小结", "大模型的一些面试题小结 § Q5"),
+        ("a.md", "其他 > Q1", "笔记", "笔记 § 其他 > Q1"),
+        ("a.md", "笔记", "笔记", "笔记"),
+        ("a.md", "Q1", "", "a.md § Q1"),  # no title: the file name
+    ],
+)
+def test_cite_label(source: str, section: str, title: str, label: str):
+    assert cite_label(source, section, title) == label
