@@ -265,8 +265,9 @@ def choose_follow_up(
     unused = [s for s in texts.follow_ups if quotable(s) and not _alike(s, asked_in_session) and norm(s) not in done]
     if unused:
         return FollowUp(unused[0], unused[0])
-    for kind in ("example", "tradeoff", "why"):
-        question = _pick(ASK_GENERIC[lang][kind], asked_in_session, rng)  # type: ignore[index]
+    fallbacks: tuple[Kind, ...] = ("example", "tradeoff", "why")
+    for kind in fallbacks:
+        question = _pick(ASK_GENERIC[lang][kind], asked_in_session, rng)
         if question:
             return FollowUp(question, "")
     fresh = [q for q in LAST_RESORT[lang] if not _alike(q, asked_in_session)]
