@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from interviewer.errors import InterviewerError
 from interviewer.settings import Settings
+from knowledge.titles import cite_label
 
 if TYPE_CHECKING:  # the heavy modules are imported by the command that needs them
     from interviewer.grading.models import Grade
@@ -82,12 +83,13 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         if args.json:
             _print_json({"query": query, "hits": [
                 {"question": h.question, "source": h.source, "section": h.section, "text": h.text,
-                 "score": h.score, "item_id": h.item_id, "lines": [h.line_start, h.line_end]}
+                 "score": h.score, "item_id": h.item_id, "lines": [h.line_start, h.line_end], "title": h.title}
                 for h in hits]})
         else:
             print(f"» {query}")
             for rank, h in enumerate(hits, 1):
-                print(f"  {rank}. {h.question}\n     {h.source} § {h.section} (lines {h.line_start}-{h.line_end})")
+                where = cite_label(h.source, h.section, h.title)
+                print(f"  {rank}. {h.question}\n     {where} ({h.source}, lines {h.line_start}-{h.line_end})")
     return EXIT_USAGE if failed else 0
 
 

@@ -28,6 +28,7 @@ def _chunk(kind: str, item: QAItem, text: str, cite: Citation) -> Chunk:
         section=cite.section,
         line_start=cite.line_start,
         line_end=cite.line_end,
+        title=cite.title,
     )
 
 

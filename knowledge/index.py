@@ -254,6 +254,7 @@ class KnowledgeIndex:
             line_end=cite.line_end,
             text=_clip(text, 400),
             score=round(score, 6),
+            title=cite.title,
         )
 
     # -- vectors for the grader --------------------------------------------------

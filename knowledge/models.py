@@ -12,6 +12,7 @@ class Citation(BaseModel):
     section: str = ""
     line_start: int = 0
     line_end: int = 0
+    title: str = ""  # the note's human title (knowledge/titles.py); "" when it has none: show the file name
 
 
 class Reference(Citation):
@@ -47,6 +48,7 @@ class QAItem(BaseModel):
             section=ref.section if ref else "",
             line_start=ref.line_start if ref else 0,
             line_end=ref.line_end if ref else 0,
+            title=ref.title if ref else "",
         )
 
 
@@ -71,6 +73,7 @@ class Hit(BaseModel):
     line_end: int
     text: str
     score: float
+    title: str = ""
 
 
 class SkippedFile(BaseModel):

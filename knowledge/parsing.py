@@ -21,7 +21,8 @@ from knowledge.errors import InvalidInput
 from knowledge.formats import parse_structure
 from knowledge.keypoints import key_points, render_answer
 from knowledge.models import KeyPoint, ParseResult, QAItem, Reference, SkippedFile
-from knowledge.textclean import has_encoding_loss, normalize
+from knowledge.textclean import has_encoding_loss, normalize, repair_encoding_loss
+from knowledge.titles import TITLE_MAP, document_title, load_title_map
 from knowledge.topics import MAX_TOPICS, TOPICS, topics_for
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
@@ -42,8 +43,11 @@ def parse_corpus(docs_dir: Path) -> ParseResult:
     skipped: list[SkippedFile] = []
     parsed: list[str] = []
     root = docs_dir.resolve()
+    titles = load_title_map(docs_dir)
     for path in _doc_files(docs_dir):
         source = path.relative_to(docs_dir).as_posix()
+        if source == TITLE_MAP:
+            continue
         suffix = path.suffix.lower()
         if path.is_symlink() and not path.resolve().is_relative_to(root):
             skipped.append(SkippedFile(path=source, reason="a link to a file outside the docs folder (not followed)"))
@@ -53,7 +57,7 @@ def parse_corpus(docs_dir: Path) -> ParseResult:
             skipped.append(SkippedFile(path=source, reason=f"unsupported file type {kind} (use .md or .txt)"))
             continue
         try:
-            items.extend(parse_file(path, source))
+            items.extend(parse_file(path, source, titles.get(source)))
         except InvalidInput as exc:
             skipped.append(SkippedFile(path=source, reason=str(exc)))
             continue
@@ -69,9 +73,11 @@ def parse_corpus(docs_dir: Path) -> ParseResult:
     return ParseResult(items=merged, skipped=skipped, files=files)
 
 
-def parse_file(path: Path, source: str) -> list[QAItem]:
-    """The QA items of one note; raises InvalidInput when the file cannot be used."""
-    items = parse_text(read_text(Path(path)), source)
+def parse_file(path: Path, source: str, title: str | None = None) -> list[QAItem]:
+    """The QA items of one note; raises InvalidInput when the file cannot be used.
+
+    `title`: the note's title from the title map, else its own (first heading or title line)."""
+    items = parse_text(read_text(Path(path)), source, title)
     passages = sum(1 + len(item.key_points) for item in items)
     if passages > MAX_CHUNKS_PER_FILE:
         raise InvalidInput(f"too many passages ({passages:,} from {len(items):,} questions; the limit is "
@@ -79,11 +85,11 @@ def parse_file(path: Path, source: str) -> list[QAItem]:
     return items
 
 
-def parse_text(text: str, source: str) -> list[QAItem]:
-    sections, has_headings = parse_structure(text)
-    title = Path(source).stem
-    raw = [r for s in sections for r in section_items(s, title, has_headings)]
-    return merge_items([item for r in raw if (item := _to_item(r, source))])
+def parse_text(text: str, source: str, title: str | None = None) -> list[QAItem]:
+    sections, has_headings = parse_structure(repair_encoding_loss(text))
+    title = title or document_title(text)
+    raw = [r for s in sections for r in section_items(s, Path(source).stem, has_headings)]
+    return merge_items([item for r in raw if (item := _to_item(r, source, title))])
 
 
 def read_text(path: Path) -> str:
@@ -120,17 +126,17 @@ def _doc_files(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _to_item(raw: RawItem, source: str) -> QAItem | None:
+def _to_item(raw: RawItem, source: str, title: str = "") -> QAItem | None:
     question = raw.question.strip().strip("*").strip()
     if not normalize(question):
         return None
     answer = render_answer(raw.answer)
-    points = key_points(raw.answer, source, raw.section, raw.dense)
+    points = [p.model_copy(update={"title": title}) for p in key_points(raw.answer, source, raw.section, raw.dense)]
     lines = [line for line in raw.answer if line.kind != "blank"]
     # A section answer may come before its question (an intro above a question list).
     start = min([raw.q_line, *(line.no for line in lines)])
     end = max([raw.q_line, raw.end_line, *(line.end for line in lines)])
-    reference = Reference(source=source, section=raw.section, line_start=start, line_end=end, text=answer)
+    reference = Reference(source=source, section=raw.section, line_start=start, line_end=end, text=answer, title=title)
     heading = raw.section.rsplit(" > ", 1)[-1]
     return QAItem(
         id=item_id(question),

@@ -87,6 +87,91 @@ def has_encoding_loss(text: str) -> bool:
     return bool(_LOSS.search(text))
 
 
+# -- repairing a note that lost characters ------------------------------------------------------------
+
+LOST = "\ufffd"  # a lost character the parser could not restore: never quoted to a candidate
+DAMAGED_NOTE_LOSSES = 3  # a note with fewer '?' read as losses is a clean note with a stray typo
+_CJK_LINE = re.compile(f"[{CJK}\u3000-\u303f\uff00-\uffef]")  # CJK characters or full-width punctuation
+# A '?' that ends its line (emphasis or inline-code markers may follow) stood for the line's last character.
+_LINE_FINAL = re.compile(r"(?<=[^\s?])\?(?=[*_`]*\s*$)")
+_CELL_FINAL = re.compile(r"(?<=[^\s?|])\?(?=\s*\|)")
+_URL_QUERY = re.compile(r"(?<=[A-Za-z0-9_/.\-])\?(?=[A-Za-z0-9_]+=)")  # "search?content_id=…": a real '?'
+_QUESTION_CUE = re.compile(
+    r"什么|如何|为什么|为何|怎么|怎样|哪些|哪种|哪个|是否|有何|何时|多少|能否|可否|是不是|有没有|优缺点|还是|吗|呢"
+)
+_SENTENCE_MARK = re.compile(r"[。！？；!;：:]")
+_LIST_OR_LABEL = re.compile(r"^\s*(?:[-*+•·]\s|\d{1,3}[.、)）]|\|)")
+_ENDS_A_SENTENCE = frozenset("了的到中上下等好多少")  # single characters that often close a Chinese sentence
+MIN_SENTENCE_CHARS = 12
+
+
+def is_damaged_note(text: str) -> bool:
+    """A note that lost characters to bad encoding: several '?' where characters are missing."""
+    return LOST in text or len(_LOSS.findall(text)) >= DAMAGED_NOTE_LOSSES
+
+
+def repair_encoding_loss(text: str) -> str:
+    """A damaged note with each lost character restored where the context makes it certain, else
+    replaced by LOST; a clean note is returned unchanged (its '?' are question marks).
+
+    In the seed note each '?' stands for one lost character: the last one of a line ("能力?" was
+    "能力。", but "特定风?" was "特定风格" and "优点?" was "优点："), or one inside a phrase with the
+    space after it ("输?token" was "输入 token"). Certain, and repaired: the "？" ending a question, the
+    bracket closing an open one ("（MHA?" -> "（MHA）"), and the "。" ending a prose sentence whose last
+    word is whole. Everything else becomes LOST. Only '?' are replaced, one for one, so line numbers
+    and question ids (punctuation-blind) stay as they were.
+    """
+    if not is_damaged_note(text):
+        return text
+    return "\n".join(_repair_line(line) for line in text.split("\n"))
+
+
+def _repair_line(line: str) -> str:
+    if "?" not in line:
+        return line
+    if not _CJK_LINE.search(line):  # an English line keeps its question marks; only clear losses go
+        return _LOSS.sub(LOST, line)
+    line = _LINE_FINAL.sub(lambda m: _line_end(line, m.start()), line)
+    line = _CELL_FINAL.sub(lambda m: _closing_bracket(line[line.rfind("|", 0, m.start()) + 1 : m.start()]) or LOST, line)
+    return "".join(LOST if ch == "?" and not _URL_QUERY.match(line, i) else ch for i, ch in enumerate(line))
+
+
+def _line_end(line: str, at: int) -> str:
+    """What a '?' ending the line stood for, when certain: a closing bracket, "？" or "。"; else LOST."""
+    before = line[:at]
+    if closing := _closing_bracket(before):
+        return closing
+    if _LIST_OR_LABEL.match(line):
+        return LOST  # list items and table cells often end without a stop: the lost one was a character
+    sentence = _SENTENCE_MARK.split(before)[-1]
+    if _QUESTION_CUE.search(sentence):
+        return "？"
+    if len(sentence.strip(" *")) < MIN_SENTENCE_CHARS:
+        return LOST  # a label ("优点?" was "优点：")
+    return "。" if _whole_last_word(sentence) else LOST
+
+
+def _whole_last_word(sentence: str) -> bool:
+    """Whether the sentence ends on a whole word ("建模能力"), not half of one ("继续训练模")."""
+    import jieba  # lazily: only a damaged note needs it
+
+    words = [w for w in jieba.lcut(sentence.rstrip(" *_`")) if w.strip()]
+    return bool(words) and (len(words[-1]) >= 2 or words[-1] in _ENDS_A_SENTENCE)
+
+
+def _closing_bracket(text: str) -> str:
+    """The bracket that closes the last one left open in `text`, or "" when none is open."""
+    opened: list[str] = []
+    for ch in text:
+        if ch in "（(":
+            opened.append(ch)
+        elif ch in "）)" and opened:
+            opened.pop()
+    if not opened:
+        return ""
+    return "）" if opened[-1] == "（" else ")"
+
+
 def normalize(text: str) -> str:
     """Letters and digits only, NFKC, lower case: the form questions are compared and hashed in."""
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).lower())

@@ -50,6 +50,7 @@ class MessageReply(BaseModel):
     done: bool
     action: str = Field(description="follow_up | next | end | repeat | hint | clarify")
     report: Report | None = Field(default=None, description="the final report, when done")
+    sources: dict[str, str] = Field(default_factory=dict, description="file -> title of the notes cited so far")
 
 
 class Transcript(BaseModel):
@@ -148,6 +149,7 @@ class SearchHit(BaseModel):
     lines: list[int]
     text: str
     score: float
+    title: str = Field(default="", description="the note's title (source is its file)")
 
 
 class SearchOut(BaseModel):

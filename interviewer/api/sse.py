@@ -36,7 +36,8 @@ def reply_events(reply: Reply, chunk_chars: int) -> Iterator[str]:
         yield event("message", {"delta": delta})
     if reply.evaluation is not None:
         yield event("evaluation", reply.evaluation.model_dump(mode="json"))
-    done: dict[str, Any] = {"state": reply.state.model_dump(mode="json"), "done": reply.done, "action": reply.action}
+    done: dict[str, Any] = {"state": reply.state.model_dump(mode="json"), "done": reply.done, "action": reply.action,
+                            "sources": reply.sources}
     if reply.report is not None:
         done["report"] = reply.report.model_dump(mode="json")
     yield event("done", done)

@@ -1,5 +1,6 @@
 """The interview as a pure state machine: pydantic in, pydantic out; no web, vector store or LLM imports."""
 
+from interviewer.session.followups import choose_follow_up
 from interviewer.session.intents import Intent, classify
 from interviewer.session.interview import Interview
 from interviewer.session.models import (
@@ -12,7 +13,7 @@ from interviewer.session.models import (
     Turn,
 )
 from interviewer.session.phrasing import Phraser, TemplatePhraser
-from interviewer.session.policy import choose_follow_up, decide
+from interviewer.session.policy import decide
 from interviewer.session.report import build_report, render_report_text
 
 __all__ = [

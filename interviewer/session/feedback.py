@@ -1,5 +1,5 @@
 """What the interviewer says about an answer: feedback, the review after a question closes, hints,
-the closing line. Deterministic templates; none of them quotes a key point before it is earned."""
+the closing line (hints: `followups.py`). Deterministic templates; none of them quotes a key point before it is earned."""
 
 from __future__ import annotations
 
@@ -7,11 +7,8 @@ from interviewer.grading.models import Grade
 from interviewer.session.models import Language, Report
 from interviewer.session.phrasing import join, quoted, source_label, t
 from interviewer.session.report import level_of
-from interviewer.session.scoring import merge_grades
 from interviewer.session.text import keyword
 from knowledge.models import QAItem
-
-HINT_POINTS_PER_STEP = 2  # each hint names the topics of two more key points
 
 
 def feedback(
@@ -43,23 +40,13 @@ def review(language: Language, item: QAItem, grade: Grade) -> str:
         return ""
     words = list(dict.fromkeys(keyword(p) for p in grade.missing))
     missing = set(grade.missing)
-    places = [source_label(kp.source, kp.section) for kp in item.key_points if kp.text in missing]
+    places = [source_label(kp.source, kp.section, kp.title) for kp in item.key_points if kp.text in missing]
     if not places and item.citation.source:
-        places = [source_label(item.citation.source, item.citation.section)]
+        places = [source_label(item.citation.source, item.citation.section, item.citation.title)]
     parts = [t(language, "review", points=quoted(language, words))]
     if places := [p for p in dict.fromkeys(places) if p]:
         parts.append(t(language, "review_sources", sources=quoted(language, places)))
     return join(language, parts)
-
-
-def hint(language: Language, item: QAItem, grades: list[Grade], hints_given: int) -> str | None:
-    """The next hint: the keywords (never the text) of a few more points still missing; None if no more."""
-    targets = merge_grades(item, grades).missing if grades else [kp.text for kp in item.key_points]
-    words = list(dict.fromkeys(keyword(p) for p in targets))
-    shown = words[: HINT_POINTS_PER_STEP * (hints_given + 1)]
-    if not shown or set(shown) <= set(words[: HINT_POINTS_PER_STEP * hints_given]):
-        return None
-    return t(language, "hint", keywords=quoted(language, shown))
 
 
 def closing(language: Language, report: Report) -> str:

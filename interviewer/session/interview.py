@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from interviewer.grading.base import Grader
 from interviewer.grading.models import Grade, GradeRequest
 from interviewer.session import feedback, phrasing
+from interviewer.session.followups import choose_follow_up, item_texts, next_hint
 from interviewer.session.intents import Intent, classify
 from interviewer.session.models import (
     Action,
@@ -32,7 +33,7 @@ from interviewer.session.models import (
 )
 from interviewer.session.phrasing import Phraser, TemplatePhraser, join, t
 from interviewer.session.planner import plan_questions, primary_topic
-from interviewer.session.policy import choose_follow_up, decide
+from interviewer.session.policy import decide
 from interviewer.session.report import build_report, render_report_text
 from interviewer.session.scoring import (
     answer_so_far,
@@ -164,7 +165,9 @@ class Interview:
             message = t(lang, "exam_hint")
             self._say(state, "notice", message, record.item_id, action="clarify")
             return self._reply(state, message, "clarify")
-        given = feedback.hint(lang, self.bank.get(record.item_id), record.grades, len(record.hints))
+        item = self.bank.get(record.item_id)
+        merged = merge_grades(item, record.grades) if record.grades else None
+        given = next_hint(item, merged, item_texts(item, lang), record.hints)
         if given is not None:
             record.hints.append(given)
         message = given or t(lang, "no_hint")
@@ -218,9 +221,17 @@ class Interview:
         if decision != "follow_up":
             lead = join(lang, [said, feedback.review(lang, item, merged)]) if practice else ""
             return self._move_on(state, record, [lead], grade)
-        seed = choose_follow_up(item, merged, record.follow_up_seeds + record.follow_ups_asked, lang)
-        question = self._phrase_follow_up(item, merged.missing, seed, lang)
-        record.follow_up_seeds.append(seed)
+        chosen = choose_follow_up(
+            item,
+            merged,
+            item_texts(item, lang),
+            said=request.answer,
+            asked_here=record.follow_up_seeds,
+            asked_in_session=[q for r in state.records for q in r.follow_ups_asked],
+            seed=f"{state.id}|{item.id}|{len(record.follow_ups_asked)}",
+        )
+        question = self._phrase_follow_up(item, merged.missing, chosen.text, lang)
+        record.follow_up_seeds.append(chosen.target or chosen.text)
         record.follow_ups_asked.append(question)
         if said:
             self._say(state, "feedback", said, record.item_id, grade=grade)
@@ -339,4 +350,16 @@ class Interview:
             done=state.status == "finished",
             action=action,
             report=report,
+            sources=self._source_titles(state),
         )
+
+    def _source_titles(self, state: SessionState) -> dict[str, str]:
+        """The titles of the notes the questions so far cite: a client shows them instead of file names."""
+        titles: dict[str, str] = {}
+        for record in state.records:
+            try:
+                item = self.bank.get(record.item_id)
+            except InterviewerError:  # re-ingested since: the file name will do
+                continue
+            titles.update({ref.source: ref.title for ref in item.references if ref.title})
+        return titles

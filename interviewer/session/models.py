@@ -47,7 +47,7 @@ class QuestionRecord(BaseModel):
     question: str  # the text shown to the candidate (phrased)
     topic: str = ""
     follow_ups_asked: list[str] = Field(default_factory=list)  # as shown to the candidate
-    follow_up_seeds: list[str] = Field(default_factory=list)  # what each was built from (no re-asking)
+    follow_up_seeds: list[str] = Field(default_factory=list)  # the key point each was about (no re-asking)
     # One per graded turn, in order: a follow-up answer's grade is of everything said on the question so far
     grades: list[Grade] = Field(default_factory=list)
     final_score: float | None = None  # max over grades, set when the question is closed
@@ -104,8 +104,9 @@ class SessionSummary(BaseModel):
 
 class PointReport(BaseModel):
     text: str
-    source: str = ""
+    source: str = ""  # the file (a detail, a tooltip)
     section: str = ""
+    title: str = ""  # the note's title: what a citation shows ("" -> the file name)
     partly: bool = False  # missed, but some answer touched on it
 
 
@@ -127,6 +128,7 @@ class QuestionReport(BaseModel):
 class StudySection(BaseModel):
     source: str
     section: str = ""
+    title: str = ""
     missed: int = 0  # missed key points that point here
 
 
@@ -164,3 +166,4 @@ class Reply(BaseModel):
     done: bool = False
     action: Action
     report: Report | None = None  # set when done
+    sources: dict[str, str] = Field(default_factory=dict)  # file -> the note's title, for the questions so far

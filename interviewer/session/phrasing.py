@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from interviewer.session.models import Language, SessionPlan
+from knowledge.titles import cite_label
 
 
 class Phraser(Protocol):
@@ -49,7 +50,6 @@ _T: dict[str, dict[str, str]] = {
         "review_sources": "建议复习：{sources}。",
         "skip": "好的，这题先跳过。",
         "dont_know": "没关系，我们继续。",
-        "hint": "提示：完整的回答可以考虑这几个方面：{keywords}。",
         "no_hint": "这题没有更多提示了，试着按你的理解回答吧。",
         "exam_hint": "考试模式下不提供提示，请按你的理解作答；也可以说「跳过」。",
         "closing": "面试结束，谢谢你的参与！",
@@ -82,7 +82,6 @@ _T: dict[str, dict[str, str]] = {
         "review_sources": "Read: {sources}.",
         "skip": "OK, let's skip this one.",
         "dont_know": "No problem, let's go on.",
-        "hint": "Hint: a complete answer would touch on {keywords}.",
         "no_hint": "There are no more hints for this question; answer as you understand it.",
         "exam_hint": "No hints in exam mode; answer as you understand it, or say “skip”.",
         "closing": "The interview is over, thank you!",
@@ -120,5 +119,6 @@ def join(language: Language, parts: list[str]) -> str:
     return ("" if language == "zh" else " ").join(p for p in parts if p)
 
 
-def source_label(source: str, section: str) -> str:
-    return f"{source} § {section}" if section else source
+def source_label(source: str, section: str, title: str = "") -> str:
+    """A citation as the candidate reads it: the note's title, not its file name, when it has one."""
+    return cite_label(source, section, title)

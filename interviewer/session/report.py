@@ -58,12 +58,18 @@ def _item(bank: QuestionBank, item_id: str) -> QAItem | None:
 def _points(item: QAItem | None, grades: list[Grade]) -> list[PointReport]:
     """The question's key points with their sources, from the item or else from the grades."""
     if item and item.key_points:
-        return [PointReport(text=kp.text, source=kp.source, section=kp.section) for kp in item.key_points]
+        return [
+            PointReport(text=kp.text, source=kp.source, section=kp.section, title=kp.title) for kp in item.key_points
+        ]
     fallback = item.citation if item else None
+    titles = _titles(item)
     seen: dict[str, PointReport] = {}
     for grade in grades:
         for p in grade.points:
-            seen.setdefault(norm(p.text), PointReport(text=p.text, source=p.source, section=p.section))
+            seen.setdefault(
+                norm(p.text),
+                PointReport(text=p.text, source=p.source, section=p.section, title=titles.get(p.source, "")),
+            )
         for text in [*grade.covered, *grade.missing]:
             seen.setdefault(
                 norm(text),
@@ -71,9 +77,29 @@ def _points(item: QAItem | None, grades: list[Grade]) -> list[PointReport]:
                     text=text,
                     source=fallback.source if fallback else "",
                     section=fallback.section if fallback else "",
+                    title=fallback.title if fallback else "",
                 ),
             )
     return list(seen.values())
+
+
+def _titles(item: QAItem | None) -> dict[str, str]:
+    """The titles of the notes an item cites, by file."""
+    return {r.source: r.title for r in item.references if r.title} if item else {}
+
+
+CONDUCT_FLAGS = ("injection_attempt",)  # said of the candidate on any turn, not of one answer's quality
+
+
+def final_flags(grades: list[Grade]) -> list[str]:
+    """The flags of the question as finally answered: those of the grade its score comes from (a question
+    answered at length is not "non_answer" because a follow-up was skipped), plus an injection attempt on
+    any turn, which the report should not forget."""
+    if not grades:
+        return []
+    flags = list(best_grade(grades).flags)
+    flags += [f for f in CONDUCT_FLAGS if f not in flags and any(f in g.flags for g in grades)]
+    return flags
 
 
 def question_report(record: QuestionRecord, item: QAItem | None) -> QuestionReport:
@@ -83,7 +109,7 @@ def question_report(record: QuestionRecord, item: QAItem | None) -> QuestionRepo
         topic=record.topic,
         status=record.status,
         follow_ups=list(record.follow_ups_asked),
-        flags=list(record.flags),
+        flags=final_flags(record.grades),
         hints_used=len(record.hints),
         graders=sorted({g.grader for g in record.grades}),
     )
@@ -110,6 +136,7 @@ def study_next(questions: list[QuestionReport], items: dict[str, QAItem | None])
     missed: Counter[str] = Counter()
     sections: dict[str, Counter[tuple[str, str]]] = {}
     scores: dict[str, list[float]] = {}
+    titles: dict[str, str] = {}
     for q in questions:
         if q.score is None:
             continue
@@ -120,10 +147,12 @@ def study_next(questions: list[QuestionReport], items: dict[str, QAItem | None])
             missed[topic] += 1
             if p.source:
                 counter[(p.source, p.section)] += 1
+                titles.setdefault(p.source, p.title)
         item = items.get(q.item_id)
         if not q.missed and q.score < WEAK_SCORE and item and item.citation.source:
             missed[topic] += 1
             counter[(item.citation.source, item.citation.section)] += 1
+            titles.setdefault(item.citation.source, item.citation.title)
     ranked = sorted(missed, key=lambda tp: (-missed[tp], _mean(scores[tp]) or 0.0, tp))
     seen: set[tuple[str, str]] = set()
     result: list[StudyTopic] = []
@@ -136,7 +165,9 @@ def study_next(questions: list[QuestionReport], items: dict[str, QAItem | None])
                 topic=topic,
                 missed=missed[topic],
                 mean_score=_mean(scores[topic]),
-                sections=[StudySection(source=s, section=sec, missed=n) for (s, sec), n in fresh],
+                sections=[
+                    StudySection(source=s, section=sec, title=titles.get(s, ""), missed=n) for (s, sec), n in fresh
+                ],
             )
         )
     return result
@@ -220,7 +251,7 @@ _TEXT = {
 
 
 def _point(p: PointReport, lang: Language) -> str:
-    where = source_label(p.source, p.section)
+    where = source_label(p.source, p.section, p.title)
     mark = ("[部分涉及] " if lang == "zh" else "[partly] ") if p.partly else ""
     if not where:
         return mark + p.text
@@ -267,7 +298,7 @@ def render_report_text(report: Report, language: Language | None = None) -> str:
     if report.study_next:
         lines.append(tx["study"])
         for study in report.study_next:
-            where = tx["sep"].join(source_label(s.source, s.section) for s in study.sections)
+            where = tx["sep"].join(source_label(s.source, s.section, s.title) for s in study.sections)
             colon = "：" if lang == "zh" else ": "
             lines.append(
                 " - "

@@ -48,8 +48,9 @@ def make_item(item_id: str) -> QAItem:
     answer = "\n".join(points)
     return QAItem(
         id=item_id, question=question, answer=answer, follow_ups=follow_ups, topics=[topic],
-        key_points=[KeyPoint(source=source, section=section, text=p) for p in points],
-        references=[Reference(source=source, section=section, text=answer, line_start=1, line_end=5)],
+        key_points=[KeyPoint(source=source, section=section, title=f"{topic}笔记", text=p) for p in points],
+        references=[Reference(source=source, section=section, title=f"{topic}笔记", text=answer, line_start=1,
+                              line_end=5)],
     )
 
 

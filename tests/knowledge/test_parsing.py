@@ -9,8 +9,9 @@ import pytest
 
 from knowledge.errors import InvalidInput
 from knowledge.models import QAItem
-from knowledge.parsing import main, parse_corpus, parse_file
-from knowledge.textclean import has_encoding_loss
+from knowledge.parsing import item_id, main, parse_corpus, parse_file
+from knowledge.textclean import LOST, has_encoding_loss, repair_encoding_loss
+from knowledge.titles import TITLE_MAP, cite_label, document_title
 from knowledge.topics import TOPICS
 
 DOCS = Path(__file__).resolve().parents[2] / "knowledge" / "docs"
@@ -438,3 +439,101 @@ def test_seed_flags_and_follow_ups_land_where_expected(seeds):
     generated = [item for item in seeds.items if "generated_question" in item.flags]
     assert all(item.question.startswith(("请谈谈：", "请解释：")) for item in generated)
     assert "请谈谈：大模型模型幻觉业内解决方案" in {item.question for item in generated}
+
+
+# -- characters lost to bad encoding: repaired where certain, marked elsewhere -----------------------
+
+DAMAGED = "损?坏 损?坏 损?坏\n"  # three losses make a note read as damaged; a clean note keeps its '?'
+
+
+@pytest.mark.parametrize(
+    ("line", "repaired"),
+    [
+        ("因此无论依赖关系有多远，都能在一次计算中捕捉到?", "因此无论依赖关系有多远，都能在一次计算中捕捉到。"),
+        ("**Q1：完整的编码?解码器架构各有什么优缺点?*", f"**Q1：完整的编码{LOST}解码器架构各有什么优缺点？*"),
+        ("| 多头注意力（MHA?   | 高 |", "| 多头注意力（MHA）   | 高 |"),
+        ("基于质心的文本聚类（?K-means）优缺点?", f"基于质心的文本聚类（{LOST}K-means）优缺点？"),
+        ("如何保证模型的输出一定是合法?JSON 格式？", f"如何保证模型的输出一定是合法{LOST}JSON 格式？"),
+        ("?CLIP 训练过程中，同时最大化匹配图文对的相似度", f"{LOST}CLIP 训练过程中，同时最大化匹配图文对的相似度"),
+        ("将这些伪标签样本加入训练集，继续训练模?", f"将这些伪标签样本加入训练集，继续训练模{LOST}"),  # half a word
+        ("- 提升生成内容的准确性和时效?", f"- 提升生成内容的准确性和时效{LOST}"),  # a list item may end on a character
+        ("优点?", f"优点{LOST}"),  # a label: "优点："
+        ("PPO（Proximal Policy Optimization?", "PPO（Proximal Policy Optimization）"),
+        ("[上下文](https://x.com/search?content_id=1&q=长?zhida)", f"[上下文](https://x.com/search?content_id=1&q=长{LOST}zhida)"),
+    ],
+)
+def test_lost_characters_are_repaired_where_certain_and_marked_elsewhere(line: str, repaired: str):
+    assert repair_encoding_loss(DAMAGED + line).split("\n")[-1] == repaired
+
+
+def test_a_clean_note_keeps_its_question_marks():
+    text = "What is RAG? It retrieves first.\n什么是 LoRA?\n"
+    assert repair_encoding_loss(text) == text
+
+
+def test_seed_losses_are_repaired_or_marked_and_ids_do_not_move(seeds):
+    raw = (DOCS / "001_9d724db47c21d743.txt").read_text(encoding="utf-8")
+    lossy = [i for i in seeds.items if i.references[0].source.startswith("001")]
+    for item in lossy:
+        for text in (item.question, item.answer, *(p.text for p in item.key_points), *item.follow_ups):
+            assert not re.search(r"[\u4e00-\u9fff]\?|\?[\u4e00-\u9fff]", text), text  # no unread '?'
+    json_item = next(i for i in seeds.items if "合法" in i.question and "JSON" in i.question)
+    assert f"合法{LOST}JSON" in json_item.question and "encoding_loss" in json_item.flags
+    # repairs replace '?' one for one and ids ignore punctuation: the same questions, the same ids
+    assert item_id(json_item.question) == json_item.id
+    assert len(repair_encoding_loss(raw)) == len(raw)
+    clean = [i for i in lossy if "encoding_loss" not in i.flags]
+    assert clean, "some items of the damaged note are whole again after the certain repairs"
+
+
+# -- human titles for sources ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("# 常见基础大模型知识面试题\n\n## 1、什么是 SFT？\n答", "常见基础大模型知识面试题"),
+        ("```md\n# not a heading: a prompt\n```\n> https://x.com/chat\n\n# 大模型微调知识地图\n", "大模型微调知识地图"),
+        ("\n\nAI 大模型常见面试题（及内容解析）\n\n大模型推理\n", "AI 大模型常见面试题（及内容解析）"),
+        ("大模型可以通过量化来节省显存，这是一句话。\n", ""),  # a sentence is not a title
+        ("- 列表项\n", ""),
+    ],
+)
+def test_document_title(text: str, title: str):
+    assert document_title(text) == title
+
+
+def test_a_title_map_names_files_and_wins_over_the_first_line(tmp_path: Path):
+    write(tmp_path, "notes.txt", "大模型可以通过量化来节省显存，这是一句话。\n\n问题：什么是量化？\n答案：把权重从 16 位压到 4 位。\n")
+    write(tmp_path, "b.md", "# 原标题\n\n## 什么是 LoRA？\n\nLoRA 冻结原权重，只训练低秩矩阵。\n")
+    write(tmp_path, TITLE_MAP, "notes.txt: 量化笔记\n")
+    result = parse_corpus(tmp_path)
+    assert not result.skipped and set(result.files) == {"notes.txt", "b.md"}  # the map is not a note
+    titles = {i.references[0].source: (i.references[0].title, {p.title for p in i.key_points}) for i in result.items}
+    assert titles == {"notes.txt": ("量化笔记", {"量化笔记"}), "b.md": ("原标题", {"原标题"})}
+
+
+def test_a_bad_title_map_is_a_clear_error(tmp_path: Path):
+    write(tmp_path, "a.md", "# T\n\n## 什么是 LoRA？\n\nLoRA 冻结原权重，只训练低秩矩阵。\n")
+    write(tmp_path, TITLE_MAP, "- just\n- a list\n")
+    with pytest.raises(InvalidInput, match="titles.yaml"):
+        parse_corpus(tmp_path)
+
+
+def test_every_seed_note_has_a_human_title(seeds):
+    for item in seeds.items:
+        for ref in item.references:
+            assert ref.title and ref.title != ref.source and not ref.title.endswith(".txt"), ref
+
+
+@pytest.mark.parametrize(
+    ("source", "section", "title", "label"),
+    [
+        ("001_9d72.txt", "大模型的一些面试题小结 > Q5", "大模型的一些面试题小结", "大模型的一些面试题小结 § Q5"),
+        ("a.md", "其他 > Q1", "笔记", "笔记 § 其他 > Q1"),
+        ("a.md", "笔记", "笔记", "笔记"),
+        ("a.md", "Q1", "", "a.md § Q1"),  # no title: the file name
+    ],
+)
+def test_cite_label(source: str, section: str, title: str, label: str):
+    assert cite_label(source, section, title) == label

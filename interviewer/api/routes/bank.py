@@ -54,6 +54,6 @@ def search(
     hits = services.index.search(q, k=k, topics=wanted)
     return SearchOut(query=q, hits=[
         SearchHit(item_id=h.item_id, question=h.question, source=h.source, section=h.section,
-                  lines=[h.line_start, h.line_end], text=h.text, score=h.score)
+                  lines=[h.line_start, h.line_end], text=h.text, score=h.score, title=h.title)
         for h in hits
     ])

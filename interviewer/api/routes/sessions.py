@@ -87,7 +87,7 @@ def commit(services: Services, state: SessionState, expected_version: int) -> in
 
 def reply_body(reply: Reply) -> MessageReply:
     return MessageReply(message=reply.message, evaluation=reply.evaluation, state=reply.state, done=reply.done,
-                        action=reply.action, report=reply.report)
+                        action=reply.action, report=reply.report, sources=reply.sources)
 
 
 @router.post("", status_code=201, response_model=SessionStarted, summary="Start a mock interview")

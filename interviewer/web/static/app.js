@@ -116,6 +116,7 @@
     done: false,
     report: null,
     view: "setup",
+    titles: {}, // file -> the note's title, from the server's replies
   };
 
   function t(key, values) {
@@ -150,7 +151,18 @@
 
   const fmt = (x) => (typeof x === "number" && isFinite(x) ? x.toFixed(1) : "–");
   const critLabel = (c) => (I18N[app.lang]["crit_" + c] ? t("crit_" + c) : c);
-  const where = (p) => [p && p.source, p && p.section].filter(Boolean).join(" § ");
+  // A citation reads as the note's title (from the point itself, or the titles the server sent with its
+  // replies); the file name is only a tooltip. The section path starts with the title: not said twice.
+  const titleOf = (p) => (p && (p.title || app.titles[p.source])) || "";
+  function where(p) {
+    if (!p) return "";
+    const title = titleOf(p);
+    if (!title) return [p.source, p.section].filter(Boolean).join(" § ");
+    const parts = String(p.section || "").split(" > ").filter(Boolean);
+    if (parts[0] === title) parts.shift();
+    return parts.length ? `${title} § ${parts.join(" > ")}` : title;
+  }
+  const cite = (p, className = "cite") => el("span", { className, text: where(p), title: p && p.source ? p.source : null });
   const band = (s) => (s >= 7 ? "good" : s >= 4.5 ? "mid" : "low");
 
   // ---- language ---------------------------------------------------------------------------------
@@ -395,8 +407,7 @@
     for (const p of points) {
       const li = el("li", null, el("span", { className: "point-text", text: p.text }));
       if (p.partly) li.append(el("span", { className: "badge partly", text: t("partly") }));
-      const src = where(p);
-      if (src) li.append(el("span", { className: "cite", text: src }));
+      if (where(p)) li.append(cite(p));
       if (withEvidence && p.evidence) li.append(el("q", { className: "evidence", text: p.evidence }));
       ul.append(li);
     }
@@ -482,7 +493,7 @@
       const det = el("details", { className: "refs" }, el("summary", { text: t("references", { n: refs.length }) }));
       for (const r of refs) {
         det.append(el("figure", { className: "ref" },
-          el("figcaption", { className: "cite", text: where(r) }),
+          el("figcaption", { className: "cite", text: where(r), title: r.source || null }),
           el("blockquote", { text: r.text || "" })));
       }
       card.append(det);
@@ -626,6 +637,7 @@
   }
 
   function applyReply(reply, ctx) {
+    if (reply.sources && typeof reply.sources === "object") Object.assign(app.titles, reply.sources);
     if (typeof reply.message === "string" && reply.message) ctx.bubble.textContent = reply.message;
     const evaluation = reply.evaluation || ctx.evaluation;
     const summary = summaryOf(reply);
@@ -946,7 +958,7 @@
       const li = el("li", null, el("strong", { text: t("study_topic", { topic: topic.topic, n: topic.missed, mean }) }));
       const ul = el("ul", { className: "sections" });
       for (const s of topic.sections || []) {
-        ul.append(el("li", null, el("span", { className: "cite", text: where(s) }),
+        ul.append(el("li", null, cite(s),
           s.missed ? el("span", { className: "muted small", text: ` · ${t("study_missed", { n: s.missed })}` }) : null));
       }
       li.append(ul);

@@ -34,7 +34,7 @@ def test_search(client: TestClient) -> None:
     assert body["query"] == "KV Cache 是什么"
     assert len(body["hits"]) == 2 and body["hits"][0]["item_id"] == "kv"
     hit = body["hits"][0]
-    assert set(hit) == {"item_id", "question", "source", "section", "lines", "text", "score"}
+    assert set(hit) == {"item_id", "question", "source", "section", "lines", "text", "score", "title"}
 
 
 def test_search_needs_a_query(client: TestClient) -> None:

@@ -54,6 +54,8 @@ def test_a_full_interview_with_a_follow_up_and_the_report(client: TestClient, se
     assert reply["action"] == "follow_up" and reply["done"] is False
     assert reply["evaluation"]["grader"] == "offline" and reply["evaluation"]["score"] < 7
     assert reply["state"]["follow_ups_used"] == 1
+    source = reply["evaluation"]["references"][0]["source"]
+    assert reply["sources"][source].endswith("笔记")  # the note's title, for the page's citations
     reply = client.post(
         f"/v1/sessions/{sid}/messages", json={"content": FULL_ANSWERS[first]}, headers=auth
     ).json()

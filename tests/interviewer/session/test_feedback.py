@@ -76,3 +76,30 @@ def test_the_report_marks_missed_points_some_answer_touched_on():
 )
 def test_a_weaker_follow_up_answer_also_shows_the_questions_best(language, best, expected):
     assert expected in feedback(language, _grade([]), covered=1, total=3, best=best)
+
+
+def test_study_advice_and_the_report_name_the_notes_title_not_its_file() -> None:
+    from interviewer.session.feedback import review
+    from interviewer.session.models import SessionPlan, SessionState
+    from interviewer.session.report import build_report
+    from knowledge.bank import QuestionBank
+    from knowledge.models import KeyPoint, QAItem, Reference
+
+    file, title = "001_9d724db47c21d743.txt", "大模型的一些面试题小结"
+    section = f"{title} > Q8：知识图谱如何改进 LLM？"
+    item = QAItem(
+        id="kg", question="知识图谱如何改进 LLM？", answer=MISSING, topics=["rag"],
+        key_points=[KeyPoint(source=file, section=section, title=title, text=MISSING)],
+        references=[Reference(source=file, section=section, title=title, text=MISSING)],
+    )
+    grade = _grade([]).model_copy(update={"points": [PointResult(text=MISSING, source=file, section=section,
+                                                                 covered=False)]})
+    advice = review("zh", item, grade)
+    assert f"「{title} § Q8：知识图谱如何改进 LLM？」" in advice and file not in advice
+    record = QuestionRecord(item_id="kg", question=item.question, topic="rag", grades=[grade], status="answered")
+    state = SessionState(id="s", plan=SessionPlan(num_questions=1), question_ids=["kg"], records=[record],
+                         status="finished")
+    report = build_report(state, QuestionBank([item]))
+    assert report.questions[0].missed[0].title == title and report.study_next[0].sections[0].title == title
+    text = render_report_text(report)
+    assert f"{title} § Q8" in text and file not in text

@@ -1,11 +1,11 @@
-"""The server-side policy: situations -> actions, and which follow-up is asked."""
+"""The server-side policy: situations -> actions (what a follow-up asks: test_followups.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from interviewer.grading.models import CRITERIA, Grade, RubricScore
-from interviewer.session.policy import EXCELLENT, GOOD_ENOUGH, choose_follow_up, decide
+from interviewer.session.policy import EXCELLENT, GOOD_ENOUGH, decide
 
 
 def grade(
@@ -64,55 +64,6 @@ def test_decide(situation: str, g: Grade, used: int, cap: int, last: bool, expec
     assert decide(g, follow_ups_used=used, max_follow_ups=cap, is_last_question=last) == expected
 
 
-def test_seed_follow_up_related_to_a_missing_point_comes_first(kit) -> None:
-    item = kit.make_item("att-self")
-    points = [kp.text for kp in item.key_points]
-    g = kit.make_grade(3, covered=points[:1], missing=points[1:2], item=item)
-    assert choose_follow_up(item, g, [], "zh") == "为什么要除以根号 d_k？"
-
-
-def test_template_aims_at_first_missing_point_without_revealing_it(kit) -> None:
-    item = kit.make_item("att-self")
-    points = [kp.text for kp in item.key_points]
-    g = kit.make_grade(3, covered=points[:1], missing=points[1:3], item=item)
-    text = choose_follow_up(item, g, ["为什么要除以根号 d_k？"], "zh")
-    assert text == "你提到了「查询键值」，那么关于「缩放点积」你怎么看？能展开讲讲吗？"
-    assert all(p not in text for p in points)
-
-
-def test_a_point_already_asked_about_is_not_targeted_again(kit) -> None:
-    item = kit.make_item("rag-hybrid")  # no seed follow-ups
-    points = [kp.text for kp in item.key_points]
-    g = kit.make_grade(3, missing=points, item=item)
-    first = choose_follow_up(item, g, [], "zh")
-    second = choose_follow_up(item, g, [first], "zh")
-    assert "稠密检索" in first and "稀疏检索" in second
-    assert first == "你的回答还没有谈到「稠密检索」这方面，能具体说说吗？"
-
-
-@pytest.mark.parametrize(
-    ("language", "expected"),
-    [
-        ("zh", "你的回答还没有谈到「稠密检索」这方面，能具体说说吗？"),
-        ("en", "Your answer has not touched on “稠密检索” yet. Could you say more about it?"),
-    ],
-)
-def test_follow_up_templates_follow_the_session_language(kit, language: str, expected: str) -> None:
-    item = kit.make_item("rag-hybrid")
-    g = kit.make_grade(3, missing=[kp.text for kp in item.key_points], item=item)
-    assert choose_follow_up(item, g, [], language) == expected  # type: ignore[arg-type]
-
-
-def test_unused_seed_when_nothing_is_missing_then_generic(kit) -> None:
-    item = kit.make_item("rag-flow")
-    g = kit.make_grade(5, covered=[kp.text for kp in item.key_points], item=item)
-    assert choose_follow_up(item, g, [], "zh") == "块的大小如何选择？"
-    assert choose_follow_up(item, g, ["块的大小如何选择？"], "zh") == "如何评估检索的质量？"
-    generic = choose_follow_up(item, g, ["块的大小如何选择？", "如何评估检索的质量？"], "zh")
-    assert "例子" in generic
-    assert choose_follow_up(item, g, ["块的大小如何选择？", "如何评估检索的质量？", generic], "zh") != generic
-
-
 def test_long_first_clause_is_shortened(kit) -> None:
     from interviewer.session.text import keyword
 
@@ -123,23 +74,6 @@ def test_long_first_clause_is_shortened(kit) -> None:
         keyword("Scaled dot product attention divides by the square root of d_k")
         == "Scaled dot product attention divides…"
     )
-
-
-def test_a_shared_technical_term_makes_a_seed_related(kit) -> None:
-    item = kit.make_item("att-pos")
-    points = [kp.text for kp in item.key_points]
-    g = kit.make_grade(3, covered=points[:2], missing=points[2:], item=item)  # missing: RoPE
-    assert choose_follow_up(item, g, [], "zh") == "RoPE 为什么能外推到更长的上下文？"
-
-
-def test_you_mentioned_is_said_once(kit) -> None:
-    item = kit.make_item("rag-hybrid")
-    points = [kp.text for kp in item.key_points]
-    g = kit.make_grade(3, covered=points[:1], missing=points[1:], item=item)
-    first = choose_follow_up(item, g, [], "zh")
-    second = choose_follow_up(item, g, [first], "zh")
-    assert first.startswith("你提到了「稠密检索」") and "稀疏检索" in first
-    assert second == "你的回答还没有谈到「结果融合」这方面，能具体说说吗？"
 
 
 @pytest.mark.parametrize(

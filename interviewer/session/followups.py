@@ -1,0 +1,359 @@
+"""Follow-up questions and hints that fit the answer, built from the key point the answer most needs.
+
+A follow-up is one real question about one missing key point: the bank's own seed follow-up for that
+point when one fits, else a question built from the point's *concept* (its bold label or a technical
+term, quoted whole) and its *kind* (definition, why, how, comparison, trade-off, example). It never
+quotes the point's claim, a cut-off sentence, or text that lost characters to bad encoding. "You
+mentioned X" is said only when X is the candidate's own words. Openings rotate, so no two follow-ups of
+one interview read alike; the choice among equals is seeded, so a replayed session asks the same.
+
+Hints are graded steps on the same targets: first a direction (what kind of thing is missing), then a
+narrower pointer (the concept), never the point's text.
+
+Everything here takes the interview language and the item's texts in that language (`ItemTexts`):
+an English interview with no English texts asks about a point's kind and its Latin terms only, and
+never quotes Chinese reference text.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from interviewer.grading.models import Grade
+from interviewer.session.followup_phrases import (
+    ASK,
+    ASK_GENERIC,
+    DIRECTION,
+    LAST_RESORT,
+    MENTION,
+    POINTER,
+    Kind,
+)
+from interviewer.session.models import Language
+from interviewer.session.text import leaks, norm, overlap, terms
+from knowledge.models import QAItem
+from knowledge.textclean import LOST, has_encoding_loss
+
+SEED_RELATED = 0.25  # share of a seed follow-up's tokens found in the target point (or a shared term)
+HINT_STEPS = 4  # at most two points, each a direction then a pointer
+LABEL_CJK_CHARS = 12  # a label longer than this is a claim, not a name
+LABEL_WORDS = 6
+
+# ---- the item's texts in the interview language --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemTexts:
+    """What may be quoted to the candidate, in the interview's language.
+
+    `points` runs parallel to `item.key_points` ("" where no text in this language exists).
+    """
+
+    language: Language
+    question: str
+    points: tuple[str, ...]
+    follow_ups: tuple[str, ...]
+
+
+def item_texts(item: QAItem, language: Language) -> ItemTexts:
+    """The bank's texts for `language`: the Chinese notes as written; for English nothing yet (an English
+    version of the bank plugs in here), so an English interview quotes no Chinese reference text."""
+    if language == "zh":
+        return ItemTexts("zh", item.question, tuple(kp.text for kp in item.key_points), tuple(item.follow_ups))
+    return ItemTexts(language, "", tuple("" for _ in item.key_points), ())
+
+
+# ---- what a key point is about ---------------------------------------------------------------------
+
+_MARKUP = re.compile(r"[*_`#>\"“”「」《》]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LABEL = re.compile(r"^\s*([^：:。，,；;！？!?]{2,40}?)\s*[：:]")
+_GENERIC_LABEL = re.compile(
+    r"^(?:优点|缺点|优势|劣势|不足|作用|功能|原理|例如|比如|例子|示例|总结|结论|注意|注|原因|目的|方法|步骤|特点|核心|关键"
+    r"|区别|答|解答|要点|一句话总结|一句话概括|简单来说|场景|应用|挑战|局限|代价|效果|[a-z]|\d+|step\s*\d+"
+    r"|.{0,2}(?:方式|方法|问题|情况)|advantages?|disadvantages?|pros|cons|example|note|summary|purpose|reason)$",
+    re.IGNORECASE,
+)
+_TERM = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+./][A-Za-z0-9]+)*(?:\s+[A-Z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)*)*")
+# Latin words too common in these notes to name what one point is about.
+_COMMON_TERMS = frozenset({
+    "token", "tokens", "query", "key", "value", "values", "model", "models", "llm", "llms", "transformer",
+    "transformers", "gpu", "gpus", "cpu", "api", "data", "nlp", "the", "and", "for", "with", "input", "output",
+    "prompt", "prompts", "training", "layer", "layers", "vector", "vectors",
+})
+# A label that already names an aspect ("RoPE的优势", "外推时的挑战") is asked about as it stands.
+_ASPECT_LABEL = re.compile(r"(?:优势|优点|缺点|劣势|挑战|问题|区别|差异|作用|原理|步骤|流程|方法|策略|场景|应用|局限|影响|意义)$")
+_KIND_CUES: list[tuple[Kind, re.Pattern[str]]] = [
+    ("definition", re.compile(r"是指|指的是|是一种|定义为|本质上?是|\brefers? to\b|\bis defined as\b", re.I)),
+    ("comparison", re.compile(r"区别|不同于|相比|对比|比较|而非|差异|优于|\bvs\.?\b|\bversus\b|\bcompared\b|"
+                              r"\bdiffer|\bunlike\b|\bwhereas\b", re.I)),
+    ("tradeoff", re.compile(r"优点|缺点|优势|劣势|代价|权衡|成本|开销|局限|不足|风险|牺牲|\btrade-?offs?\b|\bcosts?\b|"
+                            r"\bdrawbacks?\b|\blimitations?\b|\bdownsides?\b", re.I)),
+    ("why", re.compile(r"因为|由于|原因|为了|目的|避免|防止|导致|从而|使得|以便|\bbecause\b|\bso that\b|"
+                       r"\bin order to\b|\bavoids?\b|\bprevents?\b", re.I)),
+    ("example", re.compile(r"例如|比如|举例|场景|案例|\be\.g\.|\bfor example\b|\bsuch as\b|\buse cases?\b", re.I)),
+    ("how", re.compile(r"通过|采用|使用|利用|步骤|流程|首先|然后|计算|实现|\bby\b|\busing\b|\bsteps?\b|\bcompute",
+                       re.I)),
+]
+
+
+def point_kind(text: str) -> Kind:
+    """What a key point explains, from its wording; a plain statement is a definition."""
+    for kind, cue in _KIND_CUES:
+        if cue.search(text):
+            return kind
+    return "definition"
+
+
+def concept(point: str, question: str = "", language: Language = "zh", others: tuple[str, ...] = ()) -> str | None:
+    """The name of what a key point is about, whole and safe to quote; None when it has none.
+
+    The point's bold label ("**有监督学习**：…" -> "有监督学习") when short and specific, else a Latin
+    technical term of it that the question does not already name and no sibling point (`others`) shares
+    ("RoPE", "Layer Normalization"). Never a cut sentence, never text next to a lost character, and in
+    English never Chinese.
+    """
+    clean = _MARKUP.sub("", point).strip()
+    label = _LABEL.match(clean)
+    if label and _is_name(label.group(1).strip()):
+        name = label.group(1).strip()
+        if language == "zh" or not _CJK.search(name):
+            return name
+    shared = terms(question) | {t for other in others for t in terms(other)}
+    for match in _TERM.finditer(clean):
+        term = match.group(0).strip()
+        low = term.lower()
+        if len(term) < 3 or low in shared or low in _COMMON_TERMS or _touches_loss(clean, match.start(), match.end()):
+            continue
+        if not set(low.split()) <= _COMMON_TERMS:
+            return term
+    return None
+
+
+def _is_name(text: str) -> bool:
+    if has_encoding_loss(text) or _GENERIC_LABEL.match(text) or not norm(text):
+        return False
+    if _CJK.search(text):
+        return len(_CJK.findall(text)) + len(_TERM.findall(text)) <= LABEL_CJK_CHARS
+    return len(text.split()) <= LABEL_WORDS
+
+
+def _touches_loss(text: str, start: int, end: int) -> bool:
+    """A term right next to a lost character may have lost a letter of its own."""
+    around = text[max(0, start - 1) : start] + text[end : end + 1]
+    return LOST in around or "?" in around
+
+
+def quotable(text: str) -> bool:
+    """Text that may be shown as a question as it is: nothing lost to bad encoding in it."""
+    return bool(text.strip()) and not has_encoding_loss(text) and LOST not in text
+
+
+# ---- which point to ask about -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str  # the key point (as graded)
+    index: int  # its position in the item's key points (-1: not among them)
+    kind: Kind
+    concept: str | None
+    partly: bool
+
+
+def targets(item: QAItem, grade: Grade | None, texts: ItemTexts) -> list[Target]:
+    """The points still missing, most needed first: ones the answer touched on (partly covered; the offline
+    grader also marks a point so when the answer states its opposite) before untouched ones, then those we can ask about by name,
+    then those sharing terms with the question, then the reference's own order (notes lead with the core)."""
+    positions = {norm(kp.text): i for i, kp in enumerate(item.key_points)}
+    missing = list(grade.missing) if grade is not None else [kp.text for kp in item.key_points]
+    partly = {norm(p.text) for p in grade.points if p.partly} if grade is not None else set()
+    found: list[Target] = []
+    every = [kp.text for kp in item.key_points] or missing
+    for text in missing:
+        index = positions.get(norm(text), -1)
+        shown = texts.points[index] if 0 <= index < len(texts.points) else (text if texts.language == "zh" else "")
+        others = tuple(p for p in (texts.points if shown else every) if p and norm(p) != norm(shown or text))
+        if shown:
+            name = concept(shown, texts.question, texts.language, others)
+        else:
+            name = _latin_concept(text, item.question, others)
+        if name and leaks(name, item):
+            name = None  # a label that is a whole line of the reference would say it for them
+        found.append(Target(text, index, _kind(shown or text, name), name, norm(text) in partly))
+    central = {t.text for t in found if terms(t.text) & terms(item.question) or overlap(t.text, item.question) >= 0.2}
+    order = sorted(
+        range(len(found)),
+        key=lambda n: (not found[n].partly, found[n].concept is None, found[n].text not in central, n),
+    )
+    return [found[n] for n in order]
+
+
+def _latin_concept(point: str, question: str, others: tuple[str, ...]) -> str | None:
+    """For a language without texts: a Latin term of the point (no Chinese is quoted)."""
+    name = concept(point, question, "en", others)
+    return name if name and not _CJK.search(name) else None
+
+
+def _kind(point: str, name: str | None) -> Kind:
+    if name and _ASPECT_LABEL.search(name):
+        return "aspect"
+    return point_kind(point)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A template as a regex, to tell which openings a session has used from the texts alone."""
+    parts = [re.escape(p) for p in re.split(r"\{c\}|\{x\}", template)]
+    return re.compile("(?:.*?)".join(parts))
+
+
+def _used_template(template: str, asked: list[str]) -> bool:
+    rx = _pattern(template)
+    return any(rx.search(text) for text in asked)
+
+
+def _alike(text: str, asked: list[str]) -> bool:
+    key = norm(text)
+    return any(key == norm(a) or (len(key) >= 6 and (key in norm(a) or norm(a) in key)) for a in asked if norm(a))
+
+
+# ---- the follow-up -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    text: str
+    target: str  # the key point it is about ("" when none): recorded so it is not asked about twice
+
+
+def choose_follow_up(
+    item: QAItem,
+    grade: Grade,
+    texts: ItemTexts,
+    said: str,
+    asked_here: list[str],
+    asked_in_session: list[str],
+    seed: str,
+) -> FollowUp:
+    """The next follow-up on this question.
+
+    `asked_here`: the points (or seeds) earlier follow-ups on this question were about; `asked_in_session`:
+    every follow-up shown so far in the interview (never repeated, openings rotated); `said`: what the
+    candidate has said on this question (the only source of "you mentioned"); `seed`: makes the choice
+    among equal options deterministic per session.
+    """
+    rng = random.Random(seed)
+    lang = texts.language
+    done = {norm(a) for a in asked_here}
+    open_targets = [t for t in targets(item, grade, texts) if norm(t.text) not in done]
+    for target in open_targets:
+        own = _seed_for(target, texts, asked_in_session)
+        if own:
+            return FollowUp(own, target.text)
+        if target.concept and not any(target.concept in a for a in asked_in_session):
+            question = _pick(ASK[lang][target.kind], asked_in_session, rng, target.concept)
+            if question:
+                return FollowUp(_with_mention(question, item, grade, texts, said, asked_here, asked_in_session),
+                                target.text)
+    if open_targets:  # nothing to name: ask about the most needed point's kind
+        target = open_targets[0]
+        question = _pick(ASK_GENERIC[lang][target.kind], asked_in_session, rng)
+        if question:
+            return FollowUp(question, target.text)
+    unused = [s for s in texts.follow_ups if quotable(s) and not _alike(s, asked_in_session) and norm(s) not in done]
+    if unused:
+        return FollowUp(unused[0], unused[0])
+    fallbacks: tuple[Kind, ...] = ("example", "tradeoff", "why")
+    for kind in fallbacks:
+        question = _pick(ASK_GENERIC[lang][kind], asked_in_session, rng)
+        if question:
+            return FollowUp(question, "")
+    fresh = [q for q in LAST_RESORT[lang] if not _alike(q, asked_in_session)]
+    return FollowUp(fresh[0] if fresh else LAST_RESORT[lang][-1], "")
+
+
+def _seed_for(target: Target, texts: ItemTexts, asked: list[str]) -> str | None:
+    """The bank's own follow-up most about this point, if one is about it enough and not yet asked."""
+    best, best_score = None, 0.0
+    for seed in texts.follow_ups:
+        if not quotable(seed) or _alike(seed, asked):
+            continue
+        score = 1.0 if terms(seed) & terms(target.text) else overlap(target.text, seed)
+        if target.concept and norm(target.concept) in norm(seed):
+            score = 1.0
+        if score > best_score:
+            best, best_score = seed, score
+    return best if best_score >= SEED_RELATED else None
+
+
+def _pick(options: tuple[str, ...], asked: list[str], rng: random.Random, name: str = "") -> str | None:
+    """An opening not used yet in this interview (seeded among the unused), filled in; None if all are
+    used (or the result would repeat an earlier follow-up)."""
+    fresh = [o for o in options if not _used_template(o, asked)]
+    rng.shuffle(fresh)
+    for option in fresh:
+        text = option.format(c=name)
+        if not _alike(text, asked):
+            return text
+    return None
+
+
+def _with_mention(
+    question: str, item: QAItem, grade: Grade, texts: ItemTexts, said: str, asked_here: list[str], asked: list[str]
+) -> str:
+    """"You mentioned X, …" on a question's first follow-up, when X is the candidate's own words."""
+    if asked_here:
+        return question
+    quote = candidate_quote(said, grade.covered, texts.question or item.question, texts.language)
+    if quote and quote in question:
+        return question
+    if not quote or any(quote in a for a in asked):
+        return question
+    return MENTION[texts.language].format(x=quote) + question
+
+
+def candidate_quote(said: str, covered: list[str], question: str, language: Language) -> str | None:
+    """A short phrase exactly as the candidate wrote it that names a point they covered: the point's
+    concept, or a technical term they share with it (never one the question already names)."""
+    if not said.strip():
+        return None
+    lowered = said.lower()
+    for point in covered:
+        name = concept(point, question, language)
+        if name and name.lower() in lowered:
+            at = lowered.index(name.lower())
+            return said[at : at + len(name)]
+    asked = terms(question)
+    point_terms = {t for point in covered for t in terms(point)}
+    for match in _TERM.finditer(said):
+        term = match.group(0).strip()
+        low = term.lower()
+        if len(term) >= 3 and low in point_terms and low not in asked and not set(low.split()) <= _COMMON_TERMS:
+            return term
+    return None
+
+
+# ---- hints ------------------------------------------------------------------------------------------------
+
+
+def hint_steps(item: QAItem, grade: Grade | None, texts: ItemTexts) -> list[str]:
+    """The hints for what is still missing, in order: for the most needed points, a direction (the kind of
+    thing missing) and then a pointer (its concept); never a point's text."""
+    steps: list[str] = []
+    lang = texts.language
+    for target in targets(item, grade, texts):
+        direction = DIRECTION[lang][target.kind]
+        if direction not in steps:
+            steps.append(direction)
+        if target.concept and norm(target.concept) != norm(target.text):
+            steps.append(POINTER[lang].format(c=target.concept))
+        if len(steps) >= HINT_STEPS:
+            break
+    return steps[:HINT_STEPS]
+
+
+def next_hint(item: QAItem, grade: Grade | None, texts: ItemTexts, given: list[str]) -> str | None:
+    """The first step not given yet on this question; None when the steps are used up."""
+    return next((step for step in hint_steps(item, grade, texts) if step not in given), None)
