@@ -41,7 +41,8 @@ class Erratum(BaseModel):
     item: str
     source_hash: str = ""
     question: str = ""  # as written in the notes: for the reader of the file, not matched
-    fixes: list[Fix] = Field(min_length=1)
+    fixes: list[Fix] = Field(default_factory=list)
+    answer: str = ""  # a rewritten reference answer, for an item whose reference is wrong throughout
     reason: str = Field(min_length=1)
     source: str = ""
 
@@ -90,6 +91,12 @@ def apply_errata(items: list[QAItem], errata: list[Erratum], report: OverlayRepo
             if expect_all:
                 report.unapplied.append(f"{erratum.item}: no such question (the notes changed?)")
             continue
+        if erratum.answer:
+            _rewrite_answer(item, erratum.answer)
+            item.corrections.append(
+                Correction(wrong="(the reference answer)", correction=erratum.answer, reason=erratum.reason,
+                           source=erratum.source)
+            )
         for fix in erratum.fixes:
             if not _replace(item, fix.wrong, fix.correction):
                 report.unapplied.append(f"{item.id}: {fix.wrong[:40]!r} not found")
@@ -101,6 +108,12 @@ def apply_errata(items: list[QAItem], errata: list[Erratum], report: OverlayRepo
             item.flags = sorted([*item.flags, "corrected"])
         if item.corrections and item.id not in report.corrected:
             report.corrected.append(item.id)
+
+
+def _rewrite_answer(item: QAItem, answer: str) -> None:
+    item.answer = answer
+    for ref in item.references:
+        ref.text = answer
 
 
 def _replace(item: QAItem, wrong: str, correction: str) -> bool:
