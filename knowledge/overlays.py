@@ -13,6 +13,7 @@ changed is reported stale and not used.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -117,15 +118,19 @@ def _rewrite_answer(item: QAItem, answer: str) -> None:
 
 
 def _replace(item: QAItem, wrong: str, correction: str) -> bool:
-    """Replace `wrong` wherever the item says it; True when it said it somewhere."""
+    """Replace `wrong` wherever the item says it; True when it said it somewhere.
+
+    A '?' in `wrong` stands for any one character: the notes' lost characters show as '?', and an
+    erratum must still apply once the parser restores them.
+    """
+    pattern = re.compile(re.escape(wrong).replace(r"\?", "."))
     found = False
 
     def fix(text: str) -> str:
         nonlocal found
-        if wrong in text:
-            found = True
-            return text.replace(wrong, correction)
-        return text
+        fixed, count = pattern.subn(lambda _m: correction, text)
+        found = found or count > 0
+        return fixed
 
     item.question = fix(item.question)
     item.answer = fix(item.answer)
