@@ -4,8 +4,9 @@ the closing line. Deterministic templates; none of them quotes a key point befor
 from __future__ import annotations
 
 from interviewer.grading.models import Grade
+from interviewer.session.bilingual import point_text, where_label
 from interviewer.session.models import Language, Report
-from interviewer.session.phrasing import join, quoted, source_label, t
+from interviewer.session.phrasing import join, quoted, t
 from interviewer.session.report import level_of
 from interviewer.session.scoring import merge_grades
 from interviewer.session.text import keyword
@@ -41,11 +42,11 @@ def review(language: Language, item: QAItem, grade: Grade) -> str:
     """After a question is closed (practice): the topics of the missed points and where to read."""
     if not grade.missing:
         return ""
-    words = list(dict.fromkeys(keyword(p) for p in grade.missing))
+    words = list(dict.fromkeys(keyword(point_text(item, p, language)) for p in grade.missing))
     missing = set(grade.missing)
-    places = [source_label(kp.source, kp.section) for kp in item.key_points if kp.text in missing]
+    places = [where_label(kp.source, kp.section, language) for kp in item.key_points if kp.text in missing]
     if not places and item.citation.source:
-        places = [source_label(item.citation.source, item.citation.section)]
+        places = [where_label(item.citation.source, item.citation.section, language)]
     parts = [t(language, "review", points=quoted(language, words))]
     if places := [p for p in dict.fromkeys(places) if p]:
         parts.append(t(language, "review_sources", sources=quoted(language, places)))
@@ -55,7 +56,7 @@ def review(language: Language, item: QAItem, grade: Grade) -> str:
 def hint(language: Language, item: QAItem, grades: list[Grade], hints_given: int) -> str | None:
     """The next hint: the keywords (never the text) of a few more points still missing; None if no more."""
     targets = merge_grades(item, grades).missing if grades else [kp.text for kp in item.key_points]
-    words = list(dict.fromkeys(keyword(p) for p in targets))
+    words = list(dict.fromkeys(keyword(point_text(item, p, language)) for p in targets))
     shown = words[: HINT_POINTS_PER_STEP * (hints_given + 1)]
     if not shown or set(shown) <= set(words[: HINT_POINTS_PER_STEP * hints_given]):
         return None
