@@ -48,6 +48,7 @@ def localise_grade(grade: Grade, item: QAItem | None, language: Language) -> Gra
     shown.missing = [point_text(item, t, language) for t in grade.missing]
     for point in shown.points:
         point.text = point_text(item, point.text, language)
+        point.section = shown_section(point.section, language)
     if shown.references:
         first = shown.references[0]
         shown.references = [
