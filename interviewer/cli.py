@@ -39,6 +39,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     stats = index.ingest(docs, rebuild=args.rebuild, progress=_tqdm_progress)
     for skipped in stats.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    for warning in stats.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if args.json:
         _print_json(stats.model_dump(include={"documents", "items", "chunks", "embedded", "seconds"}))
     else:
@@ -48,6 +50,26 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {source}: {count} questions")
         print("topics: " + ", ".join(f"{t} {n}" for t, n in stats.per_topic.items()))
     return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """The reviewed overlays against the notes: errata that no longer apply, stale or missing translations."""
+    from knowledge.parsing import parse_corpus
+
+    docs = Path(args.docs) if args.docs else settings.docs_dir
+    parsed = parse_corpus(docs)
+    report = parsed.overlays
+    assert report is not None  # parse_corpus always applies the overlays
+    if args.json:
+        _print_json({"items": len(parsed.items), **report.model_dump()})
+    else:
+        print(f"{len(parsed.items)} questions: {report.translated} translated, {len(report.stale)} stale, "
+              f"{len(report.missing)} missing; {len(report.corrected)} corrected by errata")
+        for line in [*report.unapplied, *report.stale]:
+            print(f"  {line}")
+        for item_id in report.missing:
+            print(f"  {item_id}: no English translation")
+    return 1 if report.unapplied or report.stale or report.missing else 0
 
 
 def _read_queries(path: str) -> list[str]:
@@ -229,6 +251,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "ingest": cmd_ingest,
+    "check": cmd_check,
     "search": cmd_search,
     "grade": cmd_grade,
     "chat": cmd_chat,
@@ -245,6 +268,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--docs", help="folder of .md/.txt notes (default: knowledge/docs)")
     p.add_argument("--rebuild", action="store_true", help="drop the index and embed everything again")
     p.add_argument("--json", action="store_true", help="end with one JSON line of statistics")
+
+    p = sub.add_parser("check", help="list errata that do not apply and stale or missing translations")
+    p.add_argument("--docs", help="folder of .md/.txt notes (default: knowledge/docs)")
+    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("search", help="look up reference passages")
     p.add_argument("query", nargs="?")

@@ -52,6 +52,7 @@ class IngestStats(BaseModel):
     skipped: list[SkippedFile] = Field(default_factory=list)
     per_file: dict[str, int] = Field(default_factory=dict)
     per_topic: dict[str, int] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)  # errata not applied, stale or missing translations
 
 
 def item_document(item: QAItem) -> str:
@@ -130,6 +131,7 @@ class KnowledgeIndex:
             skipped=parsed.skipped,
             per_file=parsed.files,
             per_topic=bank.topics(),
+            warnings=parsed.overlays.warnings() if parsed.overlays else [],
         )
 
     def _embed_and_add(self, chunks: list[Chunk], progress: ProgressFactory | None) -> None:

@@ -27,6 +27,27 @@ class KeyPoint(Citation):
     text: str
 
 
+class ItemTranslation(BaseModel):
+    """A reviewed translation of what an item asks and grades by.
+
+    `key_points[i]` translates the item's `key_points[i]` (same order, same length), `follow_ups[i]`
+    its `follow_ups[i]`; the reference answer itself stays Chinese (its key points carry its claims).
+    """
+
+    question: str
+    key_points: list[str] = Field(default_factory=list)
+    follow_ups: list[str] = Field(default_factory=list)
+
+
+class Correction(BaseModel):
+    """One reviewed erratum applied to an item: the text `wrong` was replaced by `correction`."""
+
+    wrong: str
+    correction: str
+    reason: str  # one line, citing a public source
+    source: str = ""  # where the reason can be checked (URL or paper)
+
+
 class QAItem(BaseModel):
     """A question of the bank with everything needed to ask it and grade answers to it."""
 
@@ -37,8 +58,37 @@ class QAItem(BaseModel):
     follow_ups: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
-    # e.g. "encoding_loss" (characters replaced by '?'), "no_answer", "generated_question"
+    # e.g. "encoding_loss" (characters replaced by '?'), "no_answer", "generated_question",
+    # "corrected" (an erratum was applied: see `corrections`)
     flags: list[str] = Field(default_factory=list)
+    # sha1 of the source lines as written (before cleaning and errata): a translation or erratum made
+    # for one version of the notes is noticed as stale when the notes change
+    source_hash: str = ""
+    corrections: list[Correction] = Field(default_factory=list)
+    en: ItemTranslation | None = None  # the reviewed English version, None when missing or stale
+
+    def question_in(self, language: str) -> str:
+        """The question in `language` ("zh" | "en"); the Chinese one when there is no translation."""
+        return self.en.question if language == "en" and self.en else self.question
+
+    def key_point_texts(self, language: str = "zh") -> list[str]:
+        """The key points' texts in `language`, aligned with `key_points`."""
+        if language == "en" and self.en:
+            return list(self.en.key_points)
+        return [p.text for p in self.key_points]
+
+    def follow_ups_in(self, language: str) -> list[str]:
+        return list(self.en.follow_ups) if language == "en" and self.en else list(self.follow_ups)
+
+    def english_key_points(self) -> list[KeyPoint]:
+        """The key points in English with their citations, aligned with `key_points`; [] untranslated.
+
+        For the grader: an English answer is scored per point against both texts (the better match
+        counts), so `english_key_points()[i]` and `key_points[i]` are the same claim.
+        """
+        if not self.en:
+            return []
+        return [p.model_copy(update={"text": text}) for p, text in zip(self.key_points, self.en.key_points, strict=True)]
 
     @property
     def citation(self) -> Citation:
@@ -81,7 +131,25 @@ class SkippedFile(BaseModel):
     reason: str
 
 
+class OverlayReport(BaseModel):
+    """What the reviewed errata and translations did to a parsed corpus (see knowledge.overlays)."""
+
+    corrected: list[str] = Field(default_factory=list)  # item ids with errata applied
+    unapplied: list[str] = Field(default_factory=list)  # "id: why" for errata that matched nothing
+    translated: int = 0
+    stale: list[str] = Field(default_factory=list)  # "id: why" for translations not used
+    missing: list[str] = Field(default_factory=list)  # item ids with no translation at all
+
+    def warnings(self) -> list[str]:
+        lines = [f"erratum not applied: {u}" for u in self.unapplied]
+        lines += [f"stale translation: {s}" for s in self.stale]
+        if self.missing:
+            lines.append(f"{len(self.missing)} question(s) have no English translation")
+        return lines
+
+
 class ParseResult(BaseModel):
     items: list[QAItem]
     skipped: list[SkippedFile] = Field(default_factory=list)
     files: dict[str, int] = Field(default_factory=dict)  # source -> items found in it
+    overlays: OverlayReport | None = None  # what the errata and translations did (knowledge.overlays)

@@ -21,6 +21,7 @@ from knowledge.errors import InvalidInput
 from knowledge.formats import parse_structure
 from knowledge.keypoints import key_points, render_answer
 from knowledge.models import KeyPoint, ParseResult, QAItem, Reference, SkippedFile
+from knowledge.overlays import OVERLAY_FILES, apply_overlays
 from knowledge.textclean import has_encoding_loss, normalize, repair_encoding_loss
 from knowledge.titles import TITLE_MAP, document_title, load_title_map
 from knowledge.topics import MAX_TOPICS, TOPICS, topics_for
@@ -46,7 +47,7 @@ def parse_corpus(docs_dir: Path) -> ParseResult:
     titles = load_title_map(docs_dir)
     for path in _doc_files(docs_dir):
         source = path.relative_to(docs_dir).as_posix()
-        if source == TITLE_MAP:
+        if source == TITLE_MAP or source in OVERLAY_FILES:  # the notes' title map, errata and translations
             continue
         suffix = path.suffix.lower()
         if path.is_symlink() and not path.resolve().is_relative_to(root):
@@ -70,7 +71,8 @@ def parse_corpus(docs_dir: Path) -> ParseResult:
     for item in merged:
         for source in {ref.source for ref in item.references}:
             files[source] += 1
-    return ParseResult(items=merged, skipped=skipped, files=files)
+    overlays = apply_overlays(merged, docs_dir)
+    return ParseResult(items=merged, skipped=skipped, files=files, overlays=overlays)
 
 
 def parse_file(path: Path, source: str, title: str | None = None) -> list[QAItem]:
@@ -89,7 +91,8 @@ def parse_text(text: str, source: str, title: str | None = None) -> list[QAItem]
     sections, has_headings = parse_structure(repair_encoding_loss(text))
     title = title or document_title(text)
     raw = [r for s in sections for r in section_items(s, Path(source).stem, has_headings)]
-    return merge_items([item for r in raw if (item := _to_item(r, source, title))])
+    text_lines = text.splitlines()  # as written: translations and errata are keyed by the source's hash
+    return merge_items([item for r in raw if (item := _to_item(r, source, text_lines, title))])
 
 
 def read_text(path: Path) -> str:
@@ -126,7 +129,13 @@ def _doc_files(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def _to_item(raw: RawItem, source: str, title: str = "") -> QAItem | None:
+def source_hash(lines: list[str], start: int, end: int) -> str:
+    """sha1 of source lines `start`..`end` (1-based, inclusive) as written, trailing spaces aside."""
+    span = "\n".join(line.rstrip() for line in lines[max(start - 1, 0) : end])
+    return hashlib.sha1(span.encode()).hexdigest()[:16]
+
+
+def _to_item(raw: RawItem, source: str, text_lines: list[str], title: str = "") -> QAItem | None:
     question = raw.question.strip().strip("*").strip()
     if not normalize(question):
         return None
@@ -147,6 +156,7 @@ def _to_item(raw: RawItem, source: str, title: str = "") -> QAItem | None:
         topics=topics_for(question, heading, answer),
         references=[reference],
         flags=_flags(raw.flags, question, answer, points, raw.follow_ups),
+        source_hash=source_hash(text_lines, start, end),
     )
 
 
@@ -249,6 +259,7 @@ def _combine(group: list[QAItem]) -> QAItem:
         topics=topics,
         references=refs,
         flags=_flags(flags, question, best.answer, points, follow_ups),
+        source_hash=hashlib.sha1("".join(sorted(it.source_hash for it in group)).encode()).hexdigest()[:16],
     )
 
 

@@ -117,13 +117,31 @@ def repair_encoding_loss(text: str) -> str:
     In the seed note each '?' stands for one lost character: the last one of a line ("能力?" was
     "能力。", but "特定风?" was "特定风格" and "优点?" was "优点："), or one inside a phrase with the
     space after it ("输?token" was "输入 token"). Certain, and repaired: the "？" ending a question, the
-    bracket closing an open one ("（MHA?" -> "（MHA）"), and the "。" ending a prose sentence whose last
-    word is whole. Everything else becomes LOST. Only '?' are replaced, one for one, so line numbers
+    bracket closing an open one ("（MHA?" -> "（MHA）"), the "：" of a line that introduces a list, and
+    the "。" ending a prose sentence whose last word is whole. Everything else becomes LOST. Only '?' are replaced, one for one, so line numbers
     and question ids (punctuation-blind) stay as they were.
     """
     if not is_damaged_note(text):
         return text
-    return "\n".join(_repair_line(line) for line in text.split("\n"))
+    lines = text.split("\n")
+    return "\n".join(_repair_line(_list_intro(line, lines[n + 1:])) for n, line in enumerate(lines))
+
+
+# A list item as the next line: "1. ", "- ", "(b) ", "①", or a bold label ("**功能拆分**：").
+_LIST_START = re.compile(r"^\s*(?:[-*+•·]\s|\d{1,3}[.、)）]|[(（][a-z0-9]{1,2}[)）]|[①-⑳]|\*\*[^*]+\*\*\s*[：:])")
+
+
+def _list_intro(line: str, following: list[str]) -> str:
+    """A line whose last character was lost and that a list follows introduced the list: its '?' was '：'
+    ("具体如下?" then "1. …"). A question ending the same way keeps its '？' (the question cue decides)."""
+    end = _LINE_FINAL.search(line)
+    if end is None or _LIST_OR_LABEL.match(line):
+        return line
+    upcoming = next((f for f in following if f.strip()), "")
+    sentence = _SENTENCE_MARK.split(line[: end.start()])[-1]
+    if not _LIST_START.match(upcoming) or _QUESTION_CUE.search(sentence) or not _whole_last_word(sentence):
+        return line  # not an introduction, a question, or half a word ("继续预训练后微?": "微调" lost "调")
+    return line[: end.start()] + "：" + line[end.end():]
 
 
 def _repair_line(line: str) -> str:

@@ -207,7 +207,7 @@ def _name_tags(text: str) -> str:
     for r in runs:
         before, after = text[: r.start()], text[r.end() :]
         inner = [(t.group(), _CLOSER.match(t.group()) is not None) for t in _TAG_ONE.finditer(r.group())]
-        breaks_out = any(a[1] and not b[1] for a, b in zip(inner, inner[1:]))
+        breaks_out = any(a[1] and not b[1] for a, b in zip(inner, inner[1:], strict=False))
         by_words = bool(_NAMED_BEFORE.search(before) and _PROSE.search(before)) or bool(
             _NAMED_AFTER.match(after) and _PROSE.search(after)
         )

@@ -4,8 +4,9 @@ the closing line (hints: `followups.py`). Deterministic templates; none of them 
 from __future__ import annotations
 
 from interviewer.grading.models import Grade
+from interviewer.session.bilingual import point_text, where_label
 from interviewer.session.models import Language, Report
-from interviewer.session.phrasing import join, quoted, source_label, t
+from interviewer.session.phrasing import join, quoted, t
 from interviewer.session.report import level_of
 from interviewer.session.text import keyword
 from knowledge.models import QAItem
@@ -38,11 +39,11 @@ def review(language: Language, item: QAItem, grade: Grade) -> str:
     """After a question is closed (practice): the topics of the missed points and where to read."""
     if not grade.missing:
         return ""
-    words = list(dict.fromkeys(keyword(p) for p in grade.missing))
+    words = list(dict.fromkeys(keyword(point_text(item, p, language)) for p in grade.missing))
     missing = set(grade.missing)
-    places = [source_label(kp.source, kp.section, kp.title) for kp in item.key_points if kp.text in missing]
+    places = [where_label(kp.source, kp.section, language, kp.title) for kp in item.key_points if kp.text in missing]
     if not places and item.citation.source:
-        places = [source_label(item.citation.source, item.citation.section, item.citation.title)]
+        places = [where_label(item.citation.source, item.citation.section, language, item.citation.title)]
     parts = [t(language, "review", points=quoted(language, words))]
     if places := [p for p in dict.fromkeys(places) if p]:
         parts.append(t(language, "review_sources", sources=quoted(language, places)))

@@ -58,10 +58,12 @@ class ItemTexts:
 
 
 def item_texts(item: QAItem, language: Language) -> ItemTexts:
-    """The bank's texts for `language`: the Chinese notes as written; for English nothing yet (an English
-    version of the bank plugs in here), so an English interview quotes no Chinese reference text."""
+    """The bank's texts for `language`: the Chinese notes as written; in English the item's reviewed
+    translation (`QAItem.en`), or nothing when it has none, so an English interview quotes no Chinese."""
     if language == "zh":
         return ItemTexts("zh", item.question, tuple(kp.text for kp in item.key_points), tuple(item.follow_ups))
+    if item.en is not None and len(item.en.key_points) == len(item.key_points):
+        return ItemTexts(language, item.en.question, tuple(item.en.key_points), tuple(item.en.follow_ups))
     return ItemTexts(language, "", tuple("" for _ in item.key_points), ())
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from interviewer.grading.base import Grader
 from interviewer.grading.models import Grade, GradeRequest
 from interviewer.session import feedback, phrasing
+from interviewer.session.bilingual import localise_grade
 from interviewer.session.followups import choose_follow_up, item_texts, next_hint
 from interviewer.session.intents import Intent, classify
 from interviewer.session.models import (
@@ -46,7 +47,7 @@ from interviewer.session.scoring import (
 from interviewer.session.text import leaks
 from interviewer.validation import is_blank
 from knowledge.bank import QuestionBank
-from knowledge.errors import Conflict, InterviewerError, InvalidInput
+from knowledge.errors import Conflict, InterviewerError, InvalidInput, NotFound
 from knowledge.models import QAItem
 
 
@@ -293,11 +294,12 @@ class Interview:
 
     def _phrase_question(self, item: QAItem, topic: str, lang: Language) -> str:
         # The phraser (maybe an LLM) never gets to show the reference: a leaking text is replaced.
+        question = item.question_in(lang)  # the reviewed English version in an English interview
         try:
-            body = self.phraser.ask(item.question, topic, lang)
+            body = self.phraser.ask(question, topic, lang)
         except InterviewerError:
             body = ""
-        return body if body.strip() and not leaks(body, item) else item.question.strip()
+        return body if body.strip() and not leaks(body, item) else question.strip()
 
     def _phrase_follow_up(self, item: QAItem, missing: list[str], seed: str, lang: Language) -> str:
         try:
@@ -307,6 +309,17 @@ class Interview:
         return text if text.strip() and (text == seed or not leaks(text, item)) else seed
 
     # ---- bookkeeping --------------------------------------------------------------------------
+
+    def _shown(self, state: SessionState, grade: Grade | None) -> Grade | None:
+        """The grade as the candidate sees it: key points in the interview's language."""
+        if grade is None or state.plan.language == "zh":
+            return grade
+        item_id = next((r.item_id for r in state.records if grade in r.grades), grade.item_id)
+        try:
+            item = self.bank.get(item_id) if item_id else None
+        except NotFound:
+            item = None
+        return localise_grade(grade, item, state.plan.language)
 
     def _open_record(self, state: SessionState) -> QuestionRecord:
         if state.status == "finished" or state.record is None:
@@ -328,7 +341,7 @@ class Interview:
             content=content,
             item_id=item_id,
             action=action,
-            grade=grade,
+            grade=self._shown(state, grade),
             created_at=self.clock(),
         )
         state.turns.append(turn)
@@ -345,7 +358,7 @@ class Interview:
             evaluation = None
         return Reply(
             message=message,
-            evaluation=evaluation,
+            evaluation=self._shown(state, evaluation),
             state=self.summary(state),
             done=state.status == "finished",
             action=action,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from interviewer.grading.models import CRITERIA, Grade
+from interviewer.session.bilingual import point_text, shown_section, where_label
 from interviewer.session.models import (
     Language,
     PointReport,
@@ -16,7 +17,6 @@ from interviewer.session.models import (
     StudySection,
     StudyTopic,
 )
-from interviewer.session.phrasing import source_label
 from interviewer.session.scoring import best_grade, covered_texts, partly_covered
 from interviewer.session.text import norm
 from knowledge.bank import QuestionBank
@@ -102,10 +102,10 @@ def final_flags(grades: list[Grade]) -> list[str]:
     return flags
 
 
-def question_report(record: QuestionRecord, item: QAItem | None) -> QuestionReport:
+def question_report(record: QuestionRecord, item: QAItem | None, language: Language = "zh") -> QuestionReport:
     report = QuestionReport(
         item_id=record.item_id,
-        question=item.question if item else record.question,
+        question=item.question_in(language) if item else record.question,
         topic=record.topic,
         status=record.status,
         follow_ups=list(record.follow_ups_asked),
@@ -124,6 +124,10 @@ def question_report(record: QuestionRecord, item: QAItem | None) -> QuestionRepo
     missed = [p for p in points if norm(p.text) not in covered_keys]
     touched = {norm(text) for text in partly_covered(record.grades, [p.text for p in missed])}
     report.missed = [p.model_copy(update={"partly": norm(p.text) in touched}) for p in missed]
+    if language != "zh":  # matched in the bank's language above, shown in the interview's
+        for p in [*report.covered, *report.missed]:
+            p.text = point_text(item, p.text, language)
+            p.section = shown_section(p.section, language)
     return report
 
 
@@ -176,7 +180,7 @@ def study_next(questions: list[QuestionReport], items: dict[str, QAItem | None])
 def build_report(state: SessionState, bank: QuestionBank) -> Report:
     language = state.plan.language
     items = {rec.item_id: _item(bank, rec.item_id) for rec in state.records}
-    questions = [question_report(rec, items[rec.item_id]) for rec in state.records]
+    questions = [question_report(rec, items[rec.item_id], language) for rec in state.records]
     scored = [q for q in questions if q.score is not None]
     criteria_seen = list(CRITERIA) + sorted({c for q in scored for c in q.rubric} - set(CRITERIA))
     criteria = {
@@ -207,7 +211,12 @@ def build_report(state: SessionState, bank: QuestionBank) -> Report:
         level_label=label,
         hints_used=sum(q.hints_used for q in questions),
         questions=questions,
-        study_next=study_next(questions, items),
+        study_next=[
+            topic.model_copy(update={"sections": [
+                s.model_copy(update={"section": shown_section(s.section, language)}) for s in topic.sections
+            ]})
+            for topic in study_next(questions, items)
+        ],
         graders=list(state.graders),
         prompt_versions=list(state.prompt_versions),
         note=note,
@@ -251,7 +260,7 @@ _TEXT = {
 
 
 def _point(p: PointReport, lang: Language) -> str:
-    where = source_label(p.source, p.section, p.title)
+    where = where_label(p.source, p.section, lang, p.title)
     mark = ("[部分涉及] " if lang == "zh" else "[partly] ") if p.partly else ""
     if not where:
         return mark + p.text
@@ -298,7 +307,7 @@ def render_report_text(report: Report, language: Language | None = None) -> str:
     if report.study_next:
         lines.append(tx["study"])
         for study in report.study_next:
-            where = tx["sep"].join(source_label(s.source, s.section, s.title) for s in study.sections)
+            where = tx["sep"].join(where_label(s.source, s.section, lang, s.title) for s in study.sections)
             colon = "：" if lang == "zh" else ": "
             lines.append(
                 " - "

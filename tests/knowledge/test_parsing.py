@@ -466,6 +466,18 @@ def test_lost_characters_are_repaired_where_certain_and_marked_elsewhere(line: s
     assert repair_encoding_loss(DAMAGED + line).split("\n")[-1] == repaired
 
 
+@pytest.mark.parametrize(("lines", "repaired"), [
+    (["当提示词过长时，我会这样解决，具体如下?", "", "1. 功能拆分"], "当提示词过长时，我会这样解决，具体如下："),
+    (["TSDAE 用特殊词元作为句子表征，因为?", "- 聚合效果好"], "TSDAE 用特殊词元作为句子表征，因为："),
+    (["(b) 医疗文本上继续预训练?", "**优点**：效果较好"], "(b) 医疗文本上继续预训练："),
+    (["将这些伪标签样本加入训练集，继续训练模?", "1. 效果较好"], f"将这些伪标签样本加入训练集，继续训练模{LOST}"),  # half a word
+    (["为什么要对输入做改写?", "1. 语义增强"], "为什么要对输入做改写？"),  # a question before a list stays one
+    (["这种方式能提升系统响应效率，并保持扩展性?", "下一段话。"], "这种方式能提升系统响应效率，并保持扩展性。"),
+])
+def test_a_line_that_introduces_a_list_lost_its_colon(lines: list[str], repaired: str):
+    assert repair_encoding_loss(DAMAGED + "\n".join(lines)).split("\n")[1] == repaired
+
+
 def test_a_clean_note_keeps_its_question_marks():
     text = "What is RAG? It retrieves first.\n什么是 LoRA?\n"
     assert repair_encoding_loss(text) == text

@@ -26,7 +26,7 @@ from interviewer.session.interview import Interview
 from interviewer.settings import Settings
 from interviewer.web import STATIC_DIR
 from knowledge.bank import QuestionBank
-from knowledge.models import KeyPoint, QAItem, Reference
+from knowledge.models import ItemTranslation, KeyPoint, QAItem, Reference
 
 CHROMIUM = os.environ.get("INTERVIEWER_TEST_CHROMIUM", "/usr/bin/chromium")
 
@@ -57,6 +57,25 @@ _ITEMS = {
             ["块的大小如何选择？"]),
 }
 
+# The reviewed English version of each item (knowledge/translations/en.jsonl does this for the seeds).
+_EN = {
+    "lora": ItemTranslation(question="What is LoRA, and why does it save GPU memory?", key_points=[
+        "Low-rank decomposition: the weight update is the product of two low-rank matrices",
+        "Frozen base model: only the new low-rank matrices are trained, very few parameters",
+        "Merging for inference: the low-rank product is merged back, with no extra latency"],
+        follow_ups=["How do you choose LoRA's rank r?"]),
+    "kv": ItemTranslation(question="What is the KV cache, and what problem does it solve?", key_points=[
+        "Caching keys and values: K and V of generated tokens are kept during inference",
+        "No recomputation: a new token only computes its own Q, K and V",
+        "Memory cost: the cache grows linearly with the sequence and takes a lot of memory"],
+        follow_ups=["How do you reduce the KV cache's memory?"]),
+    "rag": ItemTranslation(question="What is the basic RAG pipeline?", key_points=[
+        "Chunking: split documents into well-sized, self-contained chunks",
+        "Vector retrieval: an embedding model finds the chunks most relevant to the question",
+        "Answer generation: the retrieved content goes into the prompt for the model to answer"],
+        follow_ups=["How do you choose the chunk size?"]),
+}
+
 
 def _label(point: str) -> str:
     return point.split("：")[0]
@@ -70,6 +89,7 @@ def _bank() -> QuestionBank:
             id=item_id, question=question, answer=answer, follow_ups=follow_ups, topics=[topic],
             key_points=[KeyPoint(source=source, section=section, text=p, line_start=i + 1) for i, p in enumerate(points)],
             references=[Reference(source=source, section=section, text=answer, line_start=1, line_end=len(points))],
+            en=_EN[item_id],
         ))
     return QuestionBank(items)
 
@@ -92,11 +112,17 @@ class KeywordGrader:
             grader="offline",
             points=points,
             # Like a real grader's, the summary names what is missing: the page must not show it early.
-            summary=("覆盖了部分要点。" if covered else "没有覆盖要点。")
-            + "".join(f"可以补充：{p.text}" for p in points if not p.covered)[:200],
+            summary=_summary(request.language, covered, points),
             note="offline coverage estimate",
             item_id=request.item_id,
         )
+
+
+def _summary(language: str, covered: list[str], points: list[PointResult]) -> str:
+    if language == "en":  # a real grader words its summary in the requested language
+        return "Some key points are covered." if covered else "No key point is covered."
+    return (("覆盖了部分要点。" if covered else "没有覆盖要点。")
+            + "".join(f"可以补充：{p.text}" for p in points if not p.covered)[:200])
 
 
 def strong(item_id: str) -> str:
@@ -197,7 +223,7 @@ def page(browser, base_url: str):  # type: ignore[no-untyped-def]
 
 def _item_id_of(question_text: str) -> str:
     for item_id, spec in _ITEMS.items():
-        if spec[3] in question_text:
+        if spec[3] in question_text or _EN[item_id].question in question_text:
             return item_id
     raise AssertionError(f"no bank question in {question_text!r}")
 
@@ -381,6 +407,30 @@ def test_phone_width_exam_in_english(browser, base_url: str) -> None:  # type: i
         assert watch.errors == [] and watch.outside == []
     finally:
         context.close()
+
+
+CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def test_practice_interview_in_english_shows_no_chinese(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    _start(page, base_url, n=2, language="en")
+    first = _item_id_of(_last_question(page))
+    assert _EN[first].question in _last_question(page)
+    _answer(page, "hint")
+    # Every point covered (the fake grader's cue is the Chinese label), so no follow-up: follow-ups are
+    # worded by the phrasing layer, checked in tests/interviewer/session/test_bilingual.py.
+    _answer(page, strong(first))
+    page.locator("#transcript details").evaluate_all("els => els.forEach(d => d.open = true)")
+    _answer(page, "skip")  # the last question: the interview ends
+    page.wait_for_selector("#finished-bar:not([hidden])")
+    shown = page.locator("#transcript .msg-interviewer, #transcript .feedback").all_inner_texts()
+    page.click("#show-report")
+    page.wait_for_selector("#report svg.bars")
+    shown += [page.inner_text("#report"), page.inner_text("h1.brand"), page.inner_text("#progress")]
+    _screenshot(page, "web-english-report.png")
+    # The fake bank's topic tags are Chinese words (the seed bank's are English ids): not under test here.
+    text = re.sub("|".join(spec[0] for spec in _ITEMS.values() if CJK.search(spec[0])), "", "\n".join(shown))
+    assert CJK.findall(text) == [], text
 
 
 def test_api_errors_are_shown_and_nothing_is_lost(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
