@@ -148,6 +148,11 @@ class OpenAIChatModel:
                 result = self._invoke(prompt, mode, schema, remaining, learned.no_temperature)
             except Exception as exc:  # noqa: BLE001 - classified below; everything ends as LLMError
                 status, reason = error_status(exc), describe_error(exc)
+                if _cut_off(exc):
+                    raise EmptyReplyError(
+                        f"LLM reply unusable: cut off at max_tokens {self.max_tokens} "
+                        "(raise INTERVIEWER_LLM_MAX_TOKENS)"
+                    ) from exc
                 if status == 200:
                     raise EmptyReplyError(f"LLM reply unusable: {reason}") from exc
                 if rejects_temperature(status, reason) and not learned.no_temperature:
@@ -310,6 +315,13 @@ def message_text(content: Any) -> str:
         elif isinstance(block, dict) and block.get("type") == "text":
             parts.append(str(block.get("text", "")))
     return "".join(parts)
+
+
+def _cut_off(exc: BaseException) -> bool:
+    """The SDK's structured-output parser refuses a reply that hit max_tokens (its JSON is incomplete)."""
+    import openai
+
+    return isinstance(exc, openai.LengthFinishReasonError)
 
 
 def error_status(exc: BaseException) -> int | None:
