@@ -390,10 +390,10 @@ def _resolve(indices: list[int] | None, n: int) -> set[int] | None:
 
 def match_point(text: str, points: list[str]) -> int | None:
     """The key point that `text` restates (containment, or clearly the best bigram overlap), if any."""
-    flat = _flat(text)
+    flat = flatten(text)
     if not flat or not points:
         return None
-    flats = [_flat(p) for p in points]
+    flats = [flatten(p) for p in points]
     for i, p in enumerate(flats):
         if p and (flat == p or (len(flat) >= 4 and flat in p) or (len(p) >= 4 and p in flat)):
             return i
@@ -411,7 +411,8 @@ def overlap(a: str, b: str) -> float:
     return 2 * len(ga & gb) / (len(ga) + len(gb))
 
 
-def _flat(text: str) -> str:
+def flatten(text: str) -> str:
+    """Lower-cased words and CJK runs separated by single spaces; punctuation removed."""
     text = unicodedata.normalize("NFKC", text or "").lower()
     return re.sub(r"[^\w\u4e00-\u9fff]+", " ", text).strip()
 

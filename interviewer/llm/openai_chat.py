@@ -227,10 +227,7 @@ class OpenAIChatModel:
         refusal = (getattr(result, "additional_kwargs", {}) or {}).get("refusal")
         if refusal:
             raise EmptyReplyError(f"LLM refused: {str(refusal)[:200]}")
-        if has_reasoning(content):
-            reason = "the reply was all reasoning, no final answer"
-        else:
-            reason = "empty reply"
+        reason = "the reply was all reasoning, no final answer" if has_reasoning(content) else "empty reply"
         if info.finish_reason == "length":
             reason += f" (max_tokens {self.max_tokens} reached: raise INTERVIEWER_LLM_MAX_TOKENS)"
         elif info.finish_reason:
