@@ -130,6 +130,7 @@ class OpenAIChatModel:
         schema: JsonSchema | None = None,
         deadline: float | None = None,
     ) -> str:
+        self._get_client()  # importing LangChain (seconds, once) is not the server's time
         started = self._clock()
         deadline = min(deadline if deadline is not None else float("inf"), started + self.timeout)
         learned = self.memory.get(self.base_url, self.model)
