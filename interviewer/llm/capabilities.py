@@ -57,12 +57,12 @@ def initial_mode(configured: StructuredMode, base_url: str | None, *, has_schema
     return "json_schema" if is_official_openai(base_url) and has_schema else "json_object"
 
 
-def rejects_structured_output(status: int, message: str) -> bool:
+def rejects_structured_output(status: int | None, message: str) -> bool:
     """A 400/422 whose reason is the response_format / tools parameters (not, say, the model name)."""
     return status in (400, 422) and bool(_STRUCTURED_WORDS.search(message or ""))
 
 
-def rejects_temperature(status: int, message: str) -> bool:
+def rejects_temperature(status: int | None, message: str) -> bool:
     return status in (400, 422) and bool(_TEMPERATURE_WORDS.search(message or ""))
 
 

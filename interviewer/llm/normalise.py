@@ -114,7 +114,7 @@ def normalise_reply(data: dict[str, Any], points: list[str]) -> Normalised:
         score = _overall_to_ten(score, score_out_of, factor, notes)
     return Normalised(
         score=score,
-        rubric={c: (v, comment) for c, (v, comment) in rubric.items() if v is not None},  # type: ignore[misc]
+        rubric={c: (v, comment) for c, (v, comment) in rubric.items() if v is not None},
         covered=_resolve(covered, len(points)),
         missing=_resolve(missing, len(points)),
         flags=_flags(_pick(data, FLAG_KEYS)),

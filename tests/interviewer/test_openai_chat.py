@@ -49,8 +49,8 @@ def chat(openai_server: FakeOpenAIServer, sleeps: Sleeps) -> OpenAIChatModel:
 def test_importing_the_llm_layer_does_not_import_langchain_or_openai() -> None:
     code = (
         "import sys, interviewer.llm, interviewer.llm.openai_chat, interviewer.llm.grader, "
-        "interviewer.llm.phrasing, interviewer.prompts; "
-        "print(sorted(m for m in ('langchain_openai', 'langchain_core', 'openai') if m in sys.modules))"
+        "interviewer.llm.phrasing, interviewer.llm.doctor, interviewer.llm.normalise, interviewer.prompts; "
+        "print(sorted(m for m in ('langchain_openai', 'langchain_core', 'openai', 'torch', 'jieba') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
