@@ -123,14 +123,16 @@ def _check_grade(settings: Settings, result: Diagnosis, clock: Any) -> None:
     chat = OpenAIChatModel.from_settings(settings, memory=memory, clock=clock)
     grader = LLMGrader(chat, _NoFallback(), settings.prompts_dir, prompt=settings.llm_grade_prompt,
                        timeout=settings.llm_timeout, disagreement=0, clock=clock)
+    chat.warm()  # time the server, not our first import
     started = clock()
     grade = grader.grade(PROBE)
     seconds = clock() - started
     learned = memory.get(chat.base_url, chat.model)
-    if learned.structured_reason:
-        result.add("structured output", "warn", f"{settings.llm_structured} refused ({learned.structured_reason}); "
-                   "prompt-only JSON works (costs one extra request per process until set)")
-        result.advice.append("INTERVIEWER_LLM_STRUCTURED=off")
+    if learned.structured_reason and learned.structured:
+        refused = "; ".join(n for n in chat.last_call.notes if " refused " in n and "temperature" not in n)
+        result.add("structured output", "warn", f"{refused or learned.structured_reason} (each refused mode costs "
+                   "one extra request per process until this is set)")
+        result.advice.append(f"INTERVIEWER_LLM_STRUCTURED={learned.structured}")
     if learned.no_temperature:
         result.add("temperature", "warn", "the model refuses temperature; it is no longer sent")
     if grade.grader != "llm":

@@ -7,7 +7,8 @@ with capped exponential backoff, honouring `Retry-After`, so the policy is one p
 Every call has a total deadline, not a per-read timeout: each attempt may use only what is left of
 it, so a slow reasoning reply is waited for once and never retried into a multiple of the deadline.
 A 400 about `response_format`/tools or `temperature` is answered by one retry without that parameter,
-remembered for the process (`capabilities`). The text returned is the final answer: reasoning is
+remembered for the process (`capabilities`); a strict mode steps down to JSON mode, JSON mode to the
+prompt alone, so each refused mode costs one request per process. The text returned is the final answer: reasoning is
 removed, and an empty reply, a refusal or an HTTP 200 error body raise `EmptyReplyError`.
 """
 
@@ -44,6 +45,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({408, 429})  # plus every 5xx
+# What to try after a 400 about a structured mode: strict schemas fall back to plain JSON mode (older
+# OpenAI models, vLLM builds without guided decoding), JSON mode to the prompt alone (LM Studio).
+WEAKER_MODE: dict[str, StructuredMode] = {"json_schema": "json_object", "tools": "json_object", "json_object": "off",
+                                          "auto": "off"}
 TOOL_NAME = "submit"
 DEFAULT_MAX_TOKENS = 4096
 PHRASE_MAX_TOKENS = 512
@@ -130,7 +135,7 @@ class OpenAIChatModel:
         schema: JsonSchema | None = None,
         deadline: float | None = None,
     ) -> str:
-        self._get_client()  # importing LangChain (seconds, once) is not the server's time
+        self.warm()  # importing LangChain (seconds, once) is not the server's time
         started = self._clock()
         deadline = min(deadline if deadline is not None else float("inf"), started + self.timeout)
         learned = self.memory.get(self.base_url, self.model)
@@ -162,10 +167,11 @@ class OpenAIChatModel:
                     log.warning("%s refuses temperature (%s); retrying without it", self.model, reason)
                     continue
                 if mode != "off" and rejects_structured_output(status, reason):
-                    learned.structured, learned.structured_reason = "off", reason
-                    info.notes.append(f"{mode} refused ({reason}); prompt-only JSON from now on")
-                    log.warning("%s refuses %s (%s); prompt-only JSON from now on", self.model, mode, reason)
-                    mode = info.mode = "off"
+                    weaker = WEAKER_MODE[mode]
+                    learned.structured, learned.structured_reason = weaker, reason
+                    info.notes.append(f"{mode} refused ({reason}); {weaker} from now on")
+                    log.warning("%s refuses %s (%s); %s from now on", self.model, mode, reason, weaker)
+                    mode = info.mode = weaker
                     continue
                 wait = self._retry_wait(exc, attempt)
                 if wait is None or attempt >= self.max_retries or not self._fits(wait, deadline):
@@ -234,6 +240,10 @@ class OpenAIChatModel:
         elif info.finish_reason:
             reason += f" (finish_reason {info.finish_reason})"
         raise EmptyReplyError(f"LLM reply unusable: {reason}")
+
+    def warm(self) -> None:
+        """Build the client now (LangChain's import takes seconds, once per process)."""
+        self._get_client()
 
     def _get_client(self) -> Any:
         if self._client is None:

@@ -115,12 +115,29 @@ def test_a_server_that_refuses_json_mode_costs_one_request_per_process(openai_se
     assert learned.structured == "off" and "must be 'json_schema' or 'text'" in learned.structured_reason
 
 
-def test_a_refused_strict_mode_falls_to_prompt_only(openai_server: FakeOpenAIServer) -> None:
-    openai_server.refuse["json_schema"] = {"error": {"message": "json_schema response_format not supported"}}
-    chat = chat_for(openai_server, structured="json_schema", memory=CapabilityMemory())
-    openai_server.push(reply('{"ok": 1}'))
+@pytest.mark.parametrize(
+    ("structured", "refused", "final", "requests"),
+    [
+        ("json_schema", ["json_schema"], "json_object", 2),  # older OpenAI models, vLLM without guided decoding
+        ("json_schema", ["json_schema", "json_object"], "off", 3),
+        ("tools", ["tools"], "json_object", 2),
+        ("json_object", ["json_object"], "off", 2),  # LM Studio
+    ],
+)
+def test_a_refused_mode_steps_down_once_per_process(
+    openai_server: FakeOpenAIServer, structured: str, refused: list[str], final: str, requests: int
+) -> None:
+    for key in refused:
+        openai_server.refuse[key] = {"error": {"message": f"{key} response_format not supported"}}
+    memory = CapabilityMemory()
+    chat = chat_for(openai_server, structured=structured, memory=memory)
+    openai_server.push(reply('{"ok": 1}'), reply('{"ok": 2}'))
     assert chat.complete(HELLO, json_mode=True, schema={"type": "object"}) == '{"ok": 1}'
-    assert chat.last_call.mode == "off" and "json_schema refused" in chat.last_call.notes[0]
+    assert chat.last_call.mode == final and f"{structured} refused" in chat.last_call.notes[0]
+    assert len(openai_server.requests) == requests
+    assert chat_for(openai_server, structured=structured, memory=memory).complete(
+        HELLO, json_mode=True, schema={"type": "object"}) == '{"ok": 2}'
+    assert len(openai_server.requests) == requests + 1  # remembered: no refused request again
 
 
 def test_an_unrelated_400_is_not_retried_and_keeps_the_servers_reason(openai_server: FakeOpenAIServer) -> None:
