@@ -249,6 +249,18 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the configured LLM provider end to end; exit 1 when LLM mode would fall back."""
+    from interviewer.llm.doctor import diagnose
+
+    diagnosis = diagnose(settings)
+    if args.json:
+        _print_json(diagnosis.as_dict())
+    else:
+        print(diagnosis.render())
+    return 0 if diagnosis.ok else 1
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "ingest": cmd_ingest,
     "check": cmd_check,
@@ -257,6 +269,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "chat": cmd_chat,
     "serve": cmd_serve,
     "eval": cmd_eval,
+    "doctor": cmd_doctor,
 }
 
 
@@ -306,6 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="end with one JSON line of metrics")
     p.add_argument("--grader", choices=["offline", "llm"])
     p.add_argument("--baseline", help="a previous run's JSON, to show what changed")
+
+    p = sub.add_parser("doctor", help="check the configured LLM provider and say what to set")
+    p.add_argument("--json", action="store_true", help="one JSON line: {ok, checks, set}")
     return parser
 
 

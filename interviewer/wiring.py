@@ -43,7 +43,14 @@ def build_grader(settings: Settings, index: KnowledgeIndex) -> Grader:
     from interviewer.llm.grader import LLMGrader
     from interviewer.llm.openai_chat import OpenAIChatModel
 
-    return LLMGrader(OpenAIChatModel.from_settings(settings), fallback=offline, prompts_dir=settings.prompts_dir)
+    return LLMGrader(
+        OpenAIChatModel.from_settings(settings),
+        fallback=offline,
+        prompts_dir=settings.prompts_dir,
+        prompt=settings.llm_grade_prompt,
+        timeout=settings.llm_timeout,
+        disagreement=settings.llm_disagreement,
+    )
 
 
 def build_interview(settings: Settings, index: KnowledgeIndex | None = None) -> Interview:
@@ -56,7 +63,7 @@ def build_interview(settings: Settings, index: KnowledgeIndex | None = None) -> 
         from interviewer.llm.openai_chat import OpenAIChatModel
         from interviewer.llm.phrasing import LLMPhraser
 
-        phraser = LLMPhraser(OpenAIChatModel.from_settings(settings), settings.prompts_dir)
+        phraser = LLMPhraser(OpenAIChatModel.from_settings(settings, purpose="phrase"), settings.prompts_dir)
     return Interview(
         index.bank,
         build_grader(settings, index),

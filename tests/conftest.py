@@ -64,6 +64,16 @@ def network_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         pytest.fail(f"test tried to reach the network: {', '.join(attempts)}")
 
 
+@pytest.fixture(autouse=True)
+def _forget_llm_capabilities() -> Iterator[None]:
+    """What one test's fake server refused (response_format, temperature) is not remembered by the next."""
+    from interviewer.llm.capabilities import PROCESS_MEMORY
+
+    PROCESS_MEMORY.clear()
+    yield
+    PROCESS_MEMORY.clear()
+
+
 @pytest.fixture
 def openai_server() -> Iterator[FakeOpenAIServer]:
     """A fake OpenAI-compatible server on 127.0.0.1 (random port); script it with `push(...)`."""

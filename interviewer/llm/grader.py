@@ -1,20 +1,22 @@
-"""The LLM grader: the rubric prompt, one repair retry, clamped scores, and a fallback that never fails.
+"""The LLM grader: the rubric prompt, one repair retry, normalised scores, and a fallback that never fails.
 
-The model proposes; this module disposes. Every score is clamped to 0-10, the deterministic injection
-detector can only lower the grade (to what the offline grader gives the answer without the injected
-text), and any failure returns the offline grade for the turn, marked "offline-fallback".
+The model proposes; this module disposes. The reply is normalised (scales, aliases, wrappers, key
+points by number or text) before it is validated; the overall score is checked against the rubric;
+the deterministic injection detector can only lower the grade (to what the offline grader gives the
+answer without the injected text); a grade far from the offline estimate is flagged
+`grader_disagreement` for review. Any failure returns the offline grade, marked "offline-fallback".
+One deadline covers the whole grade: the first request, a retry without JSON mode, the repair.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import math
 import re
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import get_args
-
-from pydantic import BaseModel, ValidationError, field_validator, model_validator
+from typing import Any, get_args
 
 from interviewer.grading.base import Grader
 from interviewer.grading.models import (
@@ -26,72 +28,58 @@ from interviewer.grading.models import (
     PointResult,
     RubricScore,
 )
-from interviewer.llm.chat import ChatModel, Message
+from interviewer.llm.chat import ChatModel, EmptyReplyError, JsonSchema, Message
+from interviewer.llm.injection import detect_injection
+from interviewer.llm.normalise import Normalised, ReplyError, normalise_reply
+from interviewer.llm.reasoning import final_answer
 from interviewer.prompts import Prompt, load_prompt
 from interviewer.validation import is_blank
 from knowledge.errors import LLMError
 
 log = logging.getLogger(__name__)
 
-GRADE_PROMPT = "grade_v1"
+__all__ = ["LLMGrader", "ReplyError", "extract_json_object", "grade_schema", "parse_reply"]
+
+GRADE_PROMPT = "grade_v2"
 REPAIR_PROMPT = "repair_v1"
 KNOWN_FLAGS: tuple[str, ...] = get_args(Flag)
 LANGUAGE_NAMES = {"zh": "Chinese (简体中文)", "en": "English"}
 FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
-
-
-class ReplyError(ValueError):
-    """The model's reply is not a JSON object of the grade schema; the message says why (no input echo)."""
-
-
-class _Criterion(BaseModel):
-    criterion: str
-    score: float
-    comment: str | None = ""
-
-    @field_validator("criterion")
-    @classmethod
-    def _normalise(cls, value: str) -> str:
-        return value.strip().lower()
-
-
-class _Reply(BaseModel):
-    """The grade as the model states it, before clamping and mapping."""
-
-    score: float
-    rubric: list[_Criterion]
-    covered: list[int | str] = []
-    missing: list[int | str] = []
-    flags: list[str] = []
-    summary: str | None = ""
-
-    @model_validator(mode="after")
-    def _complete_and_finite(self) -> _Reply:
-        if not all(math.isfinite(s) for s in [self.score, *(r.score for r in self.rubric)]):
-            raise ValueError("scores must be finite numbers")
-        absent = [c for c in CRITERIA if c not in {r.criterion for r in self.rubric}]
-        if absent:
-            raise ValueError(f"rubric lacks {', '.join(absent)}")
-        return self
+WEIGHTS = {"accuracy": 0.35, "completeness": 0.35, "depth": 0.15, "clarity": 0.15}  # as grade_v2 states
+OVERALL_TOLERANCE = 2.0  # an overall score further than this from the rubric's is replaced by it
+LOW_FLAGS = frozenset({"non_answer", "off_topic"})  # these may score below their rubric
 
 
 class LLMGrader:
     """Implements the Grader protocol with a chat model; falls back to `fallback` on any failure."""
 
     def __init__(
-        self, chat: ChatModel, fallback: Grader, prompts_dir: Path, *, json_mode: bool = True
+        self,
+        chat: ChatModel,
+        fallback: Grader,
+        prompts_dir: Path,
+        *,
+        json_mode: bool = True,
+        prompt: str = GRADE_PROMPT,
+        timeout: float | None = None,
+        disagreement: float = 4.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.chat = chat
         self.fallback = fallback
         self.prompts_dir = prompts_dir
-        self.json_mode = json_mode  # off for servers that reject response_format
+        self.json_mode = json_mode
+        self.prompt_name = prompt
+        self.timeout = timeout  # one deadline for the whole grade; None: each call's own
+        self.disagreement = disagreement  # 0: never compare with the offline grade
+        self._clock = clock
         self._prompts: dict[str, Prompt] = {}
 
     def grade(self, request: GradeRequest) -> Grade:
         if is_blank(request.answer):
             return self._blank(request)
         try:
-            return self._grade_with_llm(request)
+            grade = self._grade_with_llm(request)
         except LLMError as exc:
             return self._fall_back(request, str(exc))
         except ReplyError as exc:
@@ -99,17 +87,23 @@ class LLMGrader:
         except Exception as exc:  # noqa: BLE001 - a turn is never lost to a grader bug
             log.exception("LLM grading failed unexpectedly")
             return self._fall_back(request, f"{type(exc).__name__}: {exc}")
+        return self._check_with_offline(grade, request)
+
+    # ---- asking ---------------------------------------------------------------------------------
 
     def _grade_with_llm(self, request: GradeRequest) -> Grade:
-        messages = self._prompt(GRADE_PROMPT).messages(
+        deadline = self._clock() + self.timeout if self.timeout else None
+        messages = self._prompt(self.prompt_name).messages(
             question=request.question,
-            key_points=format_key_points(request),
+            key_points=format_key_points(request, with_sources=self.prompt_name == "grade_v1"),
             answer=request.answer,
             language=LANGUAGE_NAMES.get(request.language, request.language),
         )
-        reply = self.chat.complete(messages, json_mode=self.json_mode)
+        texts = [p.text for p in request.key_points]
+        notes: list[str] = []
+        reply = self._ask(messages, deadline, notes)
         try:
-            parsed = parse_reply(reply)
+            parsed = parse_reply(reply, texts)
         except ReplyError as exc:
             log.info("grade reply invalid (%s); one repair retry", exc)
             repair = self._prompt(REPAIR_PROMPT).render(error=str(exc))
@@ -118,19 +112,50 @@ class LLMGrader:
                 {"role": "assistant", "content": reply[:4000]},
                 {"role": "user", "content": repair},
             ]
-            parsed = parse_reply(self.chat.complete(retry, json_mode=self.json_mode))
-        grade = build_grade(parsed, request)
-        return self._guard_injection(grade, request)
+            parsed = parse_reply(self._ask(retry, deadline, notes), texts)
+        return build_grade(parsed, request, self.prompt_name, notes)
 
-    def _guard_injection(self, grade: Grade, request: GradeRequest) -> Grade:
-        """Flag injections; a flagged answer can score no more than the offline grade without them."""
+    def _ask(self, messages: list[Message], deadline: float | None, notes: list[str]) -> str:
+        """The reply text; an empty one in JSON mode (a known failure of several servers) gets one
+        more try without it, within the same deadline."""
+        schema = grade_schema(evidence=self.prompt_name != "grade_v1")
+        try:
+            return self.chat.complete(messages, json_mode=self.json_mode, schema=schema, deadline=deadline)
+        except EmptyReplyError as exc:
+            if not self.json_mode:
+                raise
+            log.info("empty reply in JSON mode (%s); once more without it", exc)
+            notes.append(f"retried without JSON mode after: {exc}")
+            return self.chat.complete(messages, json_mode=False, deadline=deadline)
+
+    # ---- checks with the offline grader ------------------------------------------------------------
+
+    def _check_with_offline(self, grade: Grade, request: GradeRequest) -> Grade:
+        """Cap a flagged injection at the offline grade of the stripped answer; flag a large
+        disagreement with the offline grade for review (the LLM's score stands)."""
         found, stripped = detect_injection(request.answer)
-        if not found and "injection_attempt" not in grade.flags:
+        flagged = bool(found) or "injection_attempt" in grade.flags
+        if not flagged and not self.disagreement:
             return grade
-        flags = grade.flags if "injection_attempt" in grade.flags else [*grade.flags, "injection_attempt"]
-        cap = self.fallback.grade(request.model_copy(update={"answer": stripped})).score
-        rubric = [r.model_copy(update={"score": min(r.score, cap)}) for r in grade.rubric]
-        return grade.model_copy(update={"score": min(grade.score, cap), "rubric": rubric, "flags": flags})
+        try:
+            offline = self.fallback.grade(request.model_copy(update={"answer": stripped}) if flagged else request)
+        except Exception:  # noqa: BLE001 - the check is extra; never lose the LLM grade to it
+            log.exception("offline check of an LLM grade failed")
+            return grade
+        update: dict[str, Any] = {}
+        flags = list(grade.flags)
+        if flagged:
+            flags = list(dict.fromkeys([*flags, "injection_attempt"]))
+            cap = offline.score
+            update["rubric"] = [r.model_copy(update={"score": min(r.score, cap)}) for r in grade.rubric]
+            update["score"] = min(grade.score, cap)
+        score = update.get("score", grade.score)
+        if self.disagreement and abs(score - offline.score) >= self.disagreement:
+            flags.append("grader_disagreement")
+            extra = f"The offline coverage estimate is {offline.score:.1f}; this grade is flagged for review."
+            update["note"] = f"{grade.note} {extra}".strip()
+        update["flags"] = flags
+        return grade.model_copy(update=update)
 
     def _blank(self, request: GradeRequest) -> Grade:
         """Nothing to read: the deterministic 0 / non_answer grade, without a model call."""
@@ -157,21 +182,56 @@ class LLMGrader:
         return self._prompts[name]
 
 
-def format_key_points(request: GradeRequest) -> str:
-    """Numbered key points with their citations, as the grade prompt shows them."""
+def format_key_points(request: GradeRequest, *, with_sources: bool = True) -> str:
+    """Numbered key points as the grade prompt shows them (grade_v1 adds each one's citation)."""
     if not request.key_points:
         return "(no reference key points: grade against established knowledge of the topic)"
     lines = []
     for n, point in enumerate(request.key_points, 1):
-        where = " § ".join(part for part in (point.source, point.section) if part)
+        where = " § ".join(part for part in (point.source, point.section) if part) if with_sources else ""
         lines.append(f"[{n}] {point.text}" + (f"  (source: {where})" if where else ""))
     return "\n".join(lines)
 
 
-def extract_json_object(text: str) -> object:
-    """The first JSON object in `text`: inside a ```json fence if there is one, else after any prose."""
-    candidates = [m.group(1) for m in FENCE.finditer(text)] + [text]
+def grade_schema(*, evidence: bool = True) -> JsonSchema:
+    """The grade as a strict JSON schema (json_schema mode and tool calling): all keys required."""
+    number = {"type": "number"}
+    criterion = {
+        "type": "object",
+        "properties": {"criterion": {"type": "string", "enum": list(CRITERIA)}, "score": number,
+                       "comment": {"type": "string"}},
+        "required": ["criterion", "score", "comment"],
+        "additionalProperties": False,
+    }
+    properties: dict[str, Any] = {}
+    if evidence:
+        properties["evidence"] = {"type": "array", "items": {
+            "type": "object",
+            "properties": {"point": {"type": "integer"}, "quote": {"type": "string"},
+                           "verdict": {"type": "string", "enum": ["covered", "partly", "missing"]}},
+            "required": ["point", "quote", "verdict"],
+            "additionalProperties": False,
+        }}
+    properties |= {
+        "rubric": {"type": "array", "items": criterion},
+        "score": number,
+        "covered": {"type": "array", "items": {"type": "integer"}},
+        "missing": {"type": "array", "items": {"type": "integer"}},
+        "flags": {"type": "array", "items": {"type": "string", "enum": ["injection_attempt", "non_answer",
+                                                                         "off_topic"]}},
+        "summary": {"type": "string"},
+    }
+    return {"type": "object", "properties": properties, "required": list(properties),
+            "additionalProperties": False}
+
+
+def extract_json_object(text: str) -> dict[str, Any]:
+    """The grade object in the reply's final answer (never a draft inside reasoning): inside a ```json
+    fence if there is one, else after any prose; the first object that looks like a grade wins."""
+    answer = final_answer(text)
+    candidates = [m.group(1) for m in FENCE.finditer(answer)] + [answer]
     decoder = json.JSONDecoder()
+    found: list[dict[str, Any]] = []
     for candidate in candidates:
         for start in (m.start() for m in re.finditer(r"\{", candidate)):
             try:
@@ -179,40 +239,49 @@ def extract_json_object(text: str) -> object:
             except ValueError:
                 continue
             if isinstance(value, dict):
-                return value
-    raise ReplyError("no JSON object found in the reply")
+                found.append(value)
+    if not found:
+        if not answer.strip() and text.strip():
+            raise ReplyError("the reply held only reasoning; put the JSON object after it")
+        raise ReplyError("no JSON object found in the reply")
+    gradelike = [v for v in found if re.search(r"rubric|score|criteri|评分|得分", json.dumps(v, ensure_ascii=False))]
+    return (gradelike or found)[0]
 
 
-def parse_reply(text: str) -> _Reply:
-    data = extract_json_object(text)
-    try:
-        return _Reply.model_validate(data)
-    except ValidationError as exc:
-        problems = [f"{'.'.join(str(p) for p in e['loc']) or 'reply'}: {e['msg']}" for e in exc.errors()[:5]]
-        raise ReplyError("; ".join(problems)) from None
+def parse_reply(text: str, points: list[str] | None = None) -> Normalised:
+    return normalise_reply(extract_json_object(text), points or [])
 
 
 def clamp(score: float) -> float:
     return round(min(10.0, max(0.0, score)), 1)
 
 
-def build_grade(reply: _Reply, request: GradeRequest) -> Grade:
+def rubric_overall(rubric: dict[str, float]) -> float:
+    return sum(WEIGHTS[c] * rubric[c] for c in CRITERIA)
+
+
+def build_grade(reply: Normalised, request: GradeRequest, prompt_version: str, notes: list[str]) -> Grade:
     points = request.key_points
-    covered_idx = {i for i in (point_index(v, request) for v in reply.covered) if i is not None}
+    covered_idx = set(reply.covered or ())
     if not reply.covered and reply.missing:  # only "missing" given: the rest is covered
-        missing_idx = {i for i in (point_index(v, request) for v in reply.missing) if i is not None}
-        covered_idx = set(range(len(points))) - missing_idx
-    by_criterion = {r.criterion: r for r in reply.rubric}
-    rubric = [
-        RubricScore(
-            criterion=c, score=clamp(by_criterion[c].score), comment=(by_criterion[c].comment or "")[:500]
-        )
-        for c in CRITERIA
-    ]
-    flags = list(dict.fromkeys(f.strip().lower() for f in reply.flags if f.strip().lower() in KNOWN_FLAGS))
+        covered_idx = set(range(len(points))) - reply.missing
+    rubric_scores = {c: clamp(reply.rubric[c][0]) for c in CRITERIA}
+    flags = list(dict.fromkeys(f for f in reply.flags if f in KNOWN_FLAGS))
+    notes = [*notes, *reply.notes]
+    expected = rubric_overall(rubric_scores)
+    if reply.score is None:
+        score = expected
+        notes.append("overall score computed from the rubric")
+    else:
+        score = clamp(reply.score)
+        too_low_allowed = bool(LOW_FLAGS & set(flags)) and score < expected
+        if abs(score - expected) > OVERALL_TOLERANCE and not too_low_allowed:
+            notes.append(f"overall {score:.1f} replaced by the rubric's {expected:.1f}")
+            score = expected
+    partly = {i for i, (_, verdict) in reply.evidence.items() if verdict == "partly"}
     return Grade(
-        score=clamp(reply.score),
-        rubric=rubric,
+        score=clamp(score),
+        rubric=[RubricScore(criterion=c, score=rubric_scores[c], comment=reply.rubric[c][1][:500]) for c in CRITERIA],
         covered=[p.text for i, p in enumerate(points) if i in covered_idx],
         missing=[p.text for i, p in enumerate(points) if i not in covered_idx],
         references=[
@@ -220,38 +289,15 @@ def build_grade(reply: _Reply, request: GradeRequest) -> Grade:
         ],
         flags=flags,
         grader="llm",
-        prompt_version=GRADE_PROMPT,
+        prompt_version=prompt_version,
         points=[
-            PointResult(text=p.text, source=p.source, section=p.section, covered=i in covered_idx)
+            PointResult(
+                text=p.text, source=p.source, section=p.section, covered=i in covered_idx,
+                partly=i in partly and i not in covered_idx, evidence=reply.evidence.get(i, ("", ""))[0][:200],
+            )
             for i, p in enumerate(points)
         ],
-        summary=(reply.summary or "")[:1000],
+        summary=reply.summary[:1000],
+        note=("Normalised: " + "; ".join(dict.fromkeys(notes)) + ".") if notes else "",
         item_id=request.item_id,
     )
-
-
-def point_index(value: int | str, request: GradeRequest) -> int | None:
-    """0-based index of a key point named by its number (7, "7", "[7]") or its exact text."""
-    if isinstance(value, str):
-        digits = re.fullmatch(r"\s*\[?\s*(\d+)\s*\]?\s*", value)
-        if not digits:
-            texts = [p.text.strip() for p in request.key_points]
-            return texts.index(value.strip()) if value.strip() in texts else None
-        value = int(digits.group(1))
-    return value - 1 if 1 <= value <= len(request.key_points) else None
-
-
-def detect_injection(answer: str) -> tuple[list[str], str]:
-    """(injection sentences found, the answer without them); nothing found if the guards are absent."""
-    try:
-        from interviewer.grading import guards
-    except ImportError:
-        return [], answer
-    found = list(guards.find_injection(answer))
-    strip = getattr(guards, "strip_injection", None)
-    if strip is not None:
-        return found, strip(answer)
-    stripped = answer
-    for sentence in found:
-        stripped = stripped.replace(sentence, " ")
-    return found, stripped.strip()

@@ -33,11 +33,29 @@ class Action:
     body: dict[str, Any] | str | None = None  # overrides the generated body
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    message: dict[str, Any] | None = None  # extra assistant-message fields (reasoning_content, refusal…)
+    finish_reason: str = "stop"
 
 
-def reply(text: str) -> Action:
-    """A normal chat completion whose assistant message is `text`."""
-    return Action(content=text)
+def reply(text: str | None, *, finish_reason: str = "stop", **message: Any) -> Action:
+    """A normal chat completion whose assistant message is `text` (None: JSON null), plus any extra
+    message fields as real servers send them: `reasoning_content=` (DeepSeek, vLLM), `reasoning=`
+    (Ollama, newer vLLM), `refusal=` (OpenAI), `tool_calls=`."""
+    if text is None:
+        message = {"content": None, **message}
+    return Action(content=text, message=message or None, finish_reason=finish_reason)
+
+
+def tool_call(arguments: dict[str, Any] | str, name: str = "submit") -> Action:
+    """A completion that calls tool `name` with `arguments` (a dict, or raw text as a model wrote it)."""
+    raw = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
+    call = {"id": "call_fake", "type": "function", "function": {"name": name, "arguments": raw}}
+    return reply(None, finish_reason="tool_calls", tool_calls=[call])
+
+
+def error_body_200(body: dict[str, Any]) -> Action:
+    """HTTP 200 whose body is an error, as some proxies and providers send (one-api, DashScope)."""
+    return Action(status=200, body=body)
 
 
 def status(code: int, *, retry_after: float | None = None, message: str = "scripted error") -> Action:
@@ -50,7 +68,9 @@ def status(code: int, *, retry_after: float | None = None, message: str = "scrip
 def delay(seconds: float, then: Action | None = None) -> Action:
     """Wait `seconds` (to trigger client timeouts), then answer `then` (default: an empty reply)."""
     base = then or reply("")
-    return Action(base.status, base.content, base.body, dict(base.headers), seconds)
+    return Action(
+        base.status, base.content, base.body, dict(base.headers), seconds, base.message, base.finish_reason
+    )
 
 
 def invalid_json_reply(text: str = "Sure! Here is my grade: score=7, good answer {not json") -> Action:
@@ -67,7 +87,9 @@ def _format_seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def completion_body(content: str, model: str) -> dict[str, Any]:
+def completion_body(
+    content: str | None, model: str, message: dict[str, Any] | None = None, finish_reason: str = "stop"
+) -> dict[str, Any]:
     return {
         "id": f"chatcmpl-fake-{time.monotonic_ns()}",
         "object": "chat.completion",
@@ -76,8 +98,8 @@ def completion_body(content: str, model: str) -> dict[str, Any]:
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": content},
-                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content, **(message or {})},
+                "finish_reason": finish_reason,
                 "logprobs": None,
             }
         ],
@@ -146,6 +168,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         fake = self.server.fake
         action = fake._record(request, {k.lower(): v for k, v in self.headers.items()})
+        refusal = fake._refuses(request)
+        if refusal is not None:
+            self._send_json(400, refusal)
+            return
         if action.delay and fake._stopping.wait(action.delay):
             return  # shutting down: drop the request
         if action.body is not None:
@@ -154,7 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_stream(action.content or "", request.get("model", fake.model))
             return
         else:
-            body = completion_body(action.content or "", request.get("model", fake.model))
+            model = request.get("model", fake.model)
+            body = completion_body(action.content or "", model, action.message, action.finish_reason)
         self._send_json(action.status, body, action.headers)
 
     def _send_json(
@@ -199,6 +226,10 @@ class FakeOpenAIServer:
         self.default = default or reply('{"note": "fake server default reply"}')
         self.requests: list[dict[str, Any]] = []
         self.request_headers: list[dict[str, str]] = []
+        # Parameters this server answers 400 to, like a real one would: {"json_object": error body}.
+        # Keys: a response_format type ("json_object", "json_schema"), "tools" or "temperature".
+        # A refused request does not consume a scripted action.
+        self.refuse: dict[str, dict[str, Any]] = {}
         self._queue: deque[Action] = deque()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -235,7 +266,20 @@ class FakeOpenAIServer:
         with self._lock:
             self.requests.append(request)
             self.request_headers.append(headers)
+            if self._refuses(request) is not None:
+                return self.default
             return self._queue.popleft() if self._queue else self.default
+
+    def _refuses(self, request: dict[str, Any]) -> dict[str, Any] | None:
+        """The 400 body for a parameter this server refuses, if the request carries one."""
+        keys = []
+        if isinstance(request.get("response_format"), dict):
+            keys.append(str(request["response_format"].get("type")))
+        if request.get("tools"):
+            keys.append("tools")
+        if "temperature" in request:
+            keys.append("temperature")
+        return next((self.refuse[k] for k in keys if k in self.refuse), None)
 
     def start(self) -> FakeOpenAIServer:
         self._stopping.clear()

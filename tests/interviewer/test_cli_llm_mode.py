@@ -37,7 +37,7 @@ def _grade(capsys) -> dict:
 def test_grade_uses_the_configured_llm(llm_env: FakeOpenAIServer, capsys):
     llm_env.push(reply(grade_json(score=8.5, rubric=8.0)))
     grade = _grade(capsys)
-    assert grade["grader"] == "llm" and grade["prompt_version"] == "grade_v1"
+    assert grade["grader"] == "llm" and grade["prompt_version"] == "grade_v2"
     assert grade["score"] == 8.5
     assert grade["references"] and grade["references"][0]["source"] == "finetune.md"
     request = llm_env.requests[-1]
@@ -50,3 +50,10 @@ def test_llm_outage_falls_back_to_the_offline_grader(llm_env: FakeOpenAIServer, 
     grade = _grade(capsys)
     assert grade["grader"] == "offline-fallback"
     assert 0 <= grade["score"] <= 10 and grade["rubric"]
+
+
+def test_grade_v1_is_selectable(llm_env: FakeOpenAIServer, capsys, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("INTERVIEWER_LLM_GRADE_PROMPT", "grade_v1")
+    llm_env.push(reply(grade_json(score=8.5, rubric=8.0)))
+    assert _grade(capsys)["prompt_version"] == "grade_v1"
+    assert "(source: finetune.md" in json.dumps(llm_env.requests[-1], ensure_ascii=False)

@@ -97,7 +97,7 @@ def user_prompt(server: FakeOpenAIServer, n: int = 0) -> str:
 def test_valid_grade(grader: LLMGrader, openai_server: FakeOpenAIServer, fallback: FixedGrader) -> None:
     openai_server.push(reply(grade_json(score=7.26, rubric=6.04)))
     grade = grader.grade(REQUEST)
-    assert (grade.grader, grade.prompt_version, grade.score) == ("llm", "grade_v1", 7.3)
+    assert (grade.grader, grade.prompt_version, grade.score) == ("llm", "grade_v2", 7.3)
     assert [(r.criterion, r.score) for r in grade.rubric] == [(c, 6.0) for c in CRITERIA]
     assert grade.covered == [POINTS[0].text]
     assert grade.missing == [POINTS[1].text, POINTS[2].text]
@@ -109,15 +109,29 @@ def test_valid_grade(grader: LLMGrader, openai_server: FakeOpenAIServer, fallbac
     assert grade.references[0].source == "lora.md"
     assert grade.item_id == "lora-1"
     assert grade.summary.startswith("讲清了")
-    assert fallback.requests == []
+    # The offline grader checks every LLM grade: 7.3 against its 3.0 is flagged for review.
+    assert fallback.requests == [REQUEST]
+    assert "grader_disagreement" in grade.flags and "3.0" in grade.note
     [body] = openai_server.requests
     assert body["response_format"] == {"type": "json_object"}
     assert [m["role"] for m in body["messages"]] == ["system", "user"]
 
 
-def test_key_points_are_numbered_with_sources(grader: LLMGrader, openai_server: FakeOpenAIServer) -> None:
+def test_key_points_are_numbered_without_source_noise(grader: LLMGrader, openai_server: FakeOpenAIServer) -> None:
     openai_server.push(reply(grade_json()))
     grader.grade(REQUEST)
+    prompt = user_prompt(openai_server)
+    assert f"[3] {POINTS[2].text}\n" in prompt and "source:" not in prompt
+    assert prompt.index("<question>") < prompt.index(REQUEST.question) < prompt.index("</question>")
+
+
+def test_grade_v1_stays_selectable_with_its_citations(
+    openai_server: FakeOpenAIServer, grader: LLMGrader
+) -> None:
+    grader.prompt_name = "grade_v1"
+    openai_server.push(reply(grade_json()))
+    grade = grader.grade(REQUEST)
+    assert grade.prompt_version == "grade_v1"
     prompt = user_prompt(openai_server)
     assert f"[3] {POINTS[2].text}  (source: peft.txt § 面试题 3)" in prompt
     assert prompt.index("<question>") < prompt.index(REQUEST.question) < prompt.index("</question>")
@@ -174,7 +188,7 @@ def test_invalid_twice_falls_back(
 @pytest.mark.parametrize(
     ("script", "requests", "reason"),
     [
-        ([delay(1.0)] * 3, 3, "timed out"),
+        ([delay(1.0)] * 3, 1, "timed out"),  # a slow reply is waited for once, never retried
         ([status(500)] * 3, 3, "HTTP 500"),
         ([status(503), status(502), status(500)], 3, "HTTP 500"),
         ([status(400, message="bad request")], 1, "HTTP 400"),
@@ -200,7 +214,7 @@ def test_llm_failures_fall_back(
 
 
 @pytest.mark.parametrize(
-    "first", [status(429, retry_after=0), status(500), delay(1.0)], ids=["429", "500", "timeout"]
+    "first", [status(429, retry_after=0), status(500)], ids=["429", "500"]
 )
 def test_transient_failure_then_success_is_an_llm_grade(
     grader: LLMGrader, openai_server: FakeOpenAIServer, first: Action
@@ -213,7 +227,13 @@ def test_transient_failure_then_success_is_an_llm_grade(
 
 @pytest.mark.parametrize(
     ("score", "rubric", "expected_score", "expected_rubric"),
-    [(15, 12, 10.0, 10.0), (100, 11, 10.0, 10.0), (-3, -0.5, 0.0, 0.0), (9.96, 0.04, 10.0, 0.0)],
+    [
+        (15, 12, 1.5, 1.2),  # above 10: a 0-100 reply, rescaled (it used to become 10 everywhere)
+        (100, 11, 1.1, 1.1),  # the overall is checked against the rubric
+        (-3, -0.5, 0.0, 0.0),
+        (9.96, 9.04, 10.0, 9.0),
+        (9.96, 0.04, 0.0, 0.0),  # an overall that contradicts every criterion is replaced by theirs
+    ],
 )
 def test_scores_are_clamped_and_rounded(
     grader: LLMGrader,
@@ -273,7 +293,7 @@ def test_a_model_flagged_injection_is_capped_too(fallback: FixedGrader) -> None:
 
 
 def test_an_honest_low_grade_is_not_raised_by_the_cap(fallback: FixedGrader) -> None:
-    chat = ScriptedChatModel([grade_json(score=1, flags=["injection_attempt"])])
+    chat = ScriptedChatModel([grade_json(score=1, rubric=1, flags=["injection_attempt"])])
     assert LLMGrader(chat, fallback, DEFAULT_PROMPTS).grade(REQUEST).score == 1.0
 
 
@@ -356,6 +376,10 @@ def test_extract_json_object_rejects(text: str) -> None:
             "lacks completeness, depth, clarity",
         ),
         ('{"score": NaN, "rubric": []}', "finite"),
+        ('{"score": 5, "rubric": {"accuracy": 5, "completeness": 5, "depth": "high", "clarity": 5}}',
+         "depth: 'high' is not a number"),
+        ('{"score": 5, "rubric": {"acc": 5, "completeness": 5, "depth": 5, "clarity": 5}}',
+         "rubric lacks accuracy .*not recognised: 'acc'"),
     ],
 )
 def test_parse_reply_explains_schema_errors(payload: str, message: str) -> None:

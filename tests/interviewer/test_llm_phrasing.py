@@ -41,9 +41,9 @@ def test_server_failure_gives_the_template(openai_server: FakeOpenAIServer) -> N
 
 
 def test_follow_up_prompt_carries_missing_points_and_seed() -> None:
-    p, chat = phraser("那推理阶段呢，LoRA 会带来额外的开销吗？")
+    p, chat = phraser("And at inference time, does LoRA add any overhead?")
     text = p.follow_up(QUESTION, MISSING, "推理时有额外延迟吗？", "en", fallback="T")
-    assert text == "那推理阶段呢，LoRA 会带来额外的开销吗？"
+    assert text == "And at inference time, does LoRA add any overhead?"
     user = chat.calls[0].messages[1]["content"]
     assert f"- {MISSING[0]}" in user and "推理时有额外延迟吗？" in user
     assert "English" in chat.calls[0].messages[0]["content"]

@@ -49,8 +49,8 @@ def chat(openai_server: FakeOpenAIServer, sleeps: Sleeps) -> OpenAIChatModel:
 def test_importing_the_llm_layer_does_not_import_langchain_or_openai() -> None:
     code = (
         "import sys, interviewer.llm, interviewer.llm.openai_chat, interviewer.llm.grader, "
-        "interviewer.llm.phrasing, interviewer.prompts; "
-        "print(sorted(m for m in ('langchain_openai', 'langchain_core', 'openai') if m in sys.modules))"
+        "interviewer.llm.phrasing, interviewer.llm.doctor, interviewer.llm.normalise, interviewer.prompts; "
+        "print(sorted(m for m in ('langchain_openai', 'langchain_core', 'openai', 'torch', 'jieba') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -111,9 +111,8 @@ def test_assistant_turns_are_sent_as_assistant(
         ([status(500), status(503), reply("ok")], 3),
         ([status(502), reply("ok")], 2),
         ([status(408), reply("ok")], 2),
-        ([delay(1.0), reply("ok")], 2),  # client timeout, then retried
     ],
-    ids=["429", "500-503", "502", "408", "timeout"],
+    ids=["429", "500-503", "502", "408"],
 )
 def test_transient_failures_are_retried(
     chat: OpenAIChatModel, openai_server: FakeOpenAIServer, script: list[Action], requests: int
@@ -136,9 +135,8 @@ def test_other_4xx_fail_fast(chat: OpenAIChatModel, openai_server: FakeOpenAISer
     [
         ([status(500)] * 3, "HTTP 500"),
         ([status(429, retry_after=0)] * 3, "HTTP 429"),
-        ([delay(1.0)] * 3, "timed out"),
     ],
-    ids=["500x3", "429x3", "timeout-x3"],
+    ids=["500x3", "429x3"],
 )
 def test_gives_up_after_max_retries(
     chat: OpenAIChatModel, openai_server: FakeOpenAIServer, script: list[Action], reason: str
@@ -163,9 +161,43 @@ def test_backoff_is_exponential_and_capped(
 def test_retry_after_is_honoured(
     chat: OpenAIChatModel, openai_server: FakeOpenAIServer, sleeps: Sleeps
 ) -> None:
+    chat.timeout = 10  # the wait must fit in the call's deadline
     openai_server.push(status(429, retry_after=1.5), reply("ok"))
     assert chat.complete(HELLO) == "ok"
     assert sleeps == [1.5]
+
+
+def test_a_retry_that_cannot_finish_before_the_deadline_is_not_started(
+    chat: OpenAIChatModel, openai_server: FakeOpenAIServer, sleeps: Sleeps
+) -> None:
+    openai_server.push(status(429, retry_after=1.5), reply("ok"))  # 1.5 s wait > the 0.3 s deadline
+    with pytest.raises(LLMError, match="HTTP 429"):
+        chat.complete(HELLO)
+    assert sleeps == [] and len(openai_server.requests) == 1
+
+
+def test_a_slow_reply_is_waited_for_once_and_never_retried(
+    chat: OpenAIChatModel, openai_server: FakeOpenAIServer, sleeps: Sleeps
+) -> None:
+    """The deadline is total: the attempt that timed out had all of it, so there is no second one."""
+    openai_server.push(delay(1.0), delay(1.0), reply("too late"))
+    started = time.monotonic()
+    with pytest.raises(LLMError, match="timed out"):
+        chat.complete(HELLO)
+    assert len(openai_server.requests) == 1 and sleeps == []
+    assert time.monotonic() - started < 0.3 + 0.5  # the deadline, plus a generous margin
+
+
+def test_a_caller_deadline_shortens_the_call(chat: OpenAIChatModel, openai_server: FakeOpenAIServer) -> None:
+    chat.timeout = 30
+    openai_server.push(delay(2.0, reply("late")))
+    started = time.monotonic()
+    with pytest.raises(LLMError, match="timed out"):
+        chat.complete(HELLO, deadline=time.monotonic() + 0.3)
+    assert time.monotonic() - started < 1.5
+    with pytest.raises(LLMError, match="deadline"):
+        chat.complete(HELLO, deadline=time.monotonic() - 1)  # nothing left: no request at all
+    assert len(openai_server.requests) == 1
 
 
 def test_a_long_retry_after_gives_up_at_once(
@@ -211,7 +243,7 @@ def test_unreachable_endpoint_is_an_llm_error(sleeps: Sleeps) -> None:
     with FakeOpenAIServer() as server:
         base_url = server.base_url  # a loopback port that is closed once the server stops
     chat = OpenAIChatModel(
-        model="m", base_url=base_url, api_key="k", timeout=0.3, max_retries=1, sleep=sleeps
+        model="m", base_url=base_url, api_key="k", timeout=5, max_retries=1, sleep=sleeps
     )
     with pytest.raises(LLMError, match="could not connect"):
         chat.complete(HELLO)
