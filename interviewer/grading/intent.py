@@ -93,7 +93,7 @@ def _is_spaced_word(run: str) -> bool:
 
 
 # --- sentences -------------------------------------------------------------------------------------
-_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"', "«": "»", "`": "`"}
+_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"', "«": "»", "`": "`", "'": "'"}
 _QUOTE_SPAN = 200  # a quote left open longer than this (or past a newline) is not a quote
 _END_PUNCT = "。！？!?"
 _ABBREVIATIONS = re.compile(r"(?:\be\.g|\bi\.e|\betc|\bvs|\bcf|\bp\.s|\bmr|\bdr|\bno)\.$", re.IGNORECASE)
@@ -104,11 +104,26 @@ _BLOCKS = {"【": "】", "（": "）", "(": ")"}
 
 def _closing_quote(text: str, i: int) -> int:
     """Index of the quote closing the one opened at i, or -1."""
+    if text[i] == "'":
+        return _closing_single_quote(text, i)
     close = _QUOTES[text[i]]
     j = text.find(close, i + 1)
     if j < 0 or j - i > _QUOTE_SPAN or "\n" in text[i:j]:
         return -1
     return j
+
+
+def _closing_single_quote(text: str, i: int) -> int:
+    """An ASCII ' quotes only between word boundaries ('like this'); in "don't" or "models' " it is an
+    apostrophe, never the start or end of a quote."""
+    if (i > 0 and text[i - 1].isalnum()) or i + 1 >= len(text) or text[i + 1].isspace():
+        return -1
+    j = i + 1
+    while (j := text.find("'", j)) > 0 and j - i <= _QUOTE_SPAN and "\n" not in text[i:j]:
+        if not text[j - 1].isspace() and (j + 1 == len(text) or not text[j + 1].isalnum()):
+            return j
+        j += 1
+    return -1
 
 
 def sentences(text: str) -> list[str]:
