@@ -24,6 +24,7 @@ from pathlib import Path
 
 from interviewer.grading.lexical import Lexicon
 from interviewer.grading.truth import Contradiction, find_contradictions
+from knowledge.bank import normalise_question
 from knowledge.claims import split_claims
 from knowledge.parsing import parse_corpus
 
@@ -32,23 +33,24 @@ DEV = REPO / "evals" / "labelled" / "dev.jsonl"
 SAS = {"sas-ads": REPO.parent / "shared" / "data" / "sas-ads" / "ads-train.jsonl",
        "sas-le": REPO.parent / "shared" / "data" / "sas-le" / "le-train.jsonl"}
 DOCS = REPO / "knowledge" / "docs"
-KINDS = ("negation", "antonym", "number", "swap")
+KINDS = ("negation", "antonym", "number", "swap", "expansion")
 CORRECT = ("excellent", "good", "partial")
 
 
 def load_bank(path: Path | None) -> dict[str, list[str]]:
-    """question -> key point texts, from the corpus (default) or a bank export with key_points."""
+    """question (normalised as the bank matches it) -> key point texts, from the corpus (default) or a bank
+    export with key_points."""
     if path is None:
-        return {it.question: [p.text for p in it.key_points] for it in parse_corpus(DOCS).items}
+        return {normalise_question(it.question): [p.text for p in it.key_points] for it in parse_corpus(DOCS).items}
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return {r["question"]: list(r["key_points"]) for r in rows}
+    return {normalise_question(r["question"]): list(r["key_points"]) for r in rows}
 
 
 def dev_rates(bank: dict[str, list[str]], lex: Lexicon, verbose: bool) -> dict[str, dict[str, int]]:
     table: dict[str, dict[str, int]] = defaultdict(Counter)
     for line in DEV.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        points = bank.get(row["question"])
+        points = bank.get(normalise_question(row["question"]))
         if points is None:
             table[row["kind"]]["unmatched"] += 1
             continue

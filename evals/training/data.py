@@ -27,7 +27,7 @@ import numpy as np
 from evals.embedding_cache import CACHE, CachedEmbedder
 from interviewer.grading.features import FEATURES, feature_vector
 from interviewer.grading.guards import is_non_answer, without_injection
-from interviewer.grading.offline import OfflineGrader, _key_points
+from interviewer.grading.offline import OfflineGrader, _english_texts, _key_points
 from interviewer.grading.service import _request_from_reference, point_vectors_for, request_for_item
 from interviewer.validation import detect_language
 
@@ -130,7 +130,9 @@ class Featurizer:
                 raise ValueError(f"not a bank question: {row.question!r}")
             request = request_for_item(item, answer, lang)
             vectors = point_vectors_for(self.index, request)
-        ev = self.grader.evidence(request.question, answer, _key_points(request), vectors, item_id=request.item_id)
+        points = _key_points(request)
+        ev = self.grader.evidence(request.question, answer, points, vectors, item_id=request.item_id,
+                                  english=_english_texts(request, points))
         return feature_vector(ev)
 
 

@@ -67,3 +67,6 @@ class GradeRequest(BaseModel):
     references: list[Reference] = Field(default_factory=list)
     item_id: str | None = None
     language: Literal["zh", "en"] = "zh"
+    # The key points' reviewed English texts, aligned with `key_points` ([] when the item has none): an
+    # answer in English is matched against both, point by point.
+    key_points_en: list[str] = Field(default_factory=list)

@@ -39,6 +39,7 @@ from knowledge.models import KeyPoint
 PROMPT_VERSION = "offline_v2"
 MAX_UNITS = 40  # answer sentences embedded per grade (latency bound); the rest still count lexically
 UNIT_CHARS = 120
+ENGLISH_CACHE = 4096  # English key-point vectors remembered per grader (~1.5 KB each)
 
 # Other-topic statements: the background when the caller supplies none (embedded once per grader).
 DEFAULT_BACKGROUND = (
@@ -83,6 +84,7 @@ class OfflineGrader:
         self.calibration = calibration
         self.lexicon = lexicon or lexical.Lexicon()
         self._scorer = scorer
+        self._english_cache: dict[str, np.ndarray] = {}
         self._generic: np.ndarray | None = None
         self._background = None if background is None else np.asarray(background, dtype=np.float32)
         # Which bank item each background row is a key point of: lets the grader rank the asked item
@@ -122,7 +124,8 @@ class OfflineGrader:
         if not points or is_non_answer(answer):
             flags += ["non_answer"] + (["empty"] if content_chars(answer) == 0 else [])
             return self._compose(request, points, None, 0.0, flags)
-        ev = self.evidence(request.question, answer, points, point_vectors, item_id=request.item_id)
+        ev = self.evidence(request.question, answer, points, point_vectors, item_id=request.item_id,
+                           english=_english_texts(request, points))
         features = feature_vector(ev)
         score = self.score(ev, features)
         cal = self.calibration
@@ -152,7 +155,9 @@ class OfflineGrader:
         points: list[KeyPoint],
         point_vectors: np.ndarray | None = None,
         item_id: str | None = None,
+        english: list[str] | None = None,
     ) -> Evidence:
+        """`english`: the points' English texts (aligned with `points`), used when the answer is English."""
         cal = self.calibration
         texts = [p.text for p in points]
         all_units = split_claims(answer, max_chars=UNIT_CHARS) or [answer.strip()]
@@ -164,6 +169,9 @@ class OfflineGrader:
         if point_vecs.shape != (len(points), unit_vecs.shape[1]):
             raise ValueError(f"point_vectors must be {(len(points), unit_vecs.shape[1])}, got {point_vecs.shape}")
         sims = unit_vecs @ point_vecs.T  # units x points
+        english = english if english and len(english) == len(points) and lexical.cjk_share(answer) < 0.5 else None
+        if english:  # each point as matched by its better text
+            sims = np.maximum(sims, unit_vecs @ self._english_vectors(english).T)
         back = unit_vecs @ self.background.T  # units x background
         z = (sims - back.mean(1, keepdims=True)) / (back.std(1, keepdims=True) + 1e-6)
         generic = (unit_vecs @ self.generic.T).max(1) >= sims.max(1)
@@ -172,6 +180,9 @@ class OfflineGrader:
         reference = "\n".join(texts)
         lex, weights = self._lexical(question, answer, texts)
         agree = lexical.script_agreement(answer, reference)
+        if english:
+            lex = np.maximum(lex, self._lexical(question, answer, english)[0])
+            agree = max(agree, lexical.script_agreement(answer, "\n".join(english)))
         emb_strength = np.clip(cal.emb_intercept + cal.emb_slope * embedded, 0.0, 1.0)
         strengths = agree * lex + (1.0 - agree) * emb_strength
         coverage = float(np.average(strengths, weights=weights)) if weights.sum() > 0 else float(strengths.mean())
@@ -183,6 +194,15 @@ class OfflineGrader:
         precision, echo = self.lexicon.precision(answer, reference, question)
         glue, segment = text_shape(answer)
         surface_recall, surface_precision = _best_surface_overlap(points, answer)
+        contradictions = find_contradictions(answer, texts, lexicon=self.lexicon, question=question)
+        if english:
+            english_points = [p.model_copy(update={"text": t}) for p, t in zip(points, english, strict=True)]
+            precision = max(precision, self.lexicon.precision(answer, "\n".join(english), question)[0])
+            surface_recall, surface_precision = max(
+                (surface_recall, surface_precision), _best_surface_overlap(english_points, answer), key=lambda rp: f1(*rp))
+            seen = {c.point_index for c in contradictions}
+            contradictions += [c for c in find_contradictions(answer, english, lexicon=self.lexicon, question=question)
+                               if c.point_index not in seen]
         verdict = lexical.verdict_match(question, reference, answer)
         return Evidence(
             strengths=strengths,
@@ -190,7 +210,7 @@ class OfflineGrader:
             lexical=lex,
             embedded=embedded,
             embedded_strength=emb_strength,
-            evidence_units=self._evidence_units(units, texts, z, agree),
+            evidence_units=self._evidence_units(units, english or texts, z, agree),
             coverage=coverage,
             formula_conflict=formula_conflict,
             verdict_conflict=verdict is False,
@@ -211,7 +231,7 @@ class OfflineGrader:
             reference_chars=content_chars(reference),
             glue_share=glue,
             segment_chars=segment,
-            contradictions=find_contradictions(answer, texts, lexicon=self.lexicon, question=question),
+            contradictions=contradictions,
             term_list=is_term_list(answer, glue, segment) and asks_for_explanation(question),
             formula_recall=formula_recall,
             best_reference_coverage=_best_reference_coverage(points, strengths, weights),
@@ -220,6 +240,19 @@ class OfflineGrader:
             true_false_question=lexical.is_judgement(question),
             verdict_agrees=verdict is True,
         )
+
+    def _english_vectors(self, texts: list[str]) -> np.ndarray:
+        """Passage vectors of English key points (not in the index), remembered per text, bounded."""
+        # A local view: threads share the cache, and a clear() elsewhere must not lose a vector here.
+        found = {t: vec for t in dict.fromkeys(texts) if (vec := self._english_cache.get(t)) is not None}
+        todo = [t for t in dict.fromkeys(texts) if t not in found]
+        if todo:
+            fresh = dict(zip(todo, self.embedder.embed_passages(todo), strict=True))
+            found.update(fresh)
+            if len(self._english_cache) + len(todo) > ENGLISH_CACHE:
+                self._english_cache.clear()
+            self._english_cache.update(fresh)
+        return np.stack([found[t] for t in texts]).astype(np.float32)
 
     def _item_standing(self, item_id: str | None, sims: np.ndarray, back: np.ndarray) -> tuple[int, float]:
         """(how many other bank items match the answer better than the asked one, the best one's cosine
@@ -332,6 +365,14 @@ def _best_reference_coverage(points: list[KeyPoint], strengths: np.ndarray, weig
         s = strengths[members]
         best = max(best, float(np.average(s, weights=w)) if w.sum() > 0 else float(s.mean()))
     return best
+
+
+def _english_texts(request: GradeRequest, points: list[KeyPoint]) -> list[str] | None:
+    """The request's English point texts aligned with `points` (the non-empty key points), if it has them."""
+    if not request.key_points or len(request.key_points_en) != len(request.key_points):
+        return None
+    by_point = [en for p, en in zip(request.key_points, request.key_points_en, strict=True) if p.text.strip()]
+    return by_point if len(by_point) == len(points) else None
 
 
 def _key_points(request: GradeRequest) -> list[KeyPoint]:

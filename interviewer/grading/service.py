@@ -98,6 +98,7 @@ def request_for_item(item: QAItem, answer: str, language: str, question: str | N
         references=item.references,
         item_id=item.id,
         language=language,  # type: ignore[arg-type]
+        key_points_en=[p.text for p in item.english_key_points()],
     )
 
 

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from interviewer.grading.acronyms import expansion_conflicts
 from interviewer.grading.lexical import Lexicon, normalize, script_agreement
 from knowledge.claims import split_claims
 
@@ -78,7 +79,7 @@ class Contradiction:
     point_index: int
     point: str
     claim: str
-    kind: str  # "negation" | "antonym" | "number" | "swap"
+    kind: str  # "negation" | "antonym" | "number" | "swap" | "expansion"
     cue: str  # short, point side first: "增加 ↔ 减少", "12层 ↔ 24层", "K/V ↔ K/Q"
 
 
@@ -127,6 +128,10 @@ def find_contradictions(
     swapped = _reference_swap([normed[c] for c in claims], reference, terms, {t: weights[t] for t in said & anchor_ok})
     if swapped and not any(c.claim == claims[swapped[1]] for c in out):
         out.append(Contradiction(swapped[0], points[swapped[0]], claims[swapped[1]], "swap", swapped[2]))
+    if points:  # an acronym spelled out as something else ("GRPO 是 Generative Rejection …")
+        held = {c.point_index for c in out}
+        out += [Contradiction(c.point_index, points[c.point_index], c.claim, "expansion", c.cue)
+                for c in expansion_conflicts(answer, points, question) if c.point_index not in held]
     return out
 
 

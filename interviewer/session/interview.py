@@ -208,6 +208,7 @@ class Interview:
             references=item.references,
             item_id=item.id,
             language=lang,
+            key_points_en=[p.text for p in item.english_key_points()],
         )
         grade = self.grader.grade(request)
         record.status = "answered"

@@ -143,3 +143,26 @@ def test_contradiction_names_point_claim_and_cue(lexicon: Lexicon) -> None:
 def test_empty_inputs(lexicon: Lexicon) -> None:
     assert find_contradictions("", [BERT], lexicon) == []
     assert find_contradictions("BERT base 有 24 层。", [], lexicon) == []
+
+
+# -- acronyms spelled out as something else ----------------------------------------------------------
+
+def test_expansions_are_read_only_where_the_initials_spell_the_acronym() -> None:
+    from interviewer.grading.acronyms import expansions
+
+    text = ("LoRA（Low-Rank Adaptation）低秩适配；GRPO is Group Relative Policy Optimization which drops the critic; "
+            "RLHF stands for reinforcement learning from human feedback; PPO (see below); RAG（检索增强）")
+    assert expansions(text) == {"LORA": "Low-Rank Adaptation", "GRPO": "Group Relative Policy Optimization",
+                                "RLHF": "reinforcement learning from human feedback"}
+
+
+def test_a_wrong_expansion_contradicts_the_point_that_uses_the_acronym() -> None:
+    points = ["先介绍背景：强化学习用于对齐。", "GRPO 是 Group Relative Policy Optimization（组相对策略优化），去掉了 critic。"]
+    wrong = "GRPO 是 Generative Rejection Preference Optimization，通过生成-拒绝-偏好优化来训练。"
+    found = find_contradictions(wrong, points, question="什么是 GRPO？")
+    assert [(c.kind, c.point_index) for c in found] == [("expansion", 1)]
+    assert found[0].cue == "Group Relative Policy Optimization ↔ Generative Rejection Preference Optimization"
+    right = "GRPO（Group Relative Policy Optimization）用组内相对奖励估计优势。"
+    assert find_contradictions(right, points, question="什么是 GRPO？") == []
+    # An acronym the reference never spells out is not checked.
+    assert find_contradictions("PPO 是 Proximal Policy Optimization。", points) == []
