@@ -35,7 +35,5 @@ def test_the_correct_grpo_answer_scores_at_least_7(scores: dict[str, float]) -> 
     assert scores["correct"] - scores["invented"] >= 4
 
 
-@pytest.mark.xfail(strict=False, reason="the offline grader still gives the invented answer ~3.2: it shares "
-                   "the sampling and PPO/RLHF vocabulary of the corrected points; contradiction is not penalised yet")
 def test_the_invented_grpo_answer_scores_at_most_3(scores: dict[str, float]) -> None:
     assert scores["invented"] <= 3

@@ -296,3 +296,26 @@ def test_verdict_match_on_a_true_false_question(answer: str, expected: bool | No
     assert verdict_match(question, reference, answer) is expected
     assert verdict_conflict(question, reference, answer) is (expected is False)
     assert verdict_match("什么是栈？", reference, answer) is None  # not a true/false question
+
+
+REFERENCE_EN = [  # the reviewed English of the three points of REFERENCE, in order
+    "The variance of the dot product of q and k grows linearly with d_k, so in high dimensions the dot products are large.",
+    "Large dot products push softmax into saturation: its output is close to one-hot and the gradients nearly vanish, "
+    "so training is unstable.",
+    "Dividing by sqrt(d_k) scales the variance back to 1, keeping the softmax inputs stable so gradients flow.",
+]
+
+
+def test_an_english_answer_is_matched_against_the_english_key_points_too(grader: OfflineGrader) -> None:
+    plain = grader.grade(request(ENGLISH, "en"))
+    bilingual_request = request(ENGLISH, "en").model_copy(update={"key_points_en": REFERENCE_EN})
+    bilingual = grader.grade(bilingual_request)
+    assert sum(p.score for p in bilingual.points) > sum(p.score for p in plain.points)  # stronger evidence
+    assert bilingual.score >= plain.score
+    assert [p.text for p in bilingual.points] == split_claims(REFERENCE)  # reported in the bank's language
+    # A Chinese answer is graded as before: the English texts are not consulted.
+    chinese = request(EXCELLENT).model_copy(update={"key_points_en": REFERENCE_EN})
+    assert grader.grade(chinese).score == grader.grade(request(EXCELLENT)).score
+    # Misaligned translations are ignored rather than mismatched.
+    misaligned = request(ENGLISH, "en").model_copy(update={"key_points_en": REFERENCE_EN[:2]})
+    assert grader.grade(misaligned).score == plain.score
