@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi import Request
 
-from interviewer.api.settings import api_setting
 from interviewer.errors import IndexNotReady
 from interviewer.session.interview import Interview
 from interviewer.settings import Settings
@@ -36,10 +35,10 @@ class Services:
     def purge_expired(self, force: bool = False) -> int:
         """Delete sessions past their retention, at most once per purge interval."""
         now = time.monotonic()
-        if not force and now - self._last_purge < api_setting(self.settings, "session_purge_interval"):
+        if not force and now - self._last_purge < self.settings.session_purge_interval:
             return 0
         self._last_purge = now
-        deleted = self.store.delete_expired(api_setting(self.settings, "session_retention"))
+        deleted = self.store.delete_expired(self.settings.session_retention)
         if deleted:
             log.info("purged %d expired sessions", deleted)
         return deleted
@@ -53,7 +52,7 @@ def build_services(settings: Settings) -> Services:
 
     index = wiring.build_index(settings)
     if not index.is_ready():
-        if not api_setting(settings, "ingest_on_start"):
+        if not settings.ingest_on_start:
             raise IndexNotReady("the index has not been built: run `interviewer ingest` first")
         log.info("no index yet: ingesting %s", settings.docs_dir)
         index.ingest(settings.docs_dir)

@@ -16,7 +16,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from interviewer.api.deps import Services, get_services
 from interviewer.api.errors import APIError
 from interviewer.api.schemas import MessageReply, PostMessage, SessionStarted, StartSession, Transcript
-from interviewer.api.settings import api_setting
 from interviewer.api.sse import stream_reply, wants_event_stream
 from interviewer.errors import Conflict
 from interviewer.session.models import Reply, Report, SessionPlan, SessionState
@@ -56,7 +55,7 @@ SessionDep = Annotated[StoredSession, Depends(authorised)]
 def expires_at(services: Services, stored: StoredSession) -> float | None:
     if stored.state.status != "active":
         return None
-    return stored.updated_at + float(api_setting(services.settings, "session_idle_timeout"))
+    return stored.updated_at + float(services.settings.session_idle_timeout)
 
 
 def ensure_open(services: Services, stored: StoredSession) -> None:
@@ -131,7 +130,7 @@ def post_message(
     state, reply = services.interview.answer(stored.state, content)
     commit(services, state, stored.version)  # durable before the first byte of the reply
     if wants_event_stream(accept):
-        return stream_reply(reply, int(api_setting(services.settings, "sse_chunk_chars")))
+        return stream_reply(reply, services.settings.sse_chunk_chars)
     return reply_body(reply)
 
 
