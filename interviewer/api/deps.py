@@ -11,11 +11,11 @@ from typing import Any
 
 from fastapi import Request
 
-from interviewer.errors import IndexNotReady
 from interviewer.session.interview import Interview
 from interviewer.settings import Settings
 from interviewer.store import SessionStore
 from knowledge.bank import QuestionBank
+from knowledge.errors import IndexNotReady
 
 log = logging.getLogger("interviewer.api")
 

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, Request
 from interviewer.api.deps import Services, get_services
 from interviewer.api.errors import APIError, status_of
 from interviewer.api.schemas import BatchItemResult, GradeBatchIn, GradeBatchOut, GradeIn, ItemError
-from interviewer.errors import InterviewerError
 from interviewer.grading.models import Grade
 from knowledge.embedders import bulk_work
+from knowledge.errors import InterviewerError
 
 router = APIRouter(prefix="/v1/grade", tags=["grading"])
 ServicesDep = Annotated[Services, Depends(get_services)]

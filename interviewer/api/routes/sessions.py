@@ -17,10 +17,10 @@ from interviewer.api.deps import Services, get_services
 from interviewer.api.errors import APIError
 from interviewer.api.schemas import MessageReply, PostMessage, SessionStarted, StartSession, Transcript
 from interviewer.api.sse import stream_reply, wants_event_stream
-from interviewer.errors import Conflict
 from interviewer.session.models import Reply, Report, SessionPlan, SessionState
 from interviewer.store import StoredSession, hash_token, token_matches
 from interviewer.validation import clean_text, is_blank
+from knowledge.errors import Conflict
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 bearer = HTTPBearer(auto_error=False, description="the session token returned by POST /v1/sessions")
