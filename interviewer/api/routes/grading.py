@@ -9,11 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from interviewer.api.deps import Services, get_services
-from interviewer.api.errors import APIError, status_of
+from interviewer.api.errors import APIError
 from interviewer.api.schemas import BatchItemResult, GradeBatchIn, GradeBatchOut, GradeIn, ItemError
 from interviewer.grading.models import Grade
+from interviewer.grading.service import BatchResult
 from knowledge.embedders import bulk_work
-from knowledge.errors import InterviewerError
 
 router = APIRouter(prefix="/v1/grade", tags=["grading"])
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -110,18 +110,12 @@ def grade_batch(body: GradeBatchIn, services: ServicesDep) -> GradeBatchOut:
 def _grade_rows(services: Services, rows: list[dict[str, Any]]) -> list[BatchItemResult]:
     if not rows:
         return []
-    out = []
-    for row, result in zip(rows, services.grading.grade_batch(rows), strict=True):
-        grade = getattr(result, "grade", None)
-        error = getattr(result, "error", None)
-        if isinstance(result, Grade):
-            grade, error = result, None
-        elif isinstance(result, InterviewerError):
-            status, code = status_of(result)
-            error = ItemError(code=code, message=str(result))
-        if grade is not None:
-            out.append(BatchItemResult(id=row["id"], grade=grade))
-        else:
-            message = error if isinstance(error, ItemError) else ItemError(code="invalid_input", message=str(error))
-            out.append(BatchItemResult(id=row["id"], error=message))
-    return out
+    results: list[BatchResult] = services.grading.grade_batch(rows)
+    return [_item_result(row["id"], result) for row, result in zip(rows, results, strict=True)]
+
+
+def _item_result(item_id: Any, result: BatchResult) -> BatchItemResult:
+    if result.grade is not None:
+        return BatchItemResult(id=item_id, grade=result.grade)
+    # The service turns an item's InterviewerError into its message; the route reports it as invalid input.
+    return BatchItemResult(id=item_id, error=ItemError(code="invalid_input", message=str(result.error)))
