@@ -110,7 +110,7 @@ def grade_batch(body: GradeBatchIn, services: ServicesDep) -> GradeBatchOut:
 def _grade_rows(services: Services, rows: list[dict[str, Any]]) -> list[BatchItemResult]:
     if not rows:
         return []
-    results: list[BatchResult] = services.grading.grade_batch(rows)
+    results = services.grading.grade_batch(rows)
     return [_item_result(row["id"], result) for row, result in zip(rows, results, strict=True)]
 
 
