@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from evals.baseline import compare, load_baseline
 from evals.context import EvalContext, build_context
 from evals.inputs import Inputs, ThresholdCheck, check_thresholds, load_inputs, load_thresholds
 from evals.labelled import SetMetrics, grade_set, measure
@@ -27,7 +28,7 @@ class EvalResult(BaseModel):
     expectations_total: int = 0
     thresholds: list[ThresholdCheck] = Field(default_factory=list)
     passed: bool = True
-    baseline: dict[str, Any] | None = None  # the comparison with a previous run (see report.compare)
+    baseline: dict[str, Any] | None = None  # the comparison with a previous run (see baseline.compare)
 
     @property
     def pass_rate(self) -> float | None:
@@ -95,8 +96,6 @@ def run_eval(
     progress: bool = True,
 ) -> EvalResult:
     """Load, grade and replay everything under `paths`; compare with `baseline` (a previous run's JSON)."""
-    from evals.report import compare, load_baseline
-
     inputs = load_inputs(paths)
     previous = load_baseline(Path(baseline)) if baseline else None
     rules = load_thresholds(thresholds or inputs.thresholds)

@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from interviewer.errors import InterviewerError
 from interviewer.settings import Settings
+from knowledge.errors import InterviewerError
 from knowledge.titles import cite_label
 
 if TYPE_CHECKING:  # the heavy modules are imported by the command that needs them

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from interviewer.errors import InvalidInput
+from knowledge.errors import InvalidInput
 
 # C0/C1 control characters other than tab, newline and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -1,4 +1,5 @@
-"""The one error hierarchy; the CLI maps it to exit code 2, the API to 4xx."""
+"""The one error hierarchy, imported from here by every layer (knowledge, interviewer, evals); the CLI maps it
+to exit code 2, the API to 4xx."""
 
 
 class InterviewerError(Exception):

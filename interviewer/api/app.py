@@ -17,7 +17,6 @@ from interviewer.api.deps import ServiceHolder, Services
 from interviewer.api.errors import install_error_handlers
 from interviewer.api.middleware import BodyGuardMiddleware, HeadAsGetMiddleware, RateLimitMiddleware
 from interviewer.api.routes import bank, grading, health, sessions
-from interviewer.api.settings import api_setting
 from interviewer.settings import Settings
 from interviewer.web import mount_docs, mount_web
 
@@ -60,17 +59,17 @@ def create_app(services: Services | None = None, *, settings: Settings | None = 
                   docs_url=None, redoc_url=None)
     app.state.services = holder
     app.state.grading_gate = GradingGate(
-        concurrency=int(api_setting(settings, "grading_concurrency")), queue=int(api_setting(settings, "grading_queue")),
-        per_client=int(api_setting(settings, "grading_per_client")), wait_s=float(api_setting(settings, "grading_wait_s")))
+        concurrency=settings.grading_concurrency, queue=settings.grading_queue,
+        per_client=settings.grading_per_client, wait_s=float(settings.grading_wait_s))
     install_error_handlers(app)
     for router in (sessions.router, grading.router, bank.router, health.router):
         app.include_router(router)
     mount_web(app)
     mount_docs(app)
     # Added last = runs first: HEAD as GET, the rate limit, then the body guard, then routing.
-    app.add_middleware(BodyGuardMiddleware, max_bytes=int(api_setting(settings, "max_request_bytes")))
-    app.add_middleware(RateLimitMiddleware, per_minute=float(api_setting(settings, "rate_limit_per_minute")),
-                       burst=int(api_setting(settings, "rate_limit_burst")))
+    app.add_middleware(BodyGuardMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RateLimitMiddleware, per_minute=float(settings.rate_limit_per_minute),
+                       burst=settings.rate_limit_burst)
     app.add_middleware(HeadAsGetMiddleware)
     _log_to_stderr()
     return app

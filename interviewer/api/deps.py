@@ -7,39 +7,57 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 
-from interviewer.api.settings import api_setting
-from interviewer.errors import IndexNotReady
+from interviewer.grading.base import Grader
+from interviewer.grading.models import Grade
+from interviewer.grading.service import BatchResult
 from interviewer.session.interview import Interview
 from interviewer.settings import Settings
 from interviewer.store import SessionStore
 from knowledge.bank import QuestionBank
+from knowledge.errors import IndexNotReady
+from knowledge.models import Hit
 
 log = logging.getLogger("interviewer.api")
+
+
+class Searcher(Protocol):
+    """What the search route needs of the index (KnowledgeIndex, or a fake in tests)."""
+
+    def search(self, query: str, k: int = 5, topics: list[str] | None = None) -> list[Hit]: ...
+
+
+class GradingAPI(Protocol):
+    """What the grading routes need (GradingService)."""
+
+    def grade(self, question: object, answer: object, reference: object = None,
+              language: str | None = None) -> Grade: ...
+
+    def grade_batch(self, rows: list[Any]) -> list[BatchResult]: ...
 
 
 @dataclass
 class Services:
     settings: Settings
-    index: Any  # KnowledgeIndex (or a fake with search/is_ready in tests); None: no search
+    index: Searcher | None  # None: no search
     bank: QuestionBank
-    grader: Any  # Grader
+    grader: Grader
     interview: Interview
     store: SessionStore
-    grading: Any  # GradingService: grade(question, answer, reference=None, language=None), grade_batch(rows)
+    grading: GradingAPI
     clock: Callable[[], float] = time.time  # epoch seconds; the store stamps turns with the same clock
     _last_purge: float = field(default=0.0, repr=False)
 
     def purge_expired(self, force: bool = False) -> int:
         """Delete sessions past their retention, at most once per purge interval."""
         now = time.monotonic()
-        if not force and now - self._last_purge < api_setting(self.settings, "session_purge_interval"):
+        if not force and now - self._last_purge < self.settings.session_purge_interval:
             return 0
         self._last_purge = now
-        deleted = self.store.delete_expired(api_setting(self.settings, "session_retention"))
+        deleted = self.store.delete_expired(self.settings.session_retention)
         if deleted:
             log.info("purged %d expired sessions", deleted)
         return deleted
@@ -53,7 +71,7 @@ def build_services(settings: Settings) -> Services:
 
     index = wiring.build_index(settings)
     if not index.is_ready():
-        if not api_setting(settings, "ingest_on_start"):
+        if not settings.ingest_on_start:
             raise IndexNotReady("the index has not been built: run `interviewer ingest` first")
         log.info("no index yet: ingesting %s", settings.docs_dir)
         index.ingest(settings.docs_dir)

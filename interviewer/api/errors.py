@@ -11,8 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from interviewer.errors import Conflict, IndexNotReady, InterviewerError, InvalidInput, LLMError, NotFound
 from interviewer.store import StoreUnavailable
+from knowledge.errors import Conflict, IndexNotReady, InterviewerError, InvalidInput, LLMError, NotFound
 
 log = logging.getLogger("interviewer.api")
 

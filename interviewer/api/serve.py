@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from interviewer.api.settings import api_setting
 from interviewer.settings import Settings
 
 log = logging.getLogger("interviewer.api")
@@ -43,7 +42,7 @@ def export_settings(settings: Settings) -> None:
 def proxy_options(settings: Settings) -> dict[str, Any]:
     """uvicorn's proxy-header options: X-Forwarded-For is read only from the configured trusted proxies
     (uvicorn would otherwise trust it from 127.0.0.1, and every client behind nothing is 'trusted' there)."""
-    trusted = str(api_setting(settings, "trusted_proxies")).strip()
+    trusted = settings.trusted_proxies.strip()
     if not trusted:
         return {"proxy_headers": False}
     return {"proxy_headers": True, "forwarded_allow_ips": trusted}

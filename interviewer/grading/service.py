@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from interviewer.errors import InterviewerError, InvalidInput
 from interviewer.grading.base import Grader
 from interviewer.grading.models import Grade, GradeRequest
 from interviewer.validation import clean_text, detect_language
 from knowledge.chunking import chunk_id
 from knowledge.claims import split_claims
+from knowledge.errors import InterviewerError, InvalidInput
 from knowledge.index import KnowledgeIndex
 from knowledge.models import KeyPoint, QAItem, Reference
 

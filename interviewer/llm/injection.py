@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from interviewer.grading import guards
+
 # A verdict on "this answer" with a grade word: a claim made to the reader who grades it.
 _VERDICT = re.compile(
     r"(?:本|这个|这份|该|此)(?:回答|答案|作答)[^。！？!?\n]{0,12}(?:应当|应该|应|值得|理应|必须)(?:获得|得到|给予?|打|拿|评为)?"
@@ -36,8 +38,6 @@ def extra_injection(answer: str) -> list[str]:
 
 def detect_injection(answer: str) -> tuple[list[str], str]:
     """(injection sentences found, the answer without them); the shared detector first."""
-    from interviewer.grading import guards
-
     found = list(guards.find_injection(answer))
     stripped = guards.strip_injection(answer) if found else answer
     extra = extra_injection(stripped)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from interviewer.errors import InvalidInput
 from interviewer.settings import Settings
 from interviewer.store.base import (
     SessionStore,
@@ -12,6 +11,7 @@ from interviewer.store.base import (
     hash_token,
     token_matches,
 )
+from knowledge.errors import InvalidInput
 
 SQLITE_FILE = "sessions.db"
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from interviewer.errors import InterviewerError
 from interviewer.session.models import SessionState, Turn
+from knowledge.errors import InterviewerError
 
 
 class StoreUnavailable(InterviewerError):

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from interviewer.errors import Conflict
 from interviewer.session.models import SessionState
 from interviewer.store import sql
 from interviewer.store.base import StoredSession, StoredTurn, StoreUnavailable
+from knowledge.errors import Conflict
 
 SCHEMA_LOCK = 0x1A7E_5E55  # advisory lock: two processes creating the schema at once would collide
 POOL_SIZE = 8

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from interviewer.errors import Conflict, NotFound
 from interviewer.session.models import SessionState
 from interviewer.store.base import StoredSession, StoredTurn, stored_turn, turn_rows
+from knowledge.errors import Conflict, NotFound
 
 TURN_COLUMNS = "session_id, seq, role, kind, content, grade, action, item_id, created_at"
 Rows = list[tuple[object, ...]]

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from interviewer.errors import Conflict
 from interviewer.session.models import SessionState
 from interviewer.store import sql
 from interviewer.store.base import StoredSession, StoredTurn, StoreUnavailable
+from knowledge.errors import Conflict
 
 SQLITE = sql.Dialect("?")
 BUSY_TIMEOUT_MS = 15_000

@@ -10,10 +10,11 @@ from types import SimpleNamespace
 import pytest
 
 from evals import evaluation
+from evals.baseline import compare, load_baseline
 from evals.evaluation import run_eval
 from evals.inputs import load_inputs
 from evals.labelled import Prediction, kind_means, load_labelled, measure
-from evals.report import compare, load_baseline, render_html
+from evals.report import render_html
 from evals.runner import run_cli
 from knowledge.errors import InvalidInput
 

@@ -100,7 +100,7 @@ class KeywordIndex:
         return True
 
     def search(self, query: str, k: int = 5, topics: list[str] | None = None, **_: Any) -> list[Hit]:
-        from interviewer.errors import InvalidInput
+        from knowledge.errors import InvalidInput
 
         if not query.strip():
             raise InvalidInput("empty query")

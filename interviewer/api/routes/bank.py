@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from interviewer.api.deps import Services, get_services
 from interviewer.api.schemas import QuestionOut, QuestionPage, SearchHit, SearchOut, TopicCount, Topics
-from interviewer.errors import IndexNotReady
+from knowledge.errors import IndexNotReady
 from knowledge.models import QAItem
 
 router = APIRouter(prefix="/v1", tags=["bank"])

@@ -9,11 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from interviewer.api.deps import Services, get_services
-from interviewer.api.errors import APIError, status_of
+from interviewer.api.errors import APIError
 from interviewer.api.schemas import BatchItemResult, GradeBatchIn, GradeBatchOut, GradeIn, ItemError
-from interviewer.api.settings import api_setting
-from interviewer.errors import InterviewerError
 from interviewer.grading.models import Grade
+from interviewer.grading.service import BatchResult
 from knowledge.embedders import bulk_work
 
 router = APIRouter(prefix="/v1/grade", tags=["grading"])
@@ -22,7 +21,7 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 
 def client_of(request: Request) -> str:
     """The caller: its API key when keys are configured (401 without one, 403 for a wrong one), else its IP."""
-    keys = [k.strip() for k in str(api_setting(request.app.state.services.settings, "api_keys")).split(",") if k.strip()]
+    keys = [k.strip() for k in request.app.state.services.settings.api_keys.split(",") if k.strip()]
     if not keys:
         return "ip:" + (request.client.host if request.client else "unknown")
     given = request.headers.get("x-api-key", "")
@@ -86,7 +85,7 @@ def _item_problem(item: Any, max_chars: int) -> ItemError | None:
                         429: {"description": "this client's share of the grader is in use"},
                         503: {"description": "the grader is busy (Retry-After)"}})
 def grade_batch(body: GradeBatchIn, services: ServicesDep) -> GradeBatchOut:
-    cap = int(api_setting(services.settings, "max_batch_items"))
+    cap = services.settings.max_batch_items
     if len(body.items) > cap:
         raise APIError(413, "batch_too_large", f"{len(body.items)} items, at most {cap} per request")
     max_chars = services.settings.max_answer_chars
@@ -111,18 +110,12 @@ def grade_batch(body: GradeBatchIn, services: ServicesDep) -> GradeBatchOut:
 def _grade_rows(services: Services, rows: list[dict[str, Any]]) -> list[BatchItemResult]:
     if not rows:
         return []
-    out = []
-    for row, result in zip(rows, services.grading.grade_batch(rows), strict=True):
-        grade = getattr(result, "grade", None)
-        error = getattr(result, "error", None)
-        if isinstance(result, Grade):
-            grade, error = result, None
-        elif isinstance(result, InterviewerError):
-            status, code = status_of(result)
-            error = ItemError(code=code, message=str(result))
-        if grade is not None:
-            out.append(BatchItemResult(id=row["id"], grade=grade))
-        else:
-            message = error if isinstance(error, ItemError) else ItemError(code="invalid_input", message=str(error))
-            out.append(BatchItemResult(id=row["id"], error=message))
-    return out
+    results = services.grading.grade_batch(rows)
+    return [_item_result(row["id"], result) for row, result in zip(rows, results, strict=True)]
+
+
+def _item_result(item_id: Any, result: BatchResult) -> BatchItemResult:
+    if result.grade is not None:
+        return BatchItemResult(id=item_id, grade=result.grade)
+    # The service turns an item's InterviewerError into its message; the route reports it as invalid input.
+    return BatchItemResult(id=item_id, error=ItemError(code="invalid_input", message=str(result.error)))

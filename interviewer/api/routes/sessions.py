@@ -16,12 +16,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from interviewer.api.deps import Services, get_services
 from interviewer.api.errors import APIError
 from interviewer.api.schemas import MessageReply, PostMessage, SessionStarted, StartSession, Transcript
-from interviewer.api.settings import api_setting
 from interviewer.api.sse import stream_reply, wants_event_stream
-from interviewer.errors import Conflict
 from interviewer.session.models import Reply, Report, SessionPlan, SessionState
 from interviewer.store import StoredSession, hash_token, token_matches
 from interviewer.validation import clean_text, is_blank
+from knowledge.errors import Conflict
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 bearer = HTTPBearer(auto_error=False, description="the session token returned by POST /v1/sessions")
@@ -56,7 +55,7 @@ SessionDep = Annotated[StoredSession, Depends(authorised)]
 def expires_at(services: Services, stored: StoredSession) -> float | None:
     if stored.state.status != "active":
         return None
-    return stored.updated_at + float(api_setting(services.settings, "session_idle_timeout"))
+    return stored.updated_at + float(services.settings.session_idle_timeout)
 
 
 def ensure_open(services: Services, stored: StoredSession) -> None:
@@ -131,7 +130,7 @@ def post_message(
     state, reply = services.interview.answer(stored.state, content)
     commit(services, state, stored.version)  # durable before the first byte of the reply
     if wants_event_stream(accept):
-        return stream_reply(reply, int(api_setting(services.settings, "sse_chunk_chars")))
+        return stream_reply(reply, services.settings.sse_chunk_chars)
     return reply_body(reply)
 
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from interviewer.errors import Conflict, NotFound
 from interviewer.grading.models import Grade
 from interviewer.session.interview import Interview
 from interviewer.session.models import SessionPlan, SessionState
 from interviewer.store import hash_token, open_store, token_matches
 from interviewer.store.sqlite import SQLiteSessionStore
+from knowledge.errors import Conflict, NotFound
 from tests.fakes.interview import BACKENDS, FakeClock, KeywordGrader, make_bank, make_settings, store_opener
 
 
@@ -240,7 +240,7 @@ def test_open_store_picks_sqlite_by_default_in_the_data_dir(tmp_path: Path) -> N
 
 
 def test_open_store_refuses_an_unknown_url(tmp_path: Path) -> None:
-    from interviewer.errors import InvalidInput
+    from knowledge.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="postgresql://"):
         open_store(make_settings(tmp_path, database_url="mysql://x"))
