@@ -82,8 +82,8 @@ def render_progress(progress: Progress, cards: dict[str, ReviewCard], now: float
                      f"{t.missed} points missed; trend {trend}{weak}")
     lines.append("\nQuestions (lowest latest score first):")
     for i in progress.items:
-        due = "due now" if i.due_at is not None and i.due_at <= now else f"next {_day(i.due_at)}" if i.due_at else ""
-        lines.append(f"  {i.latest_score:4.1f} (best {i.best_score:.1f}, {i.attempts}x, {due}) {i.question}")
+        when = "due now" if i.due_at is not None and i.due_at <= now else f"next {_day(i.due_at)}" if i.due_at else ""
+        lines.append(f"  {i.latest_score:4.1f} (best {i.best_score:.1f}, {i.attempts}x, {when}) {i.question}")
         for point in i.missed[:3]:
             lines.append(f"       missed: {point.text}")
     due = due_cards(cards, now)

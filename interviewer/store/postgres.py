@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from interviewer.candidates.attempts import Attempt
 from interviewer.errors import Conflict
 from interviewer.session.models import SessionState
-from interviewer.candidates.attempts import Attempt
 from interviewer.store import candidate_sql, sql
 from interviewer.store.base import StoredCandidate, StoredSession, StoredTurn, StoreUnavailable
 
