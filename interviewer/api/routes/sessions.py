@@ -96,7 +96,10 @@ def reply_body(reply: Reply) -> MessageReply:
                         action=reply.action, report=reply.report, sources=reply.sources)
 
 
-@router.post("", status_code=201, response_model=SessionStarted, summary="Start a mock interview")
+@router.post("", status_code=201, response_model=SessionStarted, summary="Start a mock interview", responses={
+    400: {"description": "bad plan (unknown topics…), or mode review without a candidate token"},
+    401: {"description": "a bearer that is no candidate's token (without a bearer the session is anonymous)"},
+})
 def start_session(
     services: ServicesDep,
     response: Response,
