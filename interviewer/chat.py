@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from interviewer.session.intents import classify
 from interviewer.session.interview import Interview
-from interviewer.session.models import Language, Report, SessionPlan
+from interviewer.session.models import Language, Report, SessionPlan, SessionState
 from interviewer.session.report import render_report_text
 from interviewer.validation import is_blank
 from knowledge.errors import InterviewerError
@@ -66,9 +66,17 @@ def run_chat(
     input_fn: Callable[[str], str] = input,
     print_fn: Callable[[str], object] = print,
     session_id: str | None = None,
+    question_ids: list[str] | None = None,
+    on_change: Callable[[SessionState], None] | None = None,
 ) -> Report:
-    """Run one interview to its end and return the report (also printed)."""
-    state, reply = interview.start(plan, session_id or uuid.uuid4().hex[:12])
+    """Run one interview to its end and return the report (also printed).
+
+    `question_ids`: ask these (a review plan) instead of planning; `on_change`: called with every new
+    state (the recorded chat commits it) before the reply is shown.
+    """
+    commit = on_change or (lambda _state: None)
+    state, reply = interview.start(plan, session_id or uuid.uuid4().hex[:12], question_ids)
+    commit(state)
     lang: Language = plan.language
     print_fn(reply.message)
     print_fn(USAGE[lang])
@@ -83,6 +91,7 @@ def run_chat(
             except InterviewerError as exc:
                 print_fn(str(exc))
                 continue
+        commit(state)
         print_fn("")
         print_fn(reply.message)
     report = reply.report or interview.report(state)

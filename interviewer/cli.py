@@ -217,9 +217,63 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from interviewer.wiring import build_interview
 
     plan = _plan(args)
+    if args.review and args.no_record:
+        raise InterviewerError("--review practises the recorded candidate's due questions: drop --no-record")
     interview = build_interview(settings)
     print(_mode_banner(settings), file=sys.stderr)
-    run_chat(interview, plan)
+    if args.no_record:
+        run_chat(interview, plan)
+        return 0
+    import time
+    import uuid
+
+    from interviewer.candidates.local import Recorder, local_candidate
+    from interviewer.candidates.service import review_plan
+    from interviewer.store import open_store
+
+    store = open_store(settings)
+    try:
+        candidate = local_candidate(settings.data_dir, store, create=True)
+        assert candidate is not None
+        session_id = uuid.uuid4().hex
+        question_ids = None
+        if args.review:
+            plan = plan.model_copy(update={"review": True})
+            question_ids = review_plan(store, interview.bank, candidate.id, plan, session_id, time.time())
+        run_chat(interview, plan, session_id=session_id, question_ids=question_ids,
+                 on_change=Recorder(store, candidate.id))
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
+    """The terminal candidate's progress per topic and question, and the review queue."""
+    import time
+
+    from interviewer.candidates.local import local_candidate, render_progress
+    from interviewer.candidates.reviews import due_cards
+    from interviewer.candidates.service import progress_of, review_cards
+    from interviewer.store import open_store
+    from interviewer.wiring import build_index
+
+    store = open_store(settings)
+    try:
+        candidate = local_candidate(settings.data_dir, store, create=False)
+        if candidate is None:
+            print("No answers recorded yet: practise with `interviewer chat`.")
+            return 0
+        now = time.time()
+        progress = progress_of(store, build_index(settings).bank, candidate.id, now)
+        cards = review_cards(store, candidate.id)
+    finally:
+        store.close()
+    if args.json:
+        due = [{"item_id": c.item_id, "topic": c.topic, "due_at": c.due, "last_score": c.last_score}
+               for c in due_cards(cards, now)]
+        _print_json({**progress.model_dump(mode="json"), "reviews_due": due})
+    else:
+        print(render_progress(progress, cards, now))
     return 0
 
 
@@ -267,6 +321,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "search": cmd_search,
     "grade": cmd_grade,
     "chat": cmd_chat,
+    "progress": cmd_progress,
     "serve": cmd_serve,
     "eval": cmd_eval,
     "doctor": cmd_doctor,
@@ -307,6 +362,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", type=int, default=5, help="number of questions (1-20)")
     p.add_argument("--language", choices=["zh", "en"], default="zh")
     p.add_argument("--mode", choices=["practice", "exam"], default="practice")
+    p.add_argument("--review", action="store_true", help="ask the questions due for review first, then weak topics")
+    p.add_argument("--no-record", action="store_true",
+                   help="keep this chat out of your progress (by default it is recorded in the data dir)")
+
+    p = sub.add_parser("progress", help="your progress per topic and question, and what is due for review")
+    p.add_argument("--json", action="store_true", help="one JSON line: the progress and the due reviews")
 
     p = sub.add_parser("serve", help="the HTTP service and the web page at /")
     p.add_argument("--host", default="127.0.0.1")

@@ -16,7 +16,7 @@ from interviewer.api.admission import GradingGate
 from interviewer.api.deps import ServiceHolder, Services
 from interviewer.api.errors import install_error_handlers
 from interviewer.api.middleware import BodyGuardMiddleware, HeadAsGetMiddleware, RateLimitMiddleware
-from interviewer.api.routes import bank, grading, health, sessions
+from interviewer.api.routes import bank, candidates, grading, health, sessions
 from interviewer.settings import Settings
 from interviewer.web import mount_docs, mount_web
 
@@ -38,6 +38,9 @@ DESCRIPTION = """Mock interviews for LLM / ML engineering, graded against a cura
 * The grading routes admit a bounded amount of work (`INTERVIEWER_GRADING_CONCURRENCY`, `_QUEUE`,
   `_PER_CLIENT`): beyond it 503 `busy` or 429 `client_busy`, with Retry-After. With `INTERVIEWER_API_KEYS`
   set they need `Authorization: Bearer <key>` (or `X-API-Key`).
+* Candidates: `POST /v1/candidates` gives `{id, token}`; `POST /v1/sessions` with that token as bearer ties
+  the session to the candidate (whose token then also opens it). `GET /v1/candidates/me/progress`,
+  `/me/sessions` and `/me/reviews` (FSRS review queue); `"mode": "review"` interviews on due items first.
 * Behind a reverse proxy, set `INTERVIEWER_TRUSTED_PROXIES` (its addresses) so that `X-Forwarded-For`
   names the client for the rate limit; without it the header is ignored.
 """
@@ -62,7 +65,7 @@ def create_app(services: Services | None = None, *, settings: Settings | None = 
         concurrency=settings.grading_concurrency, queue=settings.grading_queue,
         per_client=settings.grading_per_client, wait_s=float(settings.grading_wait_s))
     install_error_handlers(app)
-    for router in (sessions.router, grading.router, bank.router, health.router):
+    for router in (sessions.router, candidates.router, grading.router, bank.router, health.router):
         app.include_router(router)
     mount_web(app)
     mount_docs(app)

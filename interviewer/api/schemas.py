@@ -21,8 +21,9 @@ class StartSession(BaseModel):
     topics: list[str] | None = Field(default=None, max_length=20, description="topic tags (GET /v1/topics); none: all")
     num_questions: int = Field(default=5, ge=1, le=20)
     language: Literal["zh", "en"] = "zh"
-    mode: Literal["practice", "exam"] = Field(
-        default="practice", description="practice: a grade after every answer; exam: grades only in the report")
+    mode: Literal["practice", "exam", "review"] = Field(
+        default="practice", description="practice: a grade after every answer; exam: grades only in the report; "
+        "review (needs a candidate token): practice on the candidate's due review items, then weak topics")
     difficulty: Difficulty | None = None
 
 

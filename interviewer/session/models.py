@@ -28,6 +28,7 @@ class SessionPlan(BaseModel):
     difficulty: Difficulty | None = None
     language: Language = "zh"
     mode: Mode = "practice"
+    review: bool = False  # planned from the candidate's review queue (due items, then weak topics)
 
 
 class Turn(BaseModel):

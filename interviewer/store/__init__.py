@@ -5,6 +5,7 @@ from __future__ import annotations
 from interviewer.settings import Settings
 from interviewer.store.base import (
     SessionStore,
+    StoredCandidate,
     StoredSession,
     StoredTurn,
     StoreUnavailable,
@@ -39,6 +40,7 @@ def open_store(settings: Settings) -> SessionStore:
 __all__ = [
     "SessionStore",
     "StoreUnavailable",
+    "StoredCandidate",
     "StoredSession",
     "StoredTurn",
     "hash_token",

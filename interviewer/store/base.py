@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
+from interviewer.candidates.attempts import Attempt
 from interviewer.session.models import SessionState, Turn
 from knowledge.errors import InterviewerError
 
@@ -30,6 +31,16 @@ class StoredSession:
     version: int
     updated_at: float  # epoch seconds of the last commit
     created_at: float = 0.0
+    candidate_id: str | None = None  # the candidate it belongs to, if it was started with a candidate token
+    candidate_token_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredCandidate:
+    id: str
+    token_hash: str
+    name: str
+    created_at: float
 
 
 @dataclass(frozen=True)
@@ -48,8 +59,9 @@ class StoredTurn:
 
 
 class SessionStore(Protocol):
-    def create(self, state: SessionState, token_hash: str) -> int:
-        """Insert a new session (and its first turns); returns its version (1). Conflict if the id exists."""
+    def create(self, state: SessionState, token_hash: str, candidate_id: str | None = None) -> int:
+        """Insert a new session (and its first turns), owned by the candidate if given; returns its version (1).
+        Conflict if the id exists."""
         ...
 
     def load(self, session_id: str) -> StoredSession:
@@ -66,6 +78,21 @@ class SessionStore(Protocol):
 
     def delete_expired(self, idle_seconds: float) -> int:
         """Delete sessions (and their turns) idle for longer than this; returns how many."""
+        ...
+
+    # -- candidates: saving a candidate's session also appends its newly final answers to `attempts` --
+    def create_candidate(self, candidate: StoredCandidate) -> None:
+        """Conflict if the id or the token hash exists."""
+        ...
+
+    def candidate_by_token(self, token_hash: str) -> StoredCandidate | None: ...
+
+    def candidate_sessions(self, candidate_id: str) -> list[StoredSession]:
+        """The candidate's sessions (purged ones are gone), oldest first."""
+        ...
+
+    def attempts(self, candidate_id: str) -> list[Attempt]:
+        """Every final answer of the candidate's sessions, in commit order (kept when a session is purged)."""
         ...
 
     def close(self) -> None: ...

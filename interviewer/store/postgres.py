@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from interviewer.candidates.attempts import Attempt
 from interviewer.session.models import SessionState
-from interviewer.store import sql
-from interviewer.store.base import StoredSession, StoredTurn, StoreUnavailable
+from interviewer.store import candidate_sql, sql
+from interviewer.store.base import StoredCandidate, StoredSession, StoredTurn, StoreUnavailable
 from knowledge.errors import Conflict
 
 SCHEMA_LOCK = 0x1A7E_5E55  # advisory lock: two processes creating the schema at once would collide
@@ -80,10 +81,10 @@ class PostgresSessionStore:
             self._slots.release()
 
     # -- SessionStore ---------------------------------------------------------------------------
-    def create(self, state: SessionState, token_hash: str) -> int:
+    def create(self, state: SessionState, token_hash: str, candidate_id: str | None = None) -> int:
         try:
             with self._tx() as cur:
-                sql.insert_session(cur, POSTGRES, state, token_hash, self._clock())
+                sql.insert_session(cur, POSTGRES, state, token_hash, self._clock(), candidate_id)
         except self._psycopg.errors.UniqueViolation:
             raise Conflict(f"session {state.id} already exists") from None
         return 1
@@ -111,6 +112,25 @@ class PostgresSessionStore:
     def delete_expired(self, idle_seconds: float) -> int:
         with self._tx() as cur:
             return sql.delete_idle(cur, POSTGRES, self._clock() - idle_seconds)
+
+    def create_candidate(self, candidate: StoredCandidate) -> None:
+        try:
+            with self._tx() as cur:
+                candidate_sql.insert_candidate(cur, POSTGRES, candidate)
+        except self._psycopg.errors.UniqueViolation:
+            raise Conflict(f"candidate {candidate.id} already exists") from None
+
+    def candidate_by_token(self, token_hash: str) -> StoredCandidate | None:
+        with self._tx() as cur:
+            return candidate_sql.select_candidate_by_token(cur, POSTGRES, token_hash)
+
+    def candidate_sessions(self, candidate_id: str) -> list[StoredSession]:
+        with self._tx() as cur:
+            return candidate_sql.select_candidate_sessions(cur, POSTGRES, candidate_id)
+
+    def attempts(self, candidate_id: str) -> list[Attempt]:
+        with self._tx() as cur:
+            return candidate_sql.select_attempts(cur, POSTGRES, candidate_id)
 
     def close(self) -> None:
         with self._all_lock:

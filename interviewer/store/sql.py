@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from interviewer.session.models import SessionState
+from interviewer.store import candidate_sql
 from interviewer.store.base import StoredSession, StoredTurn, stored_turn, turn_rows
 from knowledge.errors import Conflict, NotFound
 
@@ -44,6 +45,7 @@ def schema(float_type: str) -> list[str]:
             created_at  TEXT NOT NULL,
             UNIQUE (session_id, seq)
         )""",
+        *candidate_sql.schema(float_type),
     ]
 
 
@@ -58,24 +60,21 @@ class Dialect:
         return ", ".join([self.placeholder] * n)
 
 
-def insert_session(cur: Any, d: Dialect, state: SessionState, token_hash: str, now: float) -> None:
+def insert_session(cur: Any, d: Dialect, state: SessionState, token_hash: str, now: float,
+                   candidate_id: str | None = None) -> None:
     cur.execute(
         "INSERT INTO sessions (id, token_hash, state, status, version, created_at, updated_at)"
         f" VALUES ({d.params(4)}, 1, {d.params(2)})",
         (state.id, token_hash, state.model_dump_json(), state.status, now, now),
     )
     _append_turns(cur, d, state, 0)
+    if candidate_id is not None:
+        candidate_sql.insert_owner(cur, d, state.id, candidate_id, now)
 
 
 def select_session(cur: Any, d: Dialect, session_id: str) -> StoredSession | None:
-    cur.execute(
-        f"SELECT state, token_hash, version, updated_at, created_at FROM sessions WHERE id = {d.placeholder}",
-        (session_id,),
-    )
-    row = cur.fetchone()
-    if row is None:
-        return None
-    return StoredSession(SessionState.model_validate_json(row[0]), row[1], int(row[2]), float(row[3]), float(row[4]))
+    """The session, with its owner (candidate id and token hash) when it has one."""
+    return candidate_sql.select_session(cur, d, session_id)
 
 
 def require(found: StoredSession | None, session_id: str) -> StoredSession:
@@ -103,6 +102,7 @@ def update_session(cur: Any, d: Dialect, state: SessionState, expected_version: 
     if len(state.turns) < stored:
         raise Conflict("a saved state may not drop turns of the transcript")
     _append_turns(cur, d, state, stored)
+    candidate_sql.record_attempts(cur, d, state, now)  # progress commits with the turn that changes it
     return new_version
 
 
@@ -114,6 +114,7 @@ def select_turns(cur: Any, d: Dialect, session_id: str) -> list[StoredTurn]:
 def delete_idle(cur: Any, d: Dialect, cutoff: float) -> int:
     """Delete sessions last written before `cutoff`, turns first; returns how many sessions went."""
     p = d.placeholder
+    candidate_sql.forget_idle_owners(cur, d, cutoff)
     cur.execute(f"DELETE FROM turns WHERE session_id IN (SELECT id FROM sessions WHERE updated_at < {p})", (cutoff,))
     cur.execute(f"DELETE FROM sessions WHERE updated_at < {p}", (cutoff,))
     return int(cur.rowcount)

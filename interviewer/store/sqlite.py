@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from interviewer.candidates.attempts import Attempt
 from interviewer.session.models import SessionState
-from interviewer.store import sql
-from interviewer.store.base import StoredSession, StoredTurn, StoreUnavailable
+from interviewer.store import candidate_sql, sql
+from interviewer.store.base import StoredCandidate, StoredSession, StoredTurn, StoreUnavailable
 from knowledge.errors import Conflict
 
 SQLITE = sql.Dialect("?")
@@ -66,10 +67,10 @@ class SQLiteSessionStore:
         with self._lock, _unavailable_on_error():
             yield self._conn.cursor()
 
-    def create(self, state: SessionState, token_hash: str) -> int:
+    def create(self, state: SessionState, token_hash: str, candidate_id: str | None = None) -> int:
         try:
             with self._write() as cur:
-                sql.insert_session(cur, SQLITE, state, token_hash, self._clock())
+                sql.insert_session(cur, SQLITE, state, token_hash, self._clock(), candidate_id)
         except sqlite3.IntegrityError:
             raise Conflict(f"session {state.id} already exists") from None
         return 1
@@ -89,6 +90,25 @@ class SQLiteSessionStore:
     def delete_expired(self, idle_seconds: float) -> int:
         with self._write() as cur:
             return sql.delete_idle(cur, SQLITE, self._clock() - idle_seconds)
+
+    def create_candidate(self, candidate: StoredCandidate) -> None:
+        try:
+            with self._write() as cur:
+                candidate_sql.insert_candidate(cur, SQLITE, candidate)
+        except sqlite3.IntegrityError:
+            raise Conflict(f"candidate {candidate.id} already exists") from None
+
+    def candidate_by_token(self, token_hash: str) -> StoredCandidate | None:
+        with self._read() as cur:
+            return candidate_sql.select_candidate_by_token(cur, SQLITE, token_hash)
+
+    def candidate_sessions(self, candidate_id: str) -> list[StoredSession]:
+        with self._read() as cur:
+            return candidate_sql.select_candidate_sessions(cur, SQLITE, candidate_id)
+
+    def attempts(self, candidate_id: str) -> list[Attempt]:
+        with self._read() as cur:
+            return candidate_sql.select_attempts(cur, SQLITE, candidate_id)
 
     def close(self) -> None:
         with self._lock:

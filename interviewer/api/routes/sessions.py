@@ -13,17 +13,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from interviewer.api.candidate_auth import optional_candidate
 from interviewer.api.deps import Services, get_services
 from interviewer.api.errors import APIError
 from interviewer.api.schemas import MessageReply, PostMessage, SessionStarted, StartSession, Transcript
 from interviewer.api.sse import stream_reply, wants_event_stream
+from interviewer.candidates.service import review_plan
 from interviewer.session.models import Reply, Report, SessionPlan, SessionState
 from interviewer.store import StoredSession, hash_token, token_matches
 from interviewer.validation import clean_text, is_blank
 from knowledge.errors import Conflict
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
-bearer = HTTPBearer(auto_error=False, description="the session token returned by POST /v1/sessions")
+bearer = HTTPBearer(auto_error=False, description="the session token returned by POST /v1/sessions, or the "
+                    "token of the candidate the session belongs to (on POST /v1/sessions: a candidate token)")
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 NO_STORE = {"Cache-Control": "no-store"}
@@ -44,9 +47,12 @@ def authorised(
     if credentials is None:
         raise APIError(401, "missing_token", "this session needs `Authorization: Bearer <token>`",
                        headers={"WWW-Authenticate": "Bearer"})
-    if not token_matches(credentials.credentials, stored.token_hash):
-        raise APIError(403, "invalid_token", "the token does not belong to this session")
-    return stored
+    token = credentials.credentials
+    if token_matches(token, stored.token_hash):
+        return stored
+    if stored.candidate_token_hash is not None and token_matches(token, stored.candidate_token_hash):
+        return stored  # the candidate it belongs to
+    raise APIError(403, "invalid_token", "the token does not belong to this session")
 
 
 SessionDep = Annotated[StoredSession, Depends(authorised)]
@@ -89,18 +95,33 @@ def reply_body(reply: Reply) -> MessageReply:
                         action=reply.action, report=reply.report, sources=reply.sources)
 
 
-@router.post("", status_code=201, response_model=SessionStarted, summary="Start a mock interview")
+@router.post("", status_code=201, response_model=SessionStarted, summary="Start a mock interview", responses={
+    400: {"description": "bad plan (unknown topics…), or mode review without a candidate token"},
+    401: {"description": "a bearer that is no candidate's token (without a bearer the session is anonymous)"},
+})
 def start_session(
     services: ServicesDep,
     response: Response,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     body: Annotated[StartSession | None, Body()] = None,
 ) -> SessionStarted:
+    candidate = optional_candidate(services, credentials)  # a candidate token: the session is theirs
     services.purge_expired()
-    plan = SessionPlan(**(body or StartSession()).model_dump())
+    fields = (body or StartSession()).model_dump()
+    review = fields["mode"] == "review"
+    if review:
+        if candidate is None:
+            raise APIError(400, "candidate_required", 'mode "review" needs `Authorization: Bearer <candidate '
+                           'token>`: the review queue is a candidate\'s (POST /v1/candidates)')
+        fields.update(mode="practice", review=True)  # a review interview is a practice one on chosen items
+    plan = SessionPlan(**fields)
     session_id = uuid.uuid4().hex
-    state, reply = services.interview.start(plan, session_id)
+    question_ids = None
+    if candidate is not None and review:
+        question_ids = review_plan(services.store, services.bank, candidate.id, plan, session_id, services.clock())
+    state, reply = services.interview.start(plan, session_id, question_ids)
     token = secrets.token_urlsafe(32)
-    services.store.create(state, hash_token(token))
+    services.store.create(state, hash_token(token), candidate.id if candidate else None)
     response.headers.update({"Location": f"/v1/sessions/{session_id}", **NO_STORE})
     return SessionStarted(id=session_id, token=token, message=reply.message, state=reply.state, action=reply.action)
 

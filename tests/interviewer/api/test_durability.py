@@ -117,3 +117,26 @@ def test_a_killed_server_resumes_every_session(server: Server) -> None:
     with sqlite3.connect(server.data_dir / "sessions.db") as db:
         seqs = [row[0] for row in db.execute("SELECT seq FROM turns WHERE session_id = ? ORDER BY seq", (sid,))]
     assert seqs == list(range(len(final["turns"])))
+
+
+def test_a_killed_server_keeps_the_candidates_progress_and_review_queue(server: Server) -> None:
+    server.start()
+    with server.client() as client:
+        token = client.post("/v1/candidates", json={"name": "k"}).json()["token"]
+        me = {"Authorization": f"Bearer {token}"}
+        started = client.post("/v1/sessions", json={"num_questions": 2}, headers=me)
+        assert started.status_code == 201, started.text
+        sid = started.json()["id"]
+        skipped = client.post(f"/v1/sessions/{sid}/messages", json={"content": "不知道"}, headers=me)
+        assert skipped.status_code == 200, skipped.text
+        before = client.get("/v1/candidates/me/progress", headers=me).json()
+        assert before["attempts"] == 1
+
+    server.kill()  # the attempt was committed with the turn that closed the question
+    server.start()
+
+    with server.client() as client:
+        after = client.get("/v1/candidates/me/progress", headers=me).json()
+        assert after == before
+        assert client.get("/v1/candidates/me/reviews", headers=me).json()["scheduled"] == 1
+        assert client.get(f"/v1/sessions/{sid}", headers=me).status_code == 200
