@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from interviewer.settings import Settings
@@ -51,6 +52,25 @@ def build_grader(settings: Settings, index: KnowledgeIndex) -> Grader:
         timeout=settings.llm_timeout,
         disagreement=settings.llm_disagreement,
     )
+
+
+def warm_up(index: KnowledgeIndex, grader: Grader) -> float:
+    """Load every lazy part a graded turn needs (jieba and its IDF table, the scorer file, the generic-talk
+    and English key-point vectors, BM25) by grading one Chinese and one English answer offline and running
+    one search; the seconds it took. Without it the first candidate's first answer paid ~0.9 s for them."""
+    from interviewer.grading.service import IndexedGrader, request_for_item
+
+    started = time.perf_counter()
+    offline = grader if isinstance(grader, IndexedGrader) else getattr(grader, "fallback", None)
+    items = index.bank.items
+    if isinstance(offline, IndexedGrader) and items:
+        item = items[0]
+        points = [p.text for p in item.key_points[:2]]
+        offline.grade(request_for_item(item, "；".join(points) or item.question, "zh"))
+        english = item.en.key_points[:2] if item.en else ["It depends on the model."]
+        offline.grade(request_for_item(item, " ".join(english), "en"))
+    index.search("warm up", k=1)
+    return time.perf_counter() - started
 
 
 def build_interview(settings: Settings, index: KnowledgeIndex | None = None) -> Interview:

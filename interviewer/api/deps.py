@@ -80,6 +80,7 @@ def build_services(settings: Settings) -> Services:
     grader = interview.grader  # one grader (its background vectors are computed once) for both uses
     log.info("grader: %s", "LLM (offline fallback)" if settings.llm_enabled else "offline (no OPENAI_API_KEY)")
     grading = GradingService(index, grader, max_answer_chars=settings.max_answer_chars)
+    log.info("warmed the grader and search in %.2f s", wiring.warm_up(index, grader))
     return Services(settings, index, index.bank, grader, interview, open_store(settings), grading)
 
 
