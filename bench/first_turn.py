@@ -32,7 +32,7 @@ def run(warm: bool, turns: int) -> dict[str, float | bool]:
     items = index.bank.items[1:turns + 2]
     times = []
     for item in items:
-        answer = "；".join(p.text for p in item.key_points[:2]) or item.question
+        answer = ("；".join(p.text for p in item.key_points[:2]) or item.question).replace("\ufffd", "")
         started = time.perf_counter()
         service.grade(item.question, answer)
         times.append(1000 * (time.perf_counter() - started))

@@ -31,12 +31,15 @@ def is_blank(text: str) -> bool:
 
 
 def clean_text(
-    text: object, field: str, max_chars: int, required: bool = True, allow_blank: bool = False
+    text: object, field: str, max_chars: int, required: bool = True, allow_blank: bool = False,
+    allow_lost: bool = False,
 ) -> str:
     """Return `text` NFC-normalised and stripped, or raise InvalidInput saying what is wrong.
 
     `required`: a missing value (None) is an error; `allow_blank`: a value that shows nothing is returned
-    as "" instead of being refused (a blank written answer is graded 0, not rejected).
+    as "" instead of being refused (a blank written answer is graded 0, not rejected); `allow_lost`: U+FFFD
+    is accepted (the bank marks characters its notes lost with it, so a question copied from
+    /v1/questions may carry one); elsewhere it means text that was decoded wrongly and is refused.
     """
     if text is None:
         if required:
@@ -44,7 +47,7 @@ def clean_text(
         return ""
     if not isinstance(text, str):
         raise InvalidInput(f"{field} must be a string, not {type(text).__name__}")
-    if "\ufffd" in text:
+    if "\ufffd" in text and not allow_lost:
         raise InvalidInput(f"{field} contains invalid UTF-8 (replacement characters)")
     match = _CONTROL.search(text)
     if match:

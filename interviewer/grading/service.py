@@ -38,7 +38,7 @@ class GradingService:
         self.max_answer_chars = max_answer_chars
 
     def grade(self, question: object, answer: object, reference: object = None, language: str | None = None) -> Grade:
-        q = clean_text(question, "question", MAX_QUESTION_CHARS)
+        q = clean_text(question, "question", MAX_QUESTION_CHARS, allow_lost=True)
         # A blank answer is graded (0, non_answer), not refused; a missing one is an error.
         a = clean_text(answer, "answer", self.max_answer_chars, allow_blank=True)
         ref = clean_text(reference, "reference", self.max_answer_chars, required=False) or None

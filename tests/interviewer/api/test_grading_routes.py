@@ -70,6 +70,14 @@ def test_grade_against_a_given_reference(client: TestClient) -> None:
     assert response.json()["references"][0]["source"] == "given reference"
 
 
+def test_a_question_with_a_lost_character_marker_is_graded_but_an_answer_with_one_is_refused(client: TestClient) -> None:
+    # The bank marks characters its notes lost with U+FFFD; a question copied from /v1/questions carries it.
+    body = {"question": "相\ufffdSTSB，MTEB 有哪些改进？", "answer": "任务更多样", "reference": "任务更多样：覆盖更多任务。"}
+    assert client.post("/v1/grade", json=body).status_code == 200
+    refused = client.post("/v1/grade", json={**body, "answer": "乱码\ufffd"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (400, "invalid_input")
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
