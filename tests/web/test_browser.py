@@ -10,15 +10,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from interviewer.grading.models import CRITERIA, Grade, GradeReference, GradeRequest, PointResult, RubricScore
@@ -27,6 +23,7 @@ from interviewer.settings import Settings
 from interviewer.web import STATIC_DIR
 from knowledge.bank import QuestionBank
 from knowledge.models import ItemTranslation, KeyPoint, QAItem, Reference
+from tests.fakes.live_server import running
 
 CHROMIUM = os.environ.get("INTERVIEWER_TEST_CHROMIUM", "/usr/bin/chromium")
 
@@ -133,12 +130,6 @@ def weak(item_id: str) -> str:
     return f"我只知道{_label(_ITEMS[item_id][4][0])}，别的不太确定。"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _build_app(tmp_path: Path):  # type: ignore[no-untyped-def]
     from interviewer.api.app import create_app
     from interviewer.api.deps import Services
@@ -161,19 +152,8 @@ def _build_app(tmp_path: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def base_url(tmp_path: Path) -> Iterator[str]:
     """The real app on a free loopback port, in a background thread (one per test: fresh rate limits)."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(_build_app(tmp_path), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with running(_build_app(tmp_path)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

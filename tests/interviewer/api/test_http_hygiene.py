@@ -3,21 +3,18 @@ only from configured proxies."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from interviewer.api.app import create_app
 from interviewer.api.middleware import is_json_type
 from interviewer.api.serve import proxy_options
 from tests.fakes.interview import make_services, make_settings
-from tests.web.test_browser import _free_port
+from tests.fakes.live_server import running
 
 
 def test_head_is_answered_wherever_get_is(client: TestClient) -> None:
@@ -66,21 +63,8 @@ def test_proxy_headers_only_from_configured_proxies(tmp_path: Path) -> None:
 def live(tmp_path: Path, store, clock, request) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app behind a real uvicorn on loopback, started with `serve`'s proxy options."""
     settings = make_settings(tmp_path, rate_limit_per_minute=1, rate_limit_burst=3, **request.param)
-    app = create_app(make_services(store, settings, clock=clock))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           **proxy_options(settings)))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with running(create_app(make_services(store, settings, clock=clock)), **proxy_options(settings)) as url:
+        yield url
 
 
 @pytest.mark.parametrize("live", [{}], indirect=True)
