@@ -32,12 +32,14 @@ def build_grader(settings: Settings, index: KnowledgeIndex) -> Grader:
     """The grader for this configuration: offline by default; LLM (falling back to offline) with a key."""
     from interviewer.grading.offline import OfflineGrader
     from interviewer.grading.service import IndexedGrader
+    from knowledge.vector_cache import CachedEmbedder
 
     item_ids, background = index.background_vectors()
     offline = IndexedGrader(index, OfflineGrader(
         index.embedder,
         background=background if background.size else None,
         background_items=item_ids if background.size else None,
+        english_embedder=CachedEmbedder(index.embedder, settings.data_dir / "cache" / "english-points.sqlite"),
     ))
     if not settings.llm_enabled:
         return offline

@@ -24,14 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
-from evals.embedding_cache import CACHE, CachedEmbedder
 from interviewer.grading.features import FEATURES, feature_vector
 from interviewer.grading.guards import is_non_answer, without_injection
 from interviewer.grading.offline import OfflineGrader, _english_texts, _key_points
 from interviewer.grading.service import _request_from_reference, point_vectors_for, request_for_item
 from interviewer.validation import detect_language
+from knowledge.vector_cache import CachedEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
+CACHE = REPO / ".interviewer" / "cache" / "embeddings.sqlite"  # every text embedded once across retrains
 SHARED = REPO.parent / "shared" / "data"
 SOURCES: dict[str, Path] = {
     "ads": SHARED / "sas-ads" / "ads-train.jsonl",

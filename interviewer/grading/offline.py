@@ -79,8 +79,12 @@ class OfflineGrader:
         lexicon: lexical.Lexicon | None = None,
         background_items: list[str] | None = None,
         scorer: Scorer | None = None,
+        english_embedder: Embedder | None = None,
     ) -> None:
+        """`english_embedder`: embeds the English key points (they are not in the index); give it a
+        persistent cache (knowledge.vector_cache) so each is embedded once per installation."""
         self.embedder = embedder
+        self.english_embedder = english_embedder or embedder
         self.calibration = calibration
         self.lexicon = lexicon or lexical.Lexicon()
         self._scorer = scorer
@@ -247,7 +251,7 @@ class OfflineGrader:
         found = {t: vec for t in dict.fromkeys(texts) if (vec := self._english_cache.get(t)) is not None}
         todo = [t for t in dict.fromkeys(texts) if t not in found]
         if todo:
-            fresh = dict(zip(todo, self.embedder.embed_passages(todo), strict=True))
+            fresh = dict(zip(todo, self.english_embedder.embed_passages(todo), strict=True))
             found.update(fresh)
             if len(self._english_cache) + len(todo) > ENGLISH_CACHE:
                 self._english_cache.clear()
