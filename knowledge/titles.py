@@ -70,3 +70,19 @@ def cite_label(source: str, section: str = "", title: str = "") -> str:
     if parts and parts[0] == title:
         parts = parts[1:]
     return f"{title} § {' > '.join(parts)}" if parts else title
+
+
+ENGLISH_TITLES = Path(__file__).resolve().parent / "translations" / "titles.en.yaml"
+_english: dict[str, str] | None = None
+
+
+def english_title(source: str) -> str:
+    """The reviewed English title of a bundled note ("" for any other file)."""
+    global _english
+    if _english is None:
+        try:
+            loaded = yaml.safe_load(ENGLISH_TITLES.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            loaded = {}
+        _english = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+    return _english.get(source, "")

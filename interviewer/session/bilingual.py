@@ -14,6 +14,7 @@ from interviewer.session.models import Language
 from interviewer.session.phrasing import source_label
 from interviewer.session.text import norm
 from knowledge.models import QAItem
+from knowledge.titles import english_title
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -34,9 +35,17 @@ def shown_section(section: str, language: Language) -> str:
     return "" if language == "en" and _CJK.search(section) else section
 
 
+def shown_title(source: str, title: str, language: Language) -> str:
+    """A note's title as shown in `language`: on an English page its English title when it has one, never
+    a Chinese one ("" then, and the file name is shown)."""
+    if language != "en":
+        return title
+    return english_title(source) or shown_section(title, language)
+
+
 def where_label(source: str, section: str, language: Language, title: str = "") -> str:
-    """A citation as shown in `language` (a Chinese title or heading is left out of an English page)."""
-    return source_label(source, shown_section(section, language), shown_section(title, language))
+    """A citation as shown in `language` (no Chinese title or heading on an English page)."""
+    return source_label(source, shown_section(section, language), shown_title(source, title, language))
 
 
 def localise_grade(grade: Grade, item: QAItem | None, language: Language) -> Grade:

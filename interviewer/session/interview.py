@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from interviewer.grading.base import Grader
 from interviewer.grading.models import Grade, GradeRequest
 from interviewer.session import feedback, phrasing
-from interviewer.session.bilingual import localise_grade
+from interviewer.session.bilingual import localise_grade, shown_title
 from interviewer.session.followups import choose_follow_up, item_texts, next_hint
 from interviewer.session.intents import Intent, classify
 from interviewer.session.models import (
@@ -375,5 +375,6 @@ class Interview:
                 item = self.bank.get(record.item_id)
             except InterviewerError:  # re-ingested since: the file name will do
                 continue
-            titles.update({ref.source: ref.title for ref in item.references if ref.title})
+            titles.update({ref.source: shown for ref in item.references
+                           if (shown := shown_title(ref.source, ref.title, state.plan.language))})
         return titles

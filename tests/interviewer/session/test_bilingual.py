@@ -82,3 +82,14 @@ def test_english_follow_ups_are_english(bank: QuestionBank) -> None:
     state, reply = interview.answer(state, "LoRA trains low-rank update matrices.")
     assert reply.action == "follow_up"
     assert not chinese(reply.message)
+
+
+def test_english_pages_name_notes_by_their_english_titles() -> None:
+    from interviewer.session.bilingual import shown_title, where_label
+
+    seed = "001_9d724db47c21d743.txt"
+    assert shown_title(seed, "大模型的一些面试题小结", "en") == "A round-up of LLM interview questions"
+    assert shown_title(seed, "大模型的一些面试题小结", "zh") == "大模型的一些面试题小结"
+    # A note without an English title: never its Chinese title on an English page, the file name instead.
+    assert where_label("mine.md", "第一章 > 问题", "en", "我的笔记") == "mine.md"
+    assert where_label("mine.md", "Chapter 1", "en", "My notes") == "My notes § Chapter 1"
