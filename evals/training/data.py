@@ -26,7 +26,8 @@ import numpy as np
 
 from interviewer.grading.features import FEATURES, feature_vector
 from interviewer.grading.guards import is_non_answer, without_injection
-from interviewer.grading.offline import OfflineGrader, _english_texts, _key_points
+from interviewer.grading.offline import OfflineGrader
+from interviewer.grading.points import english_texts, key_points
 from interviewer.grading.service import _request_from_reference, point_vectors_for, request_for_item
 from interviewer.validation import detect_language
 from knowledge.vector_cache import CachedEmbedder
@@ -131,9 +132,9 @@ class Featurizer:
                 raise ValueError(f"not a bank question: {row.question!r}")
             request = request_for_item(item, answer, lang)
             vectors = point_vectors_for(self.index, request)
-        points = _key_points(request)
+        points = key_points(request)
         ev = self.grader.evidence(request.question, answer, points, vectors, item_id=request.item_id,
-                                  english=_english_texts(request, points))
+                                  english=english_texts(request, points))
         return feature_vector(ev)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from interviewer.grading import lexical
+from interviewer.grading.background import DEFAULT_BACKGROUND, GENERIC_TALK
 from interviewer.grading.calibration import DEFAULT_CALIBRATION, Calibration
 from interviewer.grading.features import (
     Evidence,
@@ -30,6 +31,12 @@ from interviewer.grading.features import (
 from interviewer.grading.guards import content_chars, find_injection, is_hedge, is_non_answer, strip_injection
 from interviewer.grading.models import Grade, GradeReference, GradeRequest, PointResult
 from interviewer.grading.offline_feedback import compose_grade_text
+from interviewer.grading.points import (
+    best_reference_coverage,
+    best_surface_overlap,
+    english_texts,
+    key_points,
+)
 from interviewer.grading.scorer import Scorer, default_scorer
 from interviewer.grading.truth import find_contradictions
 from knowledge.claims import split_claims
@@ -41,31 +48,6 @@ MAX_UNITS = 40  # answer sentences embedded per grade (latency bound); the rest 
 UNIT_CHARS = 120
 ENGLISH_CACHE = 4096  # English key-point vectors remembered per grader (~1.5 KB each)
 
-# Other-topic statements: the background when the caller supplies none (embedded once per grader).
-DEFAULT_BACKGROUND = (
-    "梯度下降沿损失函数的负梯度方向更新参数。", "卷积神经网络通过局部感受野和权值共享提取特征。",
-    "哈希表通过哈希函数把键映射到桶中，平均查找复杂度为O(1)。", "TCP 通过三次握手建立连接。",
-    "数据库索引通常使用 B+ 树实现。", "进程是资源分配的基本单位，线程是调度的基本单位。",
-    "快速排序平均时间复杂度为 O(n log n)。", "正则化通过惩罚模型复杂度来缓解过拟合。",
-    "HTTP 是无状态的应用层协议。", "光合作用把光能转化为化学能。", "Python 的 GIL 限制了多线程并行执行字节码。",
-    "Dropout randomly zeroes activations during training to reduce overfitting.",
-    "A binary search tree keeps smaller keys in the left subtree.", "Docker containers share the host kernel.",
-    "Word2vec learns word embeddings from local context windows.", "RAID 1 mirrors data across two disks.",
-)
-
-
-# Talk that fits any question: a sentence closer to one of these than to every key point says nothing
-# about this one (filler around a thin answer must earn no length and no topicality).
-GENERIC_TALK = (
-    "这是一个非常好的问题，值得深入思考。", "这个技术在业界应用非常广泛，效果也很好。",
-    "总的来说，这个方法很重要，面试中也经常被问到。", "具体要根据实际业务场景来决定。",
-    "这方面有很多研究，我也一直很感兴趣。", "这个设计非常巧妙，大家都在用。",
-    "在实际项目中我们也遇到过类似的问题。", "它的优点很多，缺点也有一些，需要权衡。",
-    "随着大模型的发展，这个方向会越来越重要。", "我觉得理解这个概念对工作很有帮助。",
-    "That is a great question and a very important topic.", "It depends on the use case and the requirements.",
-    "This technique is widely used in industry and works well.", "There are pros and cons, so it is a trade-off.",
-    "I have always been interested in this area.", "Overall, it is a key concept every engineer should know.",
-)
 
 
 class OfflineGrader:
@@ -121,7 +103,7 @@ class OfflineGrader:
         return self._background
 
     def grade(self, request: GradeRequest, point_vectors: np.ndarray | None = None) -> Grade:
-        points = _key_points(request)
+        points = key_points(request)
         injection = find_injection(request.answer)
         answer = strip_injection(request.answer) if injection else request.answer
         flags = ["injection_attempt"] if injection else []
@@ -129,7 +111,7 @@ class OfflineGrader:
             flags += ["non_answer"] + (["empty"] if content_chars(answer) == 0 else [])
             return self._compose(request, points, None, 0.0, flags)
         ev = self.evidence(request.question, answer, points, point_vectors, item_id=request.item_id,
-                           english=_english_texts(request, points))
+                           english=english_texts(request, points))
         features = feature_vector(ev)
         score = self.score(ev, features)
         cal = self.calibration
@@ -197,13 +179,13 @@ class OfflineGrader:
         formula_recall, formula_conflict, _ = lexical.formula_evidence(reference, answer, question)
         precision, echo = self.lexicon.precision(answer, reference, question)
         glue, segment = text_shape(answer)
-        surface_recall, surface_precision = _best_surface_overlap(points, answer)
+        surface_recall, surface_precision = best_surface_overlap(points, answer)
         contradictions = find_contradictions(answer, texts, lexicon=self.lexicon, question=question)
         if english:
             english_points = [p.model_copy(update={"text": t}) for p, t in zip(points, english, strict=True)]
             precision = max(precision, self.lexicon.precision(answer, "\n".join(english), question)[0])
             surface_recall, surface_precision = max(
-                (surface_recall, surface_precision), _best_surface_overlap(english_points, answer), key=lambda rp: f1(*rp))
+                (surface_recall, surface_precision), best_surface_overlap(english_points, answer), key=lambda rp: f1(*rp))
             seen = {c.point_index for c in contradictions}
             contradictions += [c for c in find_contradictions(answer, english, lexicon=self.lexicon, question=question)
                                if c.point_index not in seen]
@@ -238,7 +220,7 @@ class OfflineGrader:
             contradictions=contradictions,
             term_list=is_term_list(answer, glue, segment) and asks_for_explanation(question),
             formula_recall=formula_recall,
-            best_reference_coverage=_best_reference_coverage(points, strengths, weights),
+            best_reference_coverage=best_reference_coverage(points, strengths, weights),
             surface_recall=surface_recall,
             surface_precision=surface_precision,
             true_false_question=lexical.is_judgement(question),
@@ -340,51 +322,3 @@ class OfflineGrader:
             note=note,
             item_id=request.item_id,
         )
-
-
-def _references(points: list[KeyPoint]) -> list[list[int]]:
-    """The points grouped into the references they came from (by source and section), in order."""
-    groups: dict[tuple[str, str], list[int]] = {}
-    for n, p in enumerate(points):
-        groups.setdefault((p.source, p.section), []).append(n)
-    return list(groups.values())
-
-
-def _best_surface_overlap(points: list[KeyPoint], answer: str) -> tuple[float, float]:
-    """(recall, precision) of lexical.surface_overlap against the reference it matches best (by F1)."""
-    best, best_f1 = (0.0, 0.0), -1.0
-    for members in _references(points):
-        recall, precision = lexical.surface_overlap(answer, "\n".join(points[n].text for n in members))
-        score = f1(recall, precision)
-        if score > best_f1:
-            best, best_f1 = (recall, precision), score
-    return best
-
-
-def _best_reference_coverage(points: list[KeyPoint], strengths: np.ndarray, weights: np.ndarray) -> float:
-    """The weighted coverage of the best-covered reference (points grouped by source and section)."""
-    best = 0.0
-    for members in _references(points):
-        w = weights[members]
-        s = strengths[members]
-        best = max(best, float(np.average(s, weights=w)) if w.sum() > 0 else float(s.mean()))
-    return best
-
-
-def _english_texts(request: GradeRequest, points: list[KeyPoint]) -> list[str] | None:
-    """The request's English point texts aligned with `points` (the non-empty key points), if it has them."""
-    if not request.key_points or len(request.key_points_en) != len(request.key_points):
-        return None
-    by_point = [en for p, en in zip(request.key_points, request.key_points_en, strict=True) if p.text.strip()]
-    return by_point if len(by_point) == len(points) else None
-
-
-def _key_points(request: GradeRequest) -> list[KeyPoint]:
-    """The request's key points, or claims split from its references when it has none."""
-    if request.key_points:
-        return [p for p in request.key_points if p.text.strip()]
-    return [
-        KeyPoint(source=r.source, section=r.section, line_start=r.line_start, line_end=r.line_end, text=claim)
-        for r in request.references
-        for claim in split_claims(r.text)
-    ]
