@@ -5,6 +5,7 @@
 (() => {
   const STORE_KEY = "interviewer.session.v1";
   const LANG_KEY = "interviewer.ui-lang";
+  const CANDIDATE_KEY = "interviewer.candidate.v1"; // {id, token, name, created_at}: this browser's profile
   const SVG_NS = "http://www.w3.org/2000/svg";
   const CRITERIA = ["accuracy", "completeness", "depth", "clarity"];
 
@@ -56,6 +57,26 @@
       err_invalid: "输入有误。", err_server: "服务器出错了，请稍后重试。", err_empty: "请先输入回答。",
       err_num: "题目数量应在 1 到 20 之间。", err_generic: "请求失败（HTTP {status}）。",
       mode_name_practice: "练习模式", mode_name_exam: "考试模式",
+      my_progress: "我的进度", back: "返回", back_to_progress: "返回进度",
+      progress_intro: "在本浏览器中开始的面试都会记进你的练习档案（凭证只保存在本浏览器里）。",
+      progress_loading: "正在加载进度…",
+      progress_empty: "还没有记录。完成一场面试后，这里会显示各主题的成绩变化、历史记录和待复习的题目。",
+      err_profile: "无法创建练习档案，这场面试不会计入进度。",
+      stats_label: "总览", stat_sessions: "面试场次", stat_answered: "答过的题", stat_mean: "最近平均分", stat_due: "待复习",
+      review_title: "复习", review_due: "有 {n} 道题到期，需要复习。", review_none: "现在没有到期的题目。",
+      review_next: "下一道题到期：{when}", review_help: "复习面试先问到期的题，再问薄弱主题的题；每题后给分数和反馈。",
+      review_needs_history: "先完成一场面试，才能开始复习。", start_review: "开始复习",
+      topics_title: "各主题的成绩变化", weak: "薄弱",
+      topic_stats: "最近平均 {latest} · 最好平均 {best} · {items} 道题 · 作答 {attempts} 次",
+      topic_missed: "最近的回答仍遗漏 {n} 个要点", trend_caption: "每场面试在该主题上的平均分",
+      trend_label: "{topic}每场面试的平均分：{values}",
+      topic_items: "逐题明细（{n} 道）", item_scores: "最近 {latest} · 最好 {best} · 作答 {n} 次",
+      item_due: "复习时间：{when}",
+      history_title: "历史记录", history_empty: "还没有面试记录。",
+      hist_practice: "练习", hist_exam: "考试", hist_review: "复习",
+      hist_finished: "已结束", hist_active: "进行中", hist_answered: "作答 {a}/{n} 题", hist_no_score: "暂无分数",
+      view_report: "查看报告", continue_interview: "继续面试",
+      report_link_label: "查看 {date} 的{mode}报告", continue_label: "继续 {date} 的{mode}面试",
     },
     en: {
       title: "Mock interview", skip_to_content: "Skip to content", ui_language: "Interface language",
@@ -105,6 +126,29 @@
       err_empty: "Type an answer first.", err_num: "The number of questions must be between 1 and 20.",
       err_generic: "The request failed (HTTP {status}).",
       mode_name_practice: "practice", mode_name_exam: "exam",
+      my_progress: "My progress", back: "Back", back_to_progress: "Back to progress",
+      progress_intro: "Interviews started in this browser are recorded in your practice profile (its key stays in this browser).",
+      progress_loading: "Loading your progress…",
+      progress_empty: "Nothing recorded yet. After an interview, this shows each topic's scores over time, your history and the questions due for review.",
+      err_profile: "Could not create a practice profile; this interview will not count towards your progress.",
+      stats_label: "Overview", stat_sessions: "Interviews", stat_answered: "Questions answered", stat_mean: "Latest mean",
+      stat_due: "Due for review",
+      review_title: "Review", review_due: "{n} question(s) are due for review.", review_none: "Nothing is due right now.",
+      review_next: "Next one due: {when}",
+      review_help: "A review interview asks the due questions first, then questions of weak topics; a grade after each answer.",
+      review_needs_history: "Finish an interview first; then you can review.", start_review: "Start review",
+      topics_title: "Topics over time", weak: "weak",
+      topic_stats: "latest mean {latest} · best mean {best} · {items} question(s) · {attempts} attempt(s)",
+      topic_missed: "the latest answers still miss {n} key point(s)", trend_caption: "Mean score on this topic per interview",
+      trend_label: "{topic}, mean score per interview: {values}",
+      topic_items: "Question by question ({n})", item_scores: "latest {latest} · best {best} · {n} attempt(s)",
+      item_due: "review due: {when}",
+      history_title: "History", history_empty: "No interviews yet.",
+      hist_practice: "practice", hist_exam: "exam", hist_review: "review",
+      hist_finished: "finished", hist_active: "in progress", hist_answered: "answered {a}/{n}", hist_no_score: "no score yet",
+      view_report: "View report", continue_interview: "Continue",
+      report_link_label: "View the report of the {mode} interview of {date}",
+      continue_label: "Continue the {mode} interview of {date}",
     },
   };
 
@@ -117,6 +161,10 @@
     report: null,
     view: "setup",
     titles: {}, // file -> the note's title, from the server's replies
+    progressData: null, // {progress, history, reviews} of this browser's candidate
+    reportFrom: "session", // the report view shows this session's report, or one opened from the history
+    historyReport: null,
+    backTo: "setup", // where the progress view's back button goes
   };
 
   function t(key, values) {
@@ -175,7 +223,12 @@
     for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
     $("ui-lang").value = app.lang;
     renderProgress();
-    if (app.view === "report" && app.report) renderReport(app.report);
+    setReportBack();
+    if (app.view === "report") {
+      const report = app.reportFrom === "progress" ? app.historyReport : app.report;
+      if (report) renderReport(report);
+    }
+    if (app.view === "progress" && app.progressData !== undefined) renderProgressView();
   }
 
   // ---- errors and the API -----------------------------------------------------------------------
@@ -227,10 +280,12 @@
     return new ApiError(res.status, friendly(res.status, serverMessage(body), res.headers.get("Retry-After")));
   }
 
-  async function request(path, { method = "GET", body, auth = false, accept = "application/json" } = {}) {
+  // auth: the open session's token; bearer: an explicit token (the candidate's).
+  async function request(path, { method = "GET", body, auth = false, bearer = "", accept = "application/json" } = {}) {
     const headers = { Accept: accept };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (auth && app.session) headers.Authorization = `Bearer ${app.session.token}`;
+    if (bearer) headers.Authorization = `Bearer ${bearer}`;
+    else if (auth && app.session) headers.Authorization = `Bearer ${app.session.token}`;
     let res;
     try {
       res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -258,11 +313,35 @@
     }
   }
 
+  function loadCandidate() {
+    try {
+      const data = JSON.parse(localStorage.getItem(CANDIDATE_KEY) || "null");
+      return data && data.id && data.token ? data : null;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  function forgetCandidate() {
+    localStorage.removeItem(CANDIDATE_KEY);
+  }
+
+  // This browser's candidate: the stored one, or a new profile (POST /v1/candidates) kept in localStorage.
+  async function ensureCandidate() {
+    const known = loadCandidate();
+    if (known) return known;
+    const made = await getJSON("/v1/candidates", { method: "POST", body: {} });
+    const candidate = { id: made.id, token: made.token, name: made.name || "", created_at: made.created_at };
+    localStorage.setItem(CANDIDATE_KEY, JSON.stringify(candidate));
+    return candidate;
+  }
+
   // ---- views ------------------------------------------------------------------------------------
 
   function showView(name, focus = true) {
     app.view = name;
-    for (const v of ["setup", "chat", "report"]) $(`${v}-view`).hidden = v !== name;
+    for (const v of ["setup", "chat", "report", "progress"]) $(`${v}-view`).hidden = v !== name;
+    $("show-progress").hidden = name === "progress";
     $("new-interview").hidden = !app.session;
     saveSession();
     if (focus) {
@@ -351,13 +430,40 @@
       mode: form.querySelector('input[name="mode"]:checked').value,
     };
     if (topics.length) body.topics = topics;
-    const start = $("start");
-    start.disabled = true;
-    start.textContent = t("starting");
+    await beginSession(body, $("start"), "start");
+  }
+
+  // POST /v1/sessions as this browser's candidate (created on first use), so the interview counts towards
+  // its progress. Without a profile (it could not be created) a practice or exam interview still starts.
+  async function createSession(body) {
+    let candidate = null;
+    app.anonymous = false;
+    try {
+      candidate = await ensureCandidate();
+    } catch (err) {
+      if (body.mode === "review") throw err;
+      app.anonymous = true;
+    }
+    const post = (c) => getJSON("/v1/sessions", { method: "POST", body, bearer: c ? c.token : "" });
+    try {
+      return await post(candidate);
+    } catch (err) {
+      if (!candidate || err.status !== 401) throw err;
+      forgetCandidate(); // the server no longer knows this profile (a fresh data dir): make a new one
+      return post(await ensureCandidate());
+    }
+  }
+
+  async function beginSession(body, button, labelKey) {
+    if (app.busy) return;
+    clearError();
+    button.disabled = true;
+    button.textContent = t("starting");
     app.busy = true;
     try {
-      const data = await getJSON("/v1/sessions", { method: "POST", body });
-      app.session = { id: data.id, token: data.token, mode: body.mode, language: body.language };
+      const data = await createSession(body);
+      app.session = { id: data.id, token: data.token, mode: body.mode === "exam" ? "exam" : "practice",
+        language: body.language };
       app.report = null;
       app.summary = typeof data.state === "object" ? data.state : null;
       setLang(body.language);
@@ -367,13 +473,14 @@
       setDone(Boolean(data.done));
       renderProgress();
       showView("chat", false);
+      if (app.anonymous) showError(t("err_profile"));
       $("answer").focus();
     } catch (err) {
       showError(err.message);
     } finally {
       app.busy = false;
-      start.disabled = false;
-      start.textContent = t("start");
+      button.disabled = false;
+      button.textContent = t(labelKey);
     }
   }
 
@@ -764,8 +871,16 @@
 
   // ---- report -----------------------------------------------------------------------------------
 
+  function setReportBack() {
+    const back = $("back-to-chat");
+    back.dataset.i18n = app.reportFrom === "progress" ? "back_to_progress" : "back_to_transcript";
+    back.textContent = t(back.dataset.i18n);
+  }
+
   async function showReport() {
     clearError();
+    app.reportFrom = "session";
+    setReportBack();
     showView("report");
     const box = $("report");
     if (!app.report || app.report.status !== "finished") {
@@ -870,7 +985,7 @@
   let resizeTimer = 0;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => chartDrawers.forEach((draw) => draw()), 150);
+    resizeTimer = setTimeout(() => [...chartDrawers, ...progressDrawers].forEach((draw) => draw()), 150);
   });
 
   function reportPoints(title, className, points) {
@@ -968,6 +1083,275 @@
     box.append(study);
   }
 
+  // ---- progress over time -----------------------------------------------------------------------
+
+  const progressDrawers = [];
+  const num = (x) => (typeof x === "number" && isFinite(x) ? x : null);
+
+  function when(epoch, withTime) {
+    const d = new Date(epoch * 1000);
+    const opts = withTime ? { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }
+      : { month: "short", day: "numeric" };
+    try {
+      return d.toLocaleString(app.lang === "zh" ? "zh-CN" : "en", opts);
+    } catch (_) {
+      return d.toISOString().slice(0, withTime ? 16 : 10).replace("T", " ");
+    }
+  }
+
+  function trendChart(topic, points, boxWidth) {
+    // points: [{at, score}], oldest first; one point per interview that asked about the topic
+    const values = points.map((p) => `${when(p.at, true)} ${fmt(p.score)}`).join(", ");
+    const W = Math.max(240, Math.min(boxWidth, 640));
+    const left = 30, right = 16, top = 10, bottom = 26, H = 150;
+    const w = W - left - right, h = H - top - bottom;
+    const root = svg("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "chart trend", role: "img",
+      "aria-label": t("trend_label", { topic, values }) });
+    const y = (s) => top + h - (h * Math.max(0, Math.min(10, s))) / 10;
+    const x = (i) => (points.length === 1 ? left + w / 2 : left + (w * i) / (points.length - 1));
+    for (const tick of [0, 5, 10]) {
+      root.append(svg("line", { x1: left, y1: y(tick), x2: left + w, y2: y(tick), class: "grid" }));
+      root.append(svg("text", { x: left - 6, y: y(tick) + 4, "text-anchor": "end", class: "tick" }, String(tick)));
+    }
+    const xy = points.map((p, i) => [x(i), y(p.score)]);
+    if (xy.length > 1) {
+      root.append(svg("polyline", { points: xy.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" "), class: "line" }));
+    }
+    points.forEach((p, i) => {
+      const g = svg("g", null);
+      g.append(svg("title", null, `${when(p.at, true)}: ${fmt(p.score)}`));
+      g.append(svg("circle", { cx: xy[i][0].toFixed(1), cy: xy[i][1].toFixed(1), r: 4.5, class: `dot ${band(p.score)}` }));
+      root.append(g);
+    });
+    const first = points[0], last = points[points.length - 1];
+    if (points.length === 1) {
+      root.append(svg("text", { x: x(0), y: H - 6, "text-anchor": "middle", class: "tick" }, when(first.at)));
+    } else {
+      root.append(svg("text", { x: left, y: H - 6, "text-anchor": "start", class: "tick" }, when(first.at)));
+      root.append(svg("text", { x: left + w, y: H - 6, "text-anchor": "end", class: "tick" }, when(last.at)));
+    }
+    return root;
+  }
+
+  async function showProgressView() {
+    clearError();
+    if (app.view !== "progress" && !(app.view === "report" && app.reportFrom === "progress")) app.backTo = app.view;
+    showView("progress");
+    const body = $("progress-body");
+    const candidate = loadCandidate();
+    if (!candidate) {
+      app.progressData = null;
+      renderProgressView();
+      return;
+    }
+    body.replaceChildren(el("p", { className: "muted", text: t("progress_loading") }));
+    body.setAttribute("aria-busy", "true");
+    try {
+      const opts = { bearer: candidate.token };
+      const [progress, history, reviews] = await Promise.all([
+        getJSON("/v1/candidates/me/progress", opts),
+        getJSON("/v1/candidates/me/sessions", opts),
+        getJSON("/v1/candidates/me/reviews", opts),
+      ]);
+      app.progressData = { progress, history: Array.isArray(history.sessions) ? history.sessions : [], reviews };
+    } catch (err) {
+      if (err.status !== 401) {
+        body.replaceChildren();
+        showError(err.message);
+        return;
+      }
+      forgetCandidate(); // the server does not know this profile any more: start afresh
+      app.progressData = null;
+    } finally {
+      body.setAttribute("aria-busy", "false");
+    }
+    renderProgressView();
+  }
+
+  function statBox(label, value, id) {
+    return el("div", { className: "stat" }, el("dt", { text: label }), el("dd", { id, text: value }));
+  }
+
+  function renderProgressView() {
+    const body = $("progress-body");
+    body.replaceChildren();
+    progressDrawers.length = 0;
+    const data = app.progressData;
+    if (!data || !data.progress || !num(data.progress.attempts) && !data.history.length) {
+      body.append(el("p", { className: "card muted", id: "progress-empty", text: t("progress_empty") }));
+      return;
+    }
+    const { progress, history, reviews } = data;
+    const dueList = reviews && Array.isArray(reviews.due) ? reviews.due : [];
+    const due = num(progress.due) ?? dueList.length;
+
+    body.append(el("dl", { className: "stats", "aria-label": t("stats_label") },
+      statBox(t("stat_sessions"), String(history.length), "stat-sessions"),
+      statBox(t("stat_answered"), String(progress.items_answered ?? 0), "stat-answered"),
+      statBox(t("stat_mean"), fmt(progress.latest_mean), "stat-mean"),
+      statBox(t("stat_due"), String(due), "stat-due")));
+
+    // The review queue: how much is due, and a button that starts a review interview.
+    const review = el("section", { className: "card review-card", "aria-labelledby": "review-title" },
+      el("h3", { id: "review-title", text: t("review_title") }),
+      el("p", { id: "due-count", className: due ? "due" : "", text: due ? t("review_due", { n: due }) : t("review_none") }));
+    if (!due && reviews && num(reviews.next_due_at)) {
+      review.append(el("p", { className: "muted small", text: t("review_next", { when: when(reviews.next_due_at, true) }) }));
+    }
+    if (dueList.length) {
+      const ul = el("ul", { className: "due-list small" });
+      // /me/reviews words a question as the bank does; progress words it in the language it was answered in.
+      const asked = new Map((Array.isArray(progress.items) ? progress.items : []).map((it) => [it.item_id, it.question]));
+      for (const card of dueList.slice(0, 5)) {
+        ul.append(el("li", { text: asked.get(card.item_id) || card.question || card.item_id || "" }));
+      }
+      if (dueList.length > 5) ul.append(el("li", { className: "muted", text: "…" }));
+      review.append(ul);
+    }
+    const canReview = num(progress.attempts) > 0;
+    review.append(el("p", { id: "review-help", className: "muted small",
+      text: canReview ? t("review_help") : t("review_needs_history") }));
+    const button = el("button", { type: "button", id: "start-review", className: "btn btn-primary",
+      "aria-describedby": "due-count review-help", text: t("start_review") });
+    button.disabled = !canReview;
+    button.addEventListener("click", startReview);
+    review.append(button);
+    body.append(review);
+
+    // Per topic, weakest first: a chart of the mean score per interview, and the questions behind it.
+    const topics = Array.isArray(progress.topics) ? progress.topics : [];
+    const items = Array.isArray(progress.items) ? progress.items : [];
+    if (topics.length) {
+      const section = el("section", { className: "progress-topics", "aria-labelledby": "topics-title" },
+        el("h3", { id: "topics-title", text: t("topics_title") }));
+      topics.forEach((topic, i) => {
+        const headingId = `topic-${i}`;
+        const art = el("article", { className: "card topic-card", "aria-labelledby": headingId });
+        const head = el("div", { className: "rq-head" }, el("h4", { id: headingId, text: topic.topic }));
+        if (topic.weak) head.append(el("span", { className: "badge weak", text: t("weak") }));
+        head.append(el("strong", { className: `topic-score ${band(topic.latest_mean)}`, text: `${fmt(topic.latest_mean)}${t("out_of")}` }));
+        art.append(head, el("p", { className: "muted small", text: t("topic_stats", {
+          latest: fmt(topic.latest_mean), best: fmt(topic.best_mean), items: topic.items, attempts: topic.attempts }) }));
+        if (topic.missed) art.append(el("p", { className: "small", text: t("topic_missed", { n: topic.missed }) }));
+        const trend = Array.isArray(topic.trend) ? topic.trend.filter((p) => num(p.score) !== null && num(p.at) !== null) : [];
+        if (trend.length) {
+          const holder = el("div", { className: "chart-holder" });
+          art.append(el("figure", { className: "trend-figure" },
+            el("figcaption", { className: "muted small", text: t("trend_caption") }), holder));
+          const redraw = () => {
+            if (holder.isConnected && holder.clientWidth) holder.replaceChildren(trendChart(topic.topic, trend, holder.clientWidth));
+          };
+          progressDrawers.push(redraw);
+        }
+        const mine = items.filter((it) => it.topic === topic.topic);
+        if (mine.length) {
+          const det = el("details", { className: "topic-items" }, el("summary", { text: t("topic_items", { n: mine.length }) }));
+          for (const it of mine) {
+            const box = el("div", { className: "topic-item" },
+              el("p", { className: "rq-question", text: it.question || it.item_id }),
+              el("p", { className: "muted small", text: t("item_scores", {
+                latest: fmt(it.latest_score), best: fmt(it.best_score), n: it.attempts }) +
+                (num(it.due_at) ? ` · ${t("item_due", { when: when(it.due_at, true) })}` : "") }));
+            const missed = Array.isArray(it.missed) ? it.missed : [];
+            if (missed.length) box.append(el("h5", { text: t("missing") }), pointList("missing", missed, false));
+            det.append(box);
+          }
+          art.append(det);
+        }
+        section.append(art);
+      });
+      body.append(section);
+    }
+
+    // History, newest first, each with a link to its report.
+    const hist = el("section", { className: "progress-history", "aria-labelledby": "history-title" },
+      el("h3", { id: "history-title", text: t("history_title") }));
+    if (!history.length) hist.append(el("p", { className: "muted", text: t("history_empty") }));
+    const ol = el("ol", { className: "history", id: "history-list" });
+    for (const entry of [...history].reverse()) {
+      const st = entry.state || {};
+      const kind = entry.review ? "review" : st.mode === "exam" ? "exam" : "practice";
+      const date = when(entry.created_at, true);
+      const score = num(entry.score);
+      const active = st.status === "active";
+      const li = el("li", { className: "card hist-entry" });
+      li.append(el("div", { className: "rq-head" },
+        el("span", null, el("strong", { text: date }), " ",
+          el("span", { className: `badge kind-${kind}`, text: t(`hist_${kind}`) }), " ",
+          el("span", { className: "muted small", text: t(active ? "hist_active" : "hist_finished") })),
+        el("strong", { className: `hist-score ${score === null ? "muted" : band(score)}`,
+          text: score === null ? t("hist_no_score") : `${fmt(score)}${t("out_of")}` })));
+      li.append(el("p", { className: "muted small", text: t("hist_answered", { a: st.answered ?? 0, n: st.num_questions ?? "–" }) }));
+      const actions = el("div", { className: "hist-actions" });
+      if (!(active && st.mode === "exam")) {
+        const link = el("a", { href: `#report/${encodeURIComponent(entry.id)}`, className: "report-link", "data-session": entry.id,
+          "aria-label": t("report_link_label", { date, mode: t(`hist_${kind}`) }), text: t("view_report") });
+        link.addEventListener("click", (e) => {
+          e.preventDefault();
+          openHistoryReport(entry.id);
+        });
+        actions.append(link);
+      }
+      if (active) {
+        const cont = el("button", { type: "button", className: "btn btn-ghost btn-small",
+          "aria-label": t("continue_label", { date, mode: t(`hist_${kind}`) }), text: t("continue_interview") });
+        cont.addEventListener("click", () => continueSession(entry));
+        actions.append(cont);
+      }
+      li.append(actions);
+      ol.append(li);
+    }
+    if (history.length) hist.append(ol);
+    body.append(hist);
+    progressDrawers.forEach((draw) => draw()); // now that the boxes are in the page and have a width
+  }
+
+  async function openHistoryReport(sessionId) {
+    const candidate = loadCandidate();
+    if (!candidate) return;
+    clearError();
+    app.reportFrom = "progress";
+    app.historyReport = null;
+    app.openedReport = sessionId;
+    setReportBack();
+    showView("report");
+    const box = $("report");
+    box.replaceChildren(el("p", { className: "muted", text: t("loading_report") }));
+    try {
+      const data = await getJSON(`/v1/sessions/${encodeURIComponent(sessionId)}/report`, { bearer: candidate.token });
+      app.historyReport = data.report && typeof data.report === "object" ? data.report : data;
+    } catch (err) {
+      box.replaceChildren();
+      showError(err.message);
+      return;
+    }
+    renderReport(app.historyReport);
+  }
+
+  function backToProgress() {
+    showView("progress");
+    renderProgressView(); // redrawn at the width the box has now
+    const link = app.openedReport && [...$("progress-body").querySelectorAll("a.report-link")]
+      .find((a) => a.dataset.session === app.openedReport);
+    if (link) link.focus();
+  }
+
+  async function startReview() {
+    const due = app.progressData ? num(app.progressData.progress.due) || 0 : 0;
+    const fallback = Number($("num-questions").value);
+    const n = Math.min(20, Math.max(1, due || (Number.isInteger(fallback) ? fallback : 5)));
+    await beginSession({ num_questions: n, language: app.lang, mode: "review" }, $("start-review"), "start_review");
+  }
+
+  function continueSession(entry) {
+    const candidate = loadCandidate();
+    if (!candidate) return;
+    // The candidate's token opens its own sessions.
+    const st = entry.state || {};
+    Object.assign(app, { report: null, summary: null, done: false });
+    resume({ id: entry.id, token: candidate.token, mode: st.mode || "practice", language: st.language || app.lang });
+  }
+
   // ---- wiring -----------------------------------------------------------------------------------
 
   function resetToSetup() {
@@ -1038,7 +1422,12 @@
       });
     }
     $("show-report").addEventListener("click", showReport);
-    $("back-to-chat").addEventListener("click", () => showView("chat"));
+    $("back-to-chat").addEventListener("click", () => (app.reportFrom === "progress" ? backToProgress() : showView("chat")));
+    $("show-progress").addEventListener("click", showProgressView);
+    $("progress-back").addEventListener("click", () => {
+      if (app.backTo === "report" && app.session) showReport();
+      else showView(app.backTo === "chat" && app.session ? "chat" : "setup");
+    });
     $("new-interview").addEventListener("click", resetToSetup);
     $("error-close").addEventListener("click", clearError);
 
