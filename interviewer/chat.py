@@ -87,6 +87,8 @@ def run_chat(
             state, reply = interview.end(state)
         else:
             try:
+                # Interview.answer runs validate_answer: the same cleaning (NFC, stripped) and the same
+                # refusals (too long, control characters, U+FFFD) as an answer sent over HTTP.
                 state, reply = interview.answer(state, text)
             except InterviewerError as exc:
                 print_fn(str(exc))

@@ -10,12 +10,28 @@ class InvalidInput(InterviewerError):
     """The user's input cannot be used (empty, too long, malformed)."""
 
 
+class AnswerTooLong(InvalidInput):
+    """An answer longer than max_answer_chars (measured after stripping surrounding whitespace)."""
+
+
+class EmptyAnswer(InvalidInput):
+    """An answer that shows nothing (empty, whitespace or invisible characters only) where one is needed."""
+
+
+class BatchTooLarge(InvalidInput):
+    """More items in one batch than max_batch_items."""
+
+
 class NotFound(InterviewerError):
     """An id (session, item) that does not exist."""
 
 
 class Conflict(InterviewerError):
     """The request does not fit the current state (e.g. a finished session)."""
+
+
+class SessionFinished(Conflict):
+    """An answer (or an end) for an interview that has already ended."""
 
 
 class IndexNotReady(InterviewerError):

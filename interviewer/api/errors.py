@@ -12,7 +12,18 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from interviewer.store import StoreUnavailable
-from knowledge.errors import Conflict, IndexNotReady, InterviewerError, InvalidInput, LLMError, NotFound
+from knowledge.errors import (
+    AnswerTooLong,
+    BatchTooLarge,
+    Conflict,
+    EmptyAnswer,
+    IndexNotReady,
+    InterviewerError,
+    InvalidInput,
+    LLMError,
+    NotFound,
+    SessionFinished,
+)
 
 log = logging.getLogger("interviewer.api")
 
@@ -25,10 +36,15 @@ class APIError(InterviewerError):
         self.status, self.code, self.headers = status, code, headers
 
 
-# (class, status, code), most specific first.
+# (class, status, code), most specific first: the one place an error of the session and grading layers
+# becomes an HTTP status and code (the batch route uses the code of each failed item too).
 ERROR_TABLE: list[tuple[type[InterviewerError], int, str]] = [
+    (AnswerTooLong, 413, "answer_too_long"),
+    (EmptyAnswer, 400, "empty_answer"),
+    (BatchTooLarge, 413, "batch_too_large"),
     (InvalidInput, 400, "invalid_input"),
     (NotFound, 404, "not_found"),
+    (SessionFinished, 409, "session_finished"),
     (Conflict, 409, "conflict"),
     (IndexNotReady, 503, "not_ready"),
     (StoreUnavailable, 503, "store_unavailable"),

@@ -9,11 +9,11 @@ import re
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.grading.base import Grader
 from interviewer.grading.models import Grade, GradeRequest
-from interviewer.validation import clean_text, detect_language
+from interviewer.validation import clean_text, detect_language, validate_answer
 from knowledge.chunking import chunk_id
 from knowledge.claims import split_claims
 from knowledge.errors import InterviewerError, InvalidInput
@@ -22,13 +22,17 @@ from knowledge.models import KeyPoint, QAItem, Reference
 
 GIVEN_REFERENCE = "given reference"
 MAX_QUESTION_CHARS = 2_000
-MAX_BATCH = 500
 
 
 class BatchResult(BaseModel):
+    """One row's outcome: a grade, or the error's message (and the error itself, for the API's code)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
     id: Any = None
     grade: Grade | None = None
     error: str | None = None
+    failure: InterviewerError | None = Field(default=None, exclude=True, repr=False)
 
 
 class GradingService:
@@ -40,7 +44,7 @@ class GradingService:
     def grade(self, question: object, answer: object, reference: object = None, language: str | None = None) -> Grade:
         q = clean_text(question, "question", MAX_QUESTION_CHARS, allow_lost=True)
         # A blank answer is graded (0, non_answer), not refused; a missing one is an error.
-        a = clean_text(answer, "answer", self.max_answer_chars, allow_blank=True)
+        a = validate_answer(answer, self.max_answer_chars, allow_blank=True)
         ref = clean_text(reference, "reference", self.max_answer_chars, required=False) or None
         lang = language if language in {"zh", "en"} else detect_language(a or q)
         if ref is not None:
@@ -52,8 +56,8 @@ class GradingService:
         return grade
 
     def grade_batch(self, rows: list[Any]) -> list[BatchResult]:
-        if len(rows) > MAX_BATCH:
-            raise InvalidInput(f"batch too large: {len(rows)} items, at most {MAX_BATCH}")
+        """Each row alone. No cap here: the one batch cap is the max_batch_items setting, applied by
+        POST /v1/grade/batch to the request (`interviewer grade --file` grades one line at a time)."""
         results = []
         for row in rows:
             results.append(self._grade_row(row))
@@ -65,7 +69,7 @@ class GradingService:
         try:
             grade = self.grade(row.get("question"), row.get("answer"), row.get("reference"), row.get("language"))
         except InterviewerError as exc:
-            return BatchResult(id=row.get("id"), error=str(exc))
+            return BatchResult(id=row.get("id"), error=str(exc), failure=exc)
         return BatchResult(id=row.get("id"), grade=grade)
 
     def resolve_item(self, question: str) -> QAItem:

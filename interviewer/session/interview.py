@@ -45,9 +45,9 @@ from interviewer.session.scoring import (
     zero_grade,
 )
 from interviewer.session.text import leaks
-from interviewer.validation import is_blank
+from interviewer.validation import validate_answer
 from knowledge.bank import QuestionBank
-from knowledge.errors import Conflict, InterviewerError, InvalidInput, NotFound
+from knowledge.errors import InterviewerError, InvalidInput, NotFound, SessionFinished
 from knowledge.models import QAItem
 
 
@@ -94,11 +94,7 @@ class Interview:
     def answer(self, state: SessionState, text: str) -> tuple[SessionState, Reply]:
         """One candidate message; returns the new state (the given one is left untouched)."""
         self._open_record(state)
-        text = text.strip()
-        if is_blank(text):  # zero-width characters only count as empty too
-            raise InvalidInput("the answer is empty")
-        if len(text) > self.max_answer_chars:
-            raise InvalidInput(f"the answer is too long ({len(text)} > {self.max_answer_chars} characters)")
+        text = validate_answer(text, self.max_answer_chars)  # EmptyAnswer, AnswerTooLong, InvalidInput
         state = state.model_copy(deep=True)
         record = state.records[state.current]
         intent = classify(text)
@@ -324,7 +320,7 @@ class Interview:
 
     def _open_record(self, state: SessionState) -> QuestionRecord:
         if state.status == "finished" or state.record is None:
-            raise Conflict(f"session {state.id} is finished; its report is available")
+            raise SessionFinished("the interview has ended; its report is available")
         return state.record
 
     def _say(

@@ -9,11 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from interviewer.api.deps import Services, get_services
-from interviewer.api.errors import APIError
+from interviewer.api.errors import APIError, status_of
 from interviewer.api.schemas import BatchItemResult, GradeBatchIn, GradeBatchOut, GradeIn, ItemError
 from interviewer.grading.models import Grade
 from interviewer.grading.service import BatchResult
+from interviewer.validation import check_batch_size
 from knowledge.embedders import bulk_work
+from knowledge.errors import InvalidInput
 
 router = APIRouter(prefix="/v1/grade", tags=["grading"])
 ServicesDep = Annotated[Services, Depends(get_services)]
@@ -48,32 +50,24 @@ Admitted = Depends(admitted)
 ITEM_FIELDS = {"id", "question", "answer", "reference", "language"}
 
 
-def _check_size(answer: object, max_chars: int) -> None:
-    if isinstance(answer, str) and len(answer.strip()) > max_chars:
-        raise APIError(413, "answer_too_long", f"the answer has {len(answer.strip())} characters, at most {max_chars}")
-
-
 @router.post("", response_model=Grade, summary="Grade one answer (against a given reference, or the bank)",
              dependencies=[Admitted],
              responses={413: {"description": "the answer is longer than max_answer_chars"},
                         429: {"description": "this client's share of the grader is in use"},
                         503: {"description": "the grader is busy (Retry-After)"}})
 def grade_one(body: GradeIn, services: ServicesDep) -> Grade:
-    _check_size(body.answer, services.settings.max_answer_chars)
+    # The answer is checked once, by the service (`validate_answer`: 413 answer_too_long, 400 invalid_input).
     with bulk_work():
         return services.grading.grade(body.question, body.answer, body.reference, body.language)
 
 
-def _item_problem(item: Any, max_chars: int) -> ItemError | None:
+def _item_problem(item: Any) -> ItemError | None:
+    """The request-shape checks of an item; its answer is checked by the service, like a single grade's."""
     if not isinstance(item, dict):
         return ItemError(code="invalid_item", message=f"expected an object, got {type(item).__name__}")
     unknown = sorted(set(item) - ITEM_FIELDS)
     if unknown:
         return ItemError(code="invalid_item", message=f"unknown field(s): {', '.join(unknown)}")
-    answer = item.get("answer")
-    if isinstance(answer, str) and len(answer.strip()) > max_chars:
-        return ItemError(code="answer_too_long", message=f"the answer has {len(answer.strip())} characters, "
-                         f"at most {max_chars}")
     if item.get("language") not in (None, "zh", "en"):
         return ItemError(code="invalid_input", message="language must be zh or en")
     return None
@@ -85,16 +79,13 @@ def _item_problem(item: Any, max_chars: int) -> ItemError | None:
                         429: {"description": "this client's share of the grader is in use"},
                         503: {"description": "the grader is busy (Retry-After)"}})
 def grade_batch(body: GradeBatchIn, services: ServicesDep) -> GradeBatchOut:
-    cap = services.settings.max_batch_items
-    if len(body.items) > cap:
-        raise APIError(413, "batch_too_large", f"{len(body.items)} items, at most {cap} per request")
-    max_chars = services.settings.max_answer_chars
+    check_batch_size(len(body.items), services.settings.max_batch_items)  # 413 batch_too_large
     results: list[BatchItemResult | None] = [None] * len(body.items)
     rows: list[dict[str, Any]] = []
     slots: list[int] = []
     for n, item in enumerate(body.items):
         item_id = item.get("id", n) if isinstance(item, dict) else n
-        problem = _item_problem(item, max_chars)
+        problem = _item_problem(item)
         if problem is not None:
             results[n] = BatchItemResult(id=item_id, error=problem)
             continue
@@ -117,5 +108,8 @@ def _grade_rows(services: Services, rows: list[dict[str, Any]]) -> list[BatchIte
 def _item_result(item_id: Any, result: BatchResult) -> BatchItemResult:
     if result.grade is not None:
         return BatchItemResult(id=item_id, grade=result.grade)
-    # The service turns an item's InterviewerError into its message; the route reports it as invalid input.
-    return BatchItemResult(id=item_id, error=ItemError(code="invalid_input", message=str(result.error)))
+    # A refused input gets the code ERROR_TABLE gives it as a whole request (answer_too_long, invalid_input);
+    # any other failure of an item is reported as invalid input, as before.
+    failure = result.failure
+    code = status_of(failure)[1] if isinstance(failure, InvalidInput) else "invalid_input"
+    return BatchItemResult(id=item_id, error=ItemError(code=code, message=str(result.error)))

@@ -21,7 +21,6 @@ from interviewer.api.sse import stream_reply, wants_event_stream
 from interviewer.candidates.service import review_plan
 from interviewer.session.models import Reply, Report, SessionPlan, SessionState
 from interviewer.store import StoredSession, hash_token, token_matches
-from interviewer.validation import clean_text, is_blank
 from knowledge.errors import Conflict
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
@@ -64,22 +63,14 @@ def expires_at(services: Services, stored: StoredSession) -> float | None:
     return stored.updated_at + float(services.settings.session_idle_timeout)
 
 
-def ensure_open(services: Services, stored: StoredSession) -> None:
-    if stored.state.status == "finished":
-        raise APIError(409, "session_finished", "the interview has ended; GET its report instead")
+def ensure_not_expired(services: Services, stored: StoredSession) -> None:
+    """410 for an active session idle past its timeout. A finished session, and the answer itself, are
+    checked once, by `Interview` (SessionFinished → 409 session_finished; `validate_answer`'s errors →
+    400 empty_answer / 413 answer_too_long / 400 invalid_input, mapped in `ERROR_TABLE`)."""
     deadline = expires_at(services, stored)
     if deadline is not None and services.clock() > deadline:
         raise APIError(410, "session_expired", "the session expired after being idle; start a new one "
                        "(its transcript and report are still readable)")
-
-
-def checked_content(text: str, max_chars: int) -> str:
-    stripped = text.strip()
-    if len(stripped) > max_chars:
-        raise APIError(413, "answer_too_long", f"the answer has {len(stripped)} characters, at most {max_chars}")
-    if is_blank(stripped):  # zero-width / invisible characters only: as empty as no text
-        raise APIError(400, "empty_answer", "the answer is empty")
-    return clean_text(stripped, "content", max_chars)
 
 
 def commit(services: Services, state: SessionState, expected_version: int) -> int:
@@ -146,9 +137,8 @@ def post_message(
     services: ServicesDep,
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
-    ensure_open(services, stored)
-    content = checked_content(body.content, services.settings.max_answer_chars)
-    state, reply = services.interview.answer(stored.state, content)
+    ensure_not_expired(services, stored)
+    state, reply = services.interview.answer(stored.state, body.content)
     commit(services, state, stored.version)  # durable before the first byte of the reply
     if wants_event_stream(accept):
         return stream_reply(reply, services.settings.sse_chunk_chars)
@@ -158,7 +148,7 @@ def post_message(
 @router.post("/{session_id}/end", response_model=MessageReply, responses=_ERRORS,
              summary="End the interview now (like answering 结束 / end)")
 def end_session(session_id: str, stored: SessionDep, services: ServicesDep) -> MessageReply:
-    ensure_open(services, stored)
+    ensure_not_expired(services, stored)
     state, reply = services.interview.end(stored.state)
     commit(services, state, stored.version)
     return reply_body(reply)
