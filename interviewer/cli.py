@@ -103,10 +103,12 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             print(f"error: {query[:60]!r}: {exc}", file=sys.stderr)
             continue
         if args.json:
+            generation = index.generation()
             _print_json({"query": query, "hits": [
                 {"question": h.question, "source": h.source, "section": h.section, "text": h.text,
                  "score": h.score, "item_id": h.item_id, "lines": [h.line_start, h.line_end], "title": h.title}
-                for h in hits]})
+                for h in hits], "generation": generation.model_dump(include={"id", "created_at", "items", "chunks"})
+                if generation else None})
         else:
             print(f"» {query}")
             for rank, h in enumerate(hits, 1):
@@ -334,7 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="build or update the knowledge index")
     p.add_argument("--docs", help="folder of .md/.txt notes (default: knowledge/docs)")
-    p.add_argument("--rebuild", action="store_true", help="drop the index and embed everything again")
+    p.add_argument("--rebuild", action="store_true", help="embed everything again (the current index serves until the new one is complete)")
     p.add_argument("--json", action="store_true", help="end with one JSON line of statistics")
 
     p = sub.add_parser("check", help="list errata that do not apply and stale or missing translations")

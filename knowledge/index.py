@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import re
+import secrets
+import shutil
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -55,6 +61,23 @@ class IngestStats(BaseModel):
     warnings: list[str] = Field(default_factory=list)  # errata not applied, stale or missing translations
 
 
+class Generation(BaseModel):
+    """One complete build of the index's files: what `/readyz` and search report as live."""
+
+    id: str
+    created_at: str  # ISO 8601, UTC
+    items: int
+    chunks: int
+    documents: int | None = None
+    embedder: str = ""
+
+
+LEGACY_GENERATION = "legacy"  # files straight in the index dir, as written before generations existed
+CURRENT = "current"  # the live generation's directory name, replaced atomically
+GENERATIONS = "generations"
+INDEX_FILES = ("bank.json", "chunks.json", "bm25.json")
+
+
 def item_document(item: QAItem) -> str:
     """What BM25 sees of an item: the question twice (it is what queries paraphrase), then the points."""
     return "\n".join([item.question, item.question, *(p.text for p in item.key_points)])
@@ -70,22 +93,74 @@ class KnowledgeIndex:
         self._bank: QuestionBank | None = None
         self._chunks: dict[str, Chunk] | None = None
         self._bm25: BM25Index | None = None
+        self._live: Path | None = None
+        self._generation: Generation | None = None
 
-    # -- paths -----------------------------------------------------------------
+    # -- paths and generations -------------------------------------------------------
+    # Each ingest writes bank.json, chunks.json, bm25.json and generation.json into a new directory
+    # generations/<id>/ and then names it in `current` (tmp file + os.replace): readers see either the
+    # previous complete generation or the new complete one, never a mix. An index dir from before
+    # generations (the files directly in it, no `current`) is read as the "legacy" generation.
+    @property
+    def generations_dir(self) -> Path:
+        return self.index_dir / GENERATIONS
+
+    def _live_on_disk(self) -> Path | None:
+        """The directory of the complete generation `current` names (or the legacy layout); None if none."""
+        pointer = self.index_dir / CURRENT
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            name = ""
+        if name and "/" not in name and name not in {".", ".."}:
+            folder = self.generations_dir / name
+            if _complete(folder):
+                return folder
+            log.warning("%s names %s, which is not a complete generation", pointer, folder)
+        return self.index_dir if _complete(self.index_dir) else None
+
+    @property
+    def live_dir(self) -> Path:
+        """The generation this index reads, pinned at first use so one process never mixes two."""
+        if self._live is None:
+            self._live = self._live_on_disk()
+            if self._live is None:
+                raise IndexNotReady("the index has not been built: run `interviewer ingest` first")
+        return self._live
+
     @property
     def bank_path(self) -> Path:
-        return self.index_dir / "bank.json"
+        return self._path("bank.json")
 
     @property
     def chunks_path(self) -> Path:
-        return self.index_dir / "chunks.json"
+        return self._path("chunks.json")
 
     @property
     def bm25_path(self) -> Path:
-        return self.index_dir / "bm25.json"
+        return self._path("bm25.json")
+
+    def _path(self, name: str) -> Path:
+        live = self._live if self._live is not None else self._live_on_disk()
+        return (live or self.index_dir) / name
 
     def is_ready(self) -> bool:
-        return self.bank_path.exists() and self.bm25_path.exists() and self.chunks_path.exists()
+        return (self._live or self._live_on_disk()) is not None
+
+    def generation(self) -> Generation | None:
+        """The generation this index serves (None before the first complete ingest)."""
+        if not self.is_ready():
+            return None
+        if self._generation is None:
+            meta = self.live_dir / "generation.json"
+            if self.live_dir != self.index_dir and meta.exists():
+                self._generation = Generation.model_validate_json(meta.read_text(encoding="utf-8"))
+            else:
+                created = datetime.fromtimestamp(self.live_dir.joinpath("bank.json").stat().st_mtime, UTC)
+                self._generation = Generation(id=LEGACY_GENERATION, created_at=_iso(created),
+                                              items=len(self.bank), chunks=len(self.chunks),
+                                              embedder=self.embedder.name)
+        return self._generation
 
     # -- ingest ----------------------------------------------------------------
     def ingest(self, docs_dir: Path, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestStats:
@@ -103,23 +178,38 @@ class KnowledgeIndex:
         chunks = corpus_chunks(parsed.items)
         wanted = {c.id: c for c in chunks}
 
-        existing = set() if rebuild else self.store.ids()
-        if rebuild and self.store.count():
-            self.store.delete(sorted(self.store.ids()))
+        # Vectors live in one collection keyed by content-hashed chunk id, shared by every generation:
+        # new ones go in before the switch, stale ones come out only after it, so an interrupted or failed
+        # ingest leaves the previous generation whole (stale vectors that linger are filtered by the live
+        # chunk table and deleted by the next ingest). --rebuild re-embeds everything the same way.
+        existing = self.store.ids()
         stale = sorted(existing - wanted.keys())
-        fresh = [c for c in chunks if c.id not in existing]
+        fresh = list(chunks) if rebuild else [c for c in chunks if c.id not in existing]
         if len(fresh) >= LARGE_INGEST:
             log.warning("embedding %d new passages: roughly %d min at ~%d passages/s on 2 cores",
                         len(fresh), max(1, round(len(fresh) / PASSAGES_PER_SECOND / 60)), PASSAGES_PER_SECOND)
         self._embed_and_add(fresh, progress)
-        # Delete only after the new vectors are in: an interrupted ingest never leaves a hole.
-        self.store.delete(stale)
 
         bank = QuestionBank(parsed.items)
-        BM25Index.build({item.id: item_document(item) for item in bank.items}).save(self.bm25_path)
-        self._save_chunks(chunks)
-        bank.save(self.bank_path)  # written last: its presence means the index is complete
-        self._bank, self._chunks, self._bm25 = None, None, None
+        previous = self._live_on_disk()
+        generation = Generation(id=_generation_id(), created_at=_iso(datetime.now(UTC)), items=len(bank),
+                                chunks=len(chunks), documents=len(parsed.files), embedder=self.embedder.name)
+        folder = self.generations_dir / generation.id
+        folder.mkdir(parents=True)
+        BM25Index.build({item.id: item_document(item) for item in bank.items}).save(folder / "bm25.json")
+        _write_json(folder / "chunks.json", [c.model_dump() for c in chunks])
+        bank.save(folder / "bank.json")
+        _write_json(folder / "generation.json", generation.model_dump())
+        for name in (*INDEX_FILES, "generation.json"):
+            _fsync(folder / name)
+        self._switch_to(generation.id)
+        self._bank, self._chunks, self._bm25, self._live, self._generation = None, None, None, None, None
+        log.info("index generation %s is live (%d questions, %d chunks)", generation.id, len(bank), len(chunks))
+
+        # Only now that the new generation is live: drop vectors it does not use, and old directories
+        # (the previous generation stays one ingest longer for processes that still read it).
+        self.store.delete(stale)
+        self._prune(keep={folder} | ({previous} if previous is not None else set()))
 
         return IngestStats(
             documents=len(parsed.files),
@@ -152,34 +242,45 @@ class KnowledgeIndex:
         if bar:
             bar.close()
 
-    def _save_chunks(self, chunks: list[Chunk]) -> None:
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.chunks_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps([c.model_dump() for c in chunks], ensure_ascii=False), encoding="utf-8")
-        tmp.replace(self.chunks_path)
+    def _switch_to(self, generation_id: str) -> None:
+        """Make a generation live with one atomic rename of the pointer file."""
+        pointer = self.index_dir / CURRENT
+        tmp = pointer.with_name(f".{CURRENT}.{os.getpid()}.tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(generation_id + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, pointer)
+        _fsync_dir(self.index_dir)
+
+    def _prune(self, keep: set[Path]) -> None:
+        """Remove generation directories (and legacy top-level files) that are neither live nor previous."""
+        if self.generations_dir.is_dir():
+            for folder in self.generations_dir.iterdir():
+                if folder.is_dir() and folder not in keep:
+                    shutil.rmtree(folder, ignore_errors=True)
+        if self.index_dir not in keep:
+            for name in INDEX_FILES:
+                (self.index_dir / name).unlink(missing_ok=True)
 
     # -- loaded state ----------------------------------------------------------
     @property
     def bank(self) -> QuestionBank:
         if self._bank is None:
-            self._bank = QuestionBank.load(self.bank_path)
+            self._bank = QuestionBank.load(self.live_dir / "bank.json")
         return self._bank
 
     @property
     def chunks(self) -> dict[str, Chunk]:
         if self._chunks is None:
-            if not self.chunks_path.exists():
-                raise IndexNotReady("the index has not been built: run `interviewer ingest` first")
-            raw = json.loads(self.chunks_path.read_text(encoding="utf-8"))
+            raw = json.loads((self.live_dir / "chunks.json").read_text(encoding="utf-8"))
             self._chunks = {c["id"]: Chunk.model_validate(c) for c in raw}
         return self._chunks
 
     @property
     def bm25(self) -> BM25Index:
         if self._bm25 is None:
-            if not self.bm25_path.exists():
-                raise IndexNotReady("the index has not been built: run `interviewer ingest` first")
-            self._bm25 = BM25Index.load(self.bm25_path)
+            self._bm25 = BM25Index.load(self.live_dir / "bm25.json")
         return self._bm25
 
     def load(self) -> None:
@@ -262,12 +363,25 @@ class KnowledgeIndex:
     # -- vectors for the grader --------------------------------------------------
     def point_vectors(self, item_id: str) -> tuple[list[str], np.ndarray]:
         ids, _meta, matrix = self.store.vectors({"$and": [{"item_id": item_id}, {"kind": "point"}]})
+        ids, _meta, matrix = self._live_vectors(ids, _meta, matrix)
         return ids, matrix
 
     def background_vectors(self) -> tuple[list[str], np.ndarray]:
         """Every key point's vector with its item id: the contrast set for relative grading."""
-        _ids, meta, matrix = self.store.vectors({"kind": "point"})
+        ids, meta, matrix = self.store.vectors({"kind": "point"})
+        _ids, meta, matrix = self._live_vectors(ids, meta, matrix)
         return [m.get("item_id", "") for m in meta], matrix
+
+    def _live_vectors(self, ids: list[str], meta: list[dict[str, Any]], matrix: np.ndarray
+                      ) -> tuple[list[str], list[dict[str, Any]], np.ndarray]:
+        """Only the vectors of the live generation's chunks (an interrupted ingest may leave others)."""
+        if not self.is_ready() or not ids:
+            return ids, meta, matrix
+        live = self.chunks
+        keep = [i for i, chunk_id in enumerate(ids) if chunk_id in live]
+        if len(keep) == len(ids):
+            return ids, meta, matrix
+        return [ids[i] for i in keep], [meta[i] for i in keep], matrix[keep] if keep else matrix[:0]
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
@@ -276,6 +390,38 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = RRF_K) -> list[tu
         for rank, doc in enumerate(ranking, start=1):
             scores[doc] = scores.get(doc, 0.0) + 1.0 / (k + rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _complete(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in INDEX_FILES)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _generation_id() -> str:
+    """Sortable by time, unique within a second: 20250101T120000Z-3f9a1c."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def _write_json(path: Path, payload: object) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform or file system syncs a directory
+        _fsync(path)
 
 
 def _clip(text: str, limit: int) -> str:

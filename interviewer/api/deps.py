@@ -30,6 +30,15 @@ class Searcher(Protocol):
     def search(self, query: str, k: int = 5, topics: list[str] | None = None) -> list[Hit]: ...
 
 
+def live_generation(index: object) -> dict[str, Any] | None:
+    """The index generation an index serves, for /readyz and search (None: no index, or a fake without one)."""
+    generation = getattr(index, "generation", None)
+    found = generation() if callable(generation) else None
+    if found is None:
+        return None
+    return {"id": found.id, "created_at": found.created_at, "items": found.items, "chunks": found.chunks}
+
+
 class GradingAPI(Protocol):
     """What the grading routes need (GradingService)."""
 

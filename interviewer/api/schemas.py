@@ -153,11 +153,22 @@ class SearchHit(BaseModel):
     title: str = Field(default="", description="the note's title (source is its file)")
 
 
+class IndexGeneration(BaseModel):
+    """The knowledge index generation being served: each completed ingest makes a new one live."""
+
+    id: str = Field(description='"legacy" for an index written before generations existed')
+    created_at: str
+    items: int
+    chunks: int
+
+
 class SearchOut(BaseModel):
     query: str
     hits: list[SearchHit]
+    generation: IndexGeneration | None = Field(default=None, description="the index generation searched")
 
 
 class Health(BaseModel):
     status: str
     detail: str = ""
+    generation: IndexGeneration | None = Field(default=None, description="the index generation served, once ready")

@@ -6,8 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from interviewer.api.deps import Services, get_services
-from interviewer.api.schemas import QuestionOut, QuestionPage, SearchHit, SearchOut, TopicCount, Topics
+from interviewer.api.deps import Services, get_services, live_generation
+from interviewer.api.schemas import (
+    IndexGeneration,
+    QuestionOut,
+    QuestionPage,
+    SearchHit,
+    SearchOut,
+    TopicCount,
+    Topics,
+)
 from knowledge.errors import IndexNotReady
 from knowledge.models import QAItem
 
@@ -52,7 +60,8 @@ def search(
         raise IndexNotReady("search is not available: no index is loaded")
     wanted = [t.strip() for value in topic or [] for t in value.split(",") if t.strip()] or None
     hits = services.index.search(q, k=k, topics=wanted)
-    return SearchOut(query=q, hits=[
+    generation = live_generation(services.index)
+    return SearchOut(query=q, generation=IndexGeneration(**generation) if generation else None, hits=[
         SearchHit(item_id=h.item_id, question=h.question, source=h.source, section=h.section,
                   lines=[h.line_start, h.line_end], text=h.text, score=h.score, title=h.title)
         for h in hits

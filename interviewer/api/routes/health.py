@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from interviewer.api.deps import ServiceHolder
+from interviewer.api.deps import ServiceHolder, live_generation
 from interviewer.api.schemas import Health
 
 router = APIRouter(tags=["health"])
@@ -24,4 +24,8 @@ def readyz(request: Request) -> JSONResponse:
         status = "failed" if holder.failed else "starting"
         return JSONResponse({"status": status, "detail": holder.reason}, status_code=503,
                             headers={"Retry-After": "5"})
-    return JSONResponse({"status": "ready", "detail": ""})
+    body: dict[str, object] = {"status": "ready", "detail": ""}
+    generation = live_generation(holder.get().index)
+    if generation is not None:
+        body["generation"] = generation
+    return JSONResponse(body)
