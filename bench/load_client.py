@@ -68,7 +68,7 @@ def compose_answer(rng: random.Random, run: Run, item_id: str | None, follow_ups
     if draw < 0.18:
         return OFF_TOPIC
     first = min(follow_ups * 2 + rng.randint(0, 1), len(sentences) - 1)
-    text = "".join(sentences[first : first + rng.randint(1, 3)])
+    text = "".join(sentences[first : first + rng.randint(1, 3)]).replace("\ufffd", "")  # the bank's lost-character mark
     return ("我的理解是：" + text)[:400]
 
 

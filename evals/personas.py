@@ -11,6 +11,7 @@ from evals.labelled import LabelledSet
 from interviewer.session.models import Reply
 from knowledge.bank import QuestionBank
 from knowledge.models import QAItem
+from knowledge.textclean import LOST
 
 PERSONAS = ("strong", "weak", "silent", "adversarial", "mixed")
 KIND_CHOICES = {
@@ -95,4 +96,5 @@ class Candidate:
         missing = reply.evaluation.missing if reply.evaluation and not first else []
         points = missing or [p.text for p in item.key_points]
         text = "；".join(points) or item.answer or item.question
-        return text[:REFERENCE_CHARS]
+        # A candidate types words, not the marker the bank puts where its notes lost a character.
+        return text.replace(LOST, "")[:REFERENCE_CHARS]
