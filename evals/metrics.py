@@ -1,4 +1,8 @@
-"""Agreement metrics between predicted and human scores (pure numpy, no scipy)."""
+"""Agreement metrics between predicted and human scores, in numpy.
+
+Not scipy.stats / sklearn.metrics: `interviewer eval` runs on the runtime install (`make eval`), which has
+neither; tests/evals/test_metrics.py holds these to scipy's and scikit-learn's numbers (to 1e-12).
+"""
 
 from __future__ import annotations
 
