@@ -148,16 +148,14 @@ def query(n_queries: int = 150, settings: Any = None) -> dict[str, Any]:
 
 def grading(n_answers: int = 60, settings: Any = None) -> dict[str, Any]:
     """GradingService.grade per answer (offline grader) on the index, and the memory of that process."""
-    from interviewer.grading.service import GradingService
-    from interviewer.wiring import build_grader, build_index
+    from interviewer.wiring import build_app
 
     settings = settings or _settings()
     if settings.llm_enabled:
         settings = settings.model_copy(update={"openai_api_key": None})
     started = time.perf_counter()
-    index = build_index(settings)
-    index.load()
-    service = GradingService(index, build_grader(settings, index), max_answer_chars=settings.max_answer_chars)
+    app = build_app(settings, ingest_if_missing=False, warm=False)
+    index, service = app.index, app.grading
     load = time.perf_counter() - started
     rss_loaded, peak_loaded = current_rss_mib(), peak_rss_mib()
     rows, source = load_answers(n_answers, index.bank)

@@ -10,7 +10,7 @@ from evals.labelled import LabelledExample
 from interviewer.grading.base import Grader
 from interviewer.grading.models import Grade
 from knowledge.bank import QuestionBank
-from knowledge.errors import IndexNotReady, InvalidInput
+from knowledge.errors import InvalidInput
 from knowledge.models import QAItem
 
 
@@ -26,9 +26,8 @@ class EvalContext:
 
 def build_context(grader_choice: str | None) -> EvalContext:
     """The real index and grader, as `interviewer grade` and the service build them."""
-    from interviewer.grading.service import GradingService
     from interviewer.settings import Settings
-    from interviewer.wiring import build_grader, build_index
+    from interviewer.wiring import build_app
 
     settings = Settings()
     if grader_choice == "offline":
@@ -37,12 +36,8 @@ def build_context(grader_choice: str | None) -> EvalContext:
         raise InvalidInput("--grader llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI endpoint)")
     elif grader_choice not in (None, "offline", "llm"):
         raise InvalidInput(f"unknown grader {grader_choice!r}: use offline or llm")
-    index = build_index(settings)
-    if not index.is_ready():
-        raise IndexNotReady("the index has not been built: run `interviewer ingest` first")
-    index.load()
-    grader = build_grader(settings, index)
-    service = GradingService(index, grader, max_answer_chars=settings.max_answer_chars)
+    app = build_app(settings, ingest_if_missing=False, warm=False)  # IndexNotReady until `interviewer ingest`
+    index, grader, service = app.index, app.grader, app.grading
 
     def search(question: str) -> QAItem | None:
         hits = index.search(question, k=1)

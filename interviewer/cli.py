@@ -118,11 +118,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _grade_service(settings: Settings) -> GradingService:
-    from interviewer.grading.service import GradingService
-    from interviewer.wiring import build_grader, build_index
+    from interviewer.wiring import build_app
 
-    index = build_index(settings)
-    return GradingService(index, build_grader(settings, index), max_answer_chars=settings.max_answer_chars)
+    return build_app(settings, ingest_if_missing=False, warm=False, lazy=True).grading
 
 
 def _print_grade(grade: Grade, as_json: bool, item_id: object = None) -> None:
@@ -216,12 +214,12 @@ def _plan(args: argparse.Namespace) -> SessionPlan:
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from interviewer.chat import run_chat
-    from interviewer.wiring import build_interview
+    from interviewer.wiring import build_app
 
     plan = _plan(args)
     if args.review and args.no_record:
         raise InterviewerError("--review practises the recorded candidate's due questions: drop --no-record")
-    interview = build_interview(settings)
+    interview = build_app(settings, ingest_if_missing=False, warm=False, lazy=True).interview
     print(_mode_banner(settings), file=sys.stderr)
     if args.no_record:
         run_chat(interview, plan)

@@ -1,8 +1,21 @@
-"""The composition root: builds the real adapters from Settings. Nothing else reads Settings to build them."""
+"""The composition root: builds the real adapters from Settings. Nothing else reads Settings to build them.
+
+`build_app` is the one place that turns Settings into a ready index, grader, interview and grading service;
+the service (`api/deps.py`), `interviewer serve`, the CLI and the evals call it (or `ready_index` /
+`build_index` when they need only the index). The session store is not part of `App`: open it with
+`interviewer.store.open_store(settings)` where a caller records sessions (the service, `chat`, `progress`),
+because its lifetime (close) belongs to that caller and opening it creates files or a database connection
+that grading, search and the evals must not.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from interviewer.settings import Settings
@@ -12,7 +25,14 @@ from knowledge.store import ChromaStore, collection_name
 
 if TYPE_CHECKING:
     from interviewer.grading.base import Grader
+    from interviewer.grading.service import GradingService
     from interviewer.session.interview import Interview
+    from interviewer.session.phrasing import Phraser
+    from knowledge.bank import QuestionBank
+
+# The service's start-up lines keep the logger name they have always been printed under.
+log = logging.getLogger("interviewer.api")
+NOT_BUILT = "the index has not been built: run `interviewer ingest` first"
 
 
 def build_index(settings: Settings) -> KnowledgeIndex:
@@ -75,21 +95,84 @@ def warm_up(index: KnowledgeIndex, grader: Grader) -> float:
     return time.perf_counter() - started
 
 
-def build_interview(settings: Settings, index: KnowledgeIndex | None = None) -> Interview:
-    """An Interview over the bank, with the configured grader and (in LLM mode) the LLM phraser."""
-    from interviewer.session.interview import Interview
+def ready_index(settings: Settings, *, ingest_if_missing: bool, load: bool = True,
+                on_ingest: Callable[[Path], None] | None = None) -> KnowledgeIndex:
+    """The index, ingested first when it has not been built and that is allowed (else `IndexNotReady`), then
+    loaded (`load=False`: only made sure it exists on disk, as `serve --workers N` does before the workers).
+    `on_ingest(docs_dir)` announces the ingest instead of the log line (the retrieval eval prints it)."""
+    from knowledge.errors import IndexNotReady
 
-    index = index or build_index(settings)
-    phraser = None
-    if settings.llm_enabled:
-        from interviewer.llm.openai_chat import OpenAIChatModel
-        from interviewer.llm.phrasing import LLMPhraser
+    index = build_index(settings)
+    if not index.is_ready():
+        if not ingest_if_missing:
+            raise IndexNotReady(NOT_BUILT)
+        if on_ingest is None:
+            log.info("no index yet: ingesting %s", settings.docs_dir)
+        else:
+            on_ingest(settings.docs_dir)
+        index.ingest(settings.docs_dir)
+    if load:
+        index.load()
+    return index
 
-        phraser = LLMPhraser(OpenAIChatModel.from_settings(settings, purpose="phrase"), settings.prompts_dir)
-    return Interview(
-        index.bank,
-        build_grader(settings, index),
-        phraser=phraser,
-        max_follow_ups=settings.max_follow_ups,
-        max_answer_chars=settings.max_answer_chars,
-    )
+
+def build_phraser(settings: Settings) -> Phraser | None:
+    """The LLM phraser in LLM mode; None: the interview words things with its templates."""
+    if not settings.llm_enabled:
+        return None
+    from interviewer.llm.openai_chat import OpenAIChatModel
+    from interviewer.llm.phrasing import LLMPhraser
+
+    return LLMPhraser(OpenAIChatModel.from_settings(settings, purpose="phrase"), settings.prompts_dir)
+
+
+@dataclass(frozen=True)
+class App:
+    """Everything built from Settings, once: the index, the one grader (its background vectors are computed
+    once) shared by the interview and the grading service, and (LLM mode) the phraser."""
+
+    settings: Settings
+    index: KnowledgeIndex
+    grader: Grader
+    grading: GradingService
+    phraser: Phraser | None  # None: the interview's templates
+
+    @property
+    def bank(self) -> QuestionBank:
+        return self.index.bank
+
+    @cached_property
+    def interview(self) -> Interview:
+        """An Interview over the bank with this grader and phraser: built by `build_app` unless the index is
+        lazy (the CLI builds it on first use, so `grade --reference` needs no ingested bank)."""
+        from interviewer.session.interview import Interview
+
+        return Interview(
+            self.index.bank,
+            self.grader,
+            phraser=self.phraser,
+            max_follow_ups=self.settings.max_follow_ups,
+            max_answer_chars=self.settings.max_answer_chars,
+        )
+
+
+def build_app(settings: Settings, *, ingest_if_missing: bool, warm: bool, lazy: bool = False) -> App:
+    """The index (ready and loaded: ingested first when missing and `ingest_if_missing`, else
+    `IndexNotReady`), the configured grader, the interview, the grading service and, when `warm`, every lazy
+    part of a graded turn loaded before the first one. `lazy`: the index as found, its files read on first
+    use and no readiness check (the CLI: grading against a given reference works before any ingest, and each
+    command reports a missing index the way it always has)."""
+    from interviewer.grading.service import GradingService
+
+    if lazy and ingest_if_missing:
+        raise ValueError("a lazy index is never ingested: ingest_if_missing needs lazy=False")
+    index = build_index(settings) if lazy else ready_index(settings, ingest_if_missing=ingest_if_missing)
+    grader = build_grader(settings, index)
+    log.info("grader: %s", "LLM (offline fallback)" if settings.llm_enabled else "offline (no OPENAI_API_KEY)")
+    app = App(settings, index, grader, GradingService(index, grader, max_answer_chars=settings.max_answer_chars),
+              build_phraser(settings))
+    if not lazy:
+        _ = app.interview  # built now, before anything is served
+    if warm:
+        log.info("warmed the grader and search in %.2f s", warm_up(index, grader))
+    return app

@@ -155,17 +155,12 @@ def format_table(report: dict) -> str:
 
 def build(settings=None):
     from interviewer.settings import Settings
-    from interviewer.wiring import build_index
+    from interviewer.wiring import ready_index
 
-    settings = settings or Settings()
-    index = build_index(settings)
-    if not index.is_ready():
-        print(
-            f"building the index from {settings.docs_dir} (first run embeds the corpus) ...", file=sys.stderr
-        )
-        index.ingest(settings.docs_dir)
-    index.load()
-    return index
+    def announce(docs_dir):
+        print(f"building the index from {docs_dir} (first run embeds the corpus) ...", file=sys.stderr)
+
+    return ready_index(settings or Settings(), ingest_if_missing=True, on_ingest=announce)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

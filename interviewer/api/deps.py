@@ -73,24 +73,13 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    """The real adapters: index (ingested first if missing and allowed), grader, interview, store."""
+    """The real adapters: `wiring.build_app` (index ingested first if missing and allowed, warmed up) and
+    the session store."""
     from interviewer import wiring
-    from interviewer.grading.service import GradingService
     from interviewer.store import open_store
 
-    index = wiring.build_index(settings)
-    if not index.is_ready():
-        if not settings.ingest_on_start:
-            raise IndexNotReady("the index has not been built: run `interviewer ingest` first")
-        log.info("no index yet: ingesting %s", settings.docs_dir)
-        index.ingest(settings.docs_dir)
-    index.load()
-    interview = wiring.build_interview(settings, index)  # grader and (LLM mode) phraser as configured
-    grader = interview.grader  # one grader (its background vectors are computed once) for both uses
-    log.info("grader: %s", "LLM (offline fallback)" if settings.llm_enabled else "offline (no OPENAI_API_KEY)")
-    grading = GradingService(index, grader, max_answer_chars=settings.max_answer_chars)
-    log.info("warmed the grader and search in %.2f s", wiring.warm_up(index, grader))
-    return Services(settings, index, index.bank, grader, interview, open_store(settings), grading)
+    app = wiring.build_app(settings, ingest_if_missing=settings.ingest_on_start, warm=True)
+    return Services(settings, app.index, app.bank, app.grader, app.interview, open_store(settings), app.grading)
 
 
 class ServiceHolder:

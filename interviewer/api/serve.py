@@ -10,18 +10,14 @@ from typing import Any
 
 from interviewer.settings import Settings
 
-log = logging.getLogger("interviewer.api")
 FACTORY = "interviewer.api.app:create_app"
 
 
 def ensure_index(settings: Settings) -> None:
     """Build the index once before workers start, so they do not all ingest at the same time."""
-    from interviewer.wiring import build_index
+    from interviewer.wiring import ready_index
 
-    index = build_index(settings)
-    if not index.is_ready():
-        log.info("no index yet: ingesting %s", settings.docs_dir)
-        index.ingest(settings.docs_dir)
+    ready_index(settings, ingest_if_missing=True, load=False)
 
 
 def export_settings(settings: Settings) -> None:

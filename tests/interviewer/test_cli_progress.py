@@ -22,7 +22,8 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("INTERVIEWER_DATABASE_URL", raising=False)
     bank = make_bank()
-    monkeypatch.setattr("interviewer.wiring.build_interview", lambda settings: Interview(bank, KeywordGrader()))
+    monkeypatch.setattr("interviewer.wiring.build_app",
+                        lambda settings, **_: SimpleNamespace(interview=Interview(bank, KeywordGrader())))
     monkeypatch.setattr("interviewer.wiring.build_index", lambda settings: SimpleNamespace(bank=bank))
     return data
 
