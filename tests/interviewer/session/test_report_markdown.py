@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from interviewer.session.models import PointReport, QuestionReport, Report, StudySection, StudyTopic
+from interviewer.session.models import Language, PointReport, QuestionReport, Report, StudySection, StudyTopic
 from interviewer.session.report_markdown import md_text, report_markdown
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 FILE = "007_3fa855decd6a7823.txt"  # the seeds' file names: what a citation must not show when there is a title
 
 
-def _report(language: str = "en", **over: object) -> Report:
+def _report(language: Language = "en", **over: object) -> Report:
     en = language == "en"
     question = QuestionReport(
         item_id="lora", question="What is LoRA, and why does it save memory?" if en else "什么是 LoRA？它为什么省显存？",
