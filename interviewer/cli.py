@@ -16,7 +16,7 @@ from knowledge.titles import cite_label
 if TYPE_CHECKING:  # the heavy modules are imported by the command that needs them
     from interviewer.grading.models import Grade
     from interviewer.grading.service import GradingService
-    from interviewer.session.models import SessionPlan
+    from interviewer.session.models import Report, SessionPlan
 
 EXIT_USAGE = 2
 
@@ -219,10 +219,11 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     plan = _plan(args)
     if args.review and args.no_record:
         raise InterviewerError("--review practises the recorded candidate's due questions: drop --no-record")
+    report_md = _report_md_path(args.report_md)
     interview = build_app(settings, ingest_if_missing=False, warm=False, lazy=True).interview
     print(_mode_banner(settings), file=sys.stderr)
     if args.no_record:
-        run_chat(interview, plan)
+        _write_report_md(report_md, run_chat(interview, plan))
         return 0
     import time
     import uuid
@@ -240,11 +241,39 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         if args.review:
             plan = plan.model_copy(update={"review": True})
             question_ids = review_plan(store, interview.bank, candidate.id, plan, session_id, time.time())
-        run_chat(interview, plan, session_id=session_id, question_ids=question_ids,
-                 on_change=Recorder(store, candidate.id))
+        report = run_chat(interview, plan, session_id=session_id, question_ids=question_ids,
+                          on_change=Recorder(store, candidate.id))
     finally:
         store.close()
+    _write_report_md(report_md, report)
     return 0
+
+
+def _report_md_path(value: str | None) -> Path | None:
+    """--report-md's file, checked before the interview starts (no interview is lost to a typo)."""
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if path.is_dir():
+        raise InterviewerError(f"--report-md {value}: a folder; give a file name (e.g. {path / 'report.md'})")
+    if not path.parent.is_dir():
+        raise InterviewerError(f"--report-md {value}: the folder {path.parent} does not exist")
+    return path
+
+
+def _write_report_md(path: Path | None, report: Report) -> None:
+    if path is None:
+        return
+    from datetime import UTC, datetime
+
+    from interviewer.session.report_markdown import report_markdown
+
+    date = datetime.now(UTC).strftime("%Y-%m-%d")
+    try:
+        path.write_text(report_markdown(report, report.language, date=date), encoding="utf-8")
+    except OSError as exc:
+        raise InterviewerError(f"--report-md: cannot write {path} ({exc.strerror or exc})") from None
+    print(f"Report written to {path}", file=sys.stderr)
 
 
 def cmd_progress(args: argparse.Namespace, settings: Settings) -> int:
@@ -365,6 +394,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review", action="store_true", help="ask the questions due for review first, then weak topics")
     p.add_argument("--no-record", action="store_true",
                    help="keep this chat out of your progress (by default it is recorded in the data dir)")
+    p.add_argument("--report-md", metavar="PATH",
+                   help="also write the final report to PATH as Markdown (in the interview's language)")
 
     p = sub.add_parser("progress", help="your progress per topic and question, and what is due for review")
     p.add_argument("--json", action="store_true", help="one JSON line: the progress and the due reviews")

@@ -6,8 +6,10 @@ request that loses a race with another process gets 409 concurrent_update and ch
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Response
@@ -20,6 +22,7 @@ from interviewer.api.schemas import MessageReply, PostMessage, SessionStarted, S
 from interviewer.api.sse import stream_reply, wants_event_stream
 from interviewer.candidates.service import review_plan
 from interviewer.session.models import Reply, Report, SessionPlan, SessionState
+from interviewer.session.report_markdown import report_markdown
 from interviewer.store import StoredSession, hash_token, token_matches
 from knowledge.errors import Conflict
 
@@ -178,7 +181,45 @@ def get_transcript(session_id: str, stored: SessionDep, services: ServicesDep, r
     summary="The report: final when the interview has ended, partial (status active) in practice mode",
 )
 def get_report(session_id: str, stored: SessionDep, services: ServicesDep) -> Report:
+    return readable_report(stored, services)
+
+
+def readable_report(stored: StoredSession, services: Services) -> Report:
+    """The report, when it may be read now: 409 for an exam still running (a practice one is partial)."""
     state = stored.state
     if state.status == "active" and state.plan.mode == "exam":
         raise APIError(409, "exam_in_progress", "an exam's scores are shown only when it has ended")
     return services.interview.report(state)
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def session_date(stored: StoredSession) -> str:
+    """The day the session started (YYYY-MM-DD, UTC): from its state, else from the store's record."""
+    if match := _DAY.match(stored.state.created_at):
+        return match.group(0)
+    return datetime.fromtimestamp(stored.created_at, UTC).strftime("%Y-%m-%d")
+
+
+@router.get(
+    "/{session_id}/report.md",
+    response_class=Response,
+    responses={
+        **_ERRORS,
+        200: {"content": {"text/markdown": {"example": "# Interview report\n\n- Overall: **7.5/10** (solid)\n"}},
+              "description": "the report as a Markdown file (Content-Disposition: attachment)"},
+        409: {"description": "an exam-mode session is still running"},
+    },
+    summary="The report as a Markdown download, in the session's language (same rules as /report)",
+)
+def get_report_markdown(session_id: str, stored: SessionDep, services: ServicesDep) -> Response:
+    report = readable_report(stored, services)
+    date = session_date(stored)
+    short = re.sub(r"[^A-Za-z0-9_-]", "", stored.state.id)[:8] or "session"
+    filename = f"interview-{date}-{short}.md"
+    return Response(
+        content=report_markdown(report, report.language, date=date),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', **NO_STORE},
+    )

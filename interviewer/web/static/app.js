@@ -27,6 +27,7 @@
       quick_hint_text: "提示", quick_skip_text: "跳过",
       send: "发送", sending: "发送中…", waiting: "面试官正在思考…", finished: "面试已结束。",
       show_report: "查看报告", report: "面试报告", back_to_transcript: "返回对话记录",
+      download_md: "下载 Markdown", print_report: "打印",
       you: "你", interviewer: "面试官",
       progress: "第 {i}/{n} 题 · {mode}", progress_done: "已结束 · 共 {n} 题 · {mode}",
       follow_ups_used: " · 已追问 {n} 次",
@@ -93,6 +94,7 @@
       quick_hint_text: "hint", quick_skip_text: "skip",
       send: "Send", sending: "Sending…", waiting: "The interviewer is thinking…", finished: "The interview is over.",
       show_report: "View report", report: "Interview report", back_to_transcript: "Back to transcript",
+      download_md: "Download Markdown", print_report: "Print",
       you: "You", interviewer: "Interviewer",
       progress: "Question {i}/{n} · {mode}", progress_done: "Finished · {n} questions · {mode}",
       follow_ups_used: " · follow-ups {n}",
@@ -877,10 +879,50 @@
     back.textContent = t(back.dataset.i18n);
   }
 
+  // Download and Print act on the report on screen: shown once it has rendered, hidden while it loads.
+  function setReportActions(shown) {
+    $("download-md").hidden = !shown;
+    $("print-report").hidden = !shown;
+  }
+
+  function filenameFrom(disposition) {
+    const match = /filename="([^"\\/]+)"/.exec(disposition || "");
+    return match ? match[1] : "";
+  }
+
+  // The Markdown report (GET …/report.md needs the bearer header, so no plain link): fetched, then saved
+  // through a Blob URL and a temporary <a download>.
+  async function downloadMarkdown() {
+    clearError();
+    const fromHistory = app.reportFrom === "progress";
+    const sessionId = fromHistory ? app.openedReport : app.session && app.session.id;
+    const candidate = fromHistory ? loadCandidate() : null;
+    if (!sessionId || (fromHistory && !candidate)) return;
+    const button = $("download-md");
+    button.disabled = true;
+    try {
+      const res = await request(`/v1/sessions/${encodeURIComponent(sessionId)}/report.md`,
+        fromHistory ? { bearer: candidate.token, accept: "text/markdown" } : { auth: true, accept: "text/markdown" });
+      const blob = await res.blob();
+      const name = filenameFrom(res.headers.get("Content-Disposition")) || `interview-${sessionId.slice(0, 8)}.md`;
+      const url = URL.createObjectURL(blob);
+      const link = el("a", { href: url, download: name, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (err) {
+      showError(err.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   async function showReport() {
     clearError();
     app.reportFrom = "session";
     setReportBack();
+    setReportActions(false);
     showView("report");
     const box = $("report");
     if (!app.report || app.report.status !== "finished") {
@@ -997,6 +1039,7 @@
   function renderReport(report) {
     const box = $("report");
     box.replaceChildren();
+    setReportActions(true);
     const questions = Array.isArray(report.questions) ? report.questions : [];
 
     const meta = [t("answered_of", { a: report.answered ?? "–", p: report.planned ?? questions.length })];
@@ -1314,6 +1357,7 @@
     app.historyReport = null;
     app.openedReport = sessionId;
     setReportBack();
+    setReportActions(false);
     showView("report");
     const box = $("report");
     box.replaceChildren(el("p", { className: "muted", text: t("loading_report") }));
@@ -1422,6 +1466,8 @@
       });
     }
     $("show-report").addEventListener("click", showReport);
+    $("download-md").addEventListener("click", downloadMarkdown);
+    $("print-report").addEventListener("click", () => window.print());
     $("back-to-chat").addEventListener("click", () => (app.reportFrom === "progress" ? backToProgress() : showView("chat")));
     $("show-progress").addEventListener("click", showProgressView);
     $("progress-back").addEventListener("click", () => {
