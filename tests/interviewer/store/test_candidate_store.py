@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +13,7 @@ from interviewer.session.models import SessionPlan, SessionState
 from interviewer.store import StoredCandidate, hash_token
 from interviewer.store.sqlite import SQLiteSessionStore
 from knowledge.errors import Conflict
-from tests.fakes.interview import BACKENDS, FULL_ANSWERS, FakeClock, KeywordGrader, make_bank, store_opener
-
-
-@pytest.fixture(params=BACKENDS)
-def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    with store_opener(request.param, tmp_path) as open_store_:
-        yield open_store_
-
-
-@pytest.fixture
-def interview() -> Interview:
-    return Interview(make_bank(), KeywordGrader())
+from tests.fakes.interview import FULL_ANSWERS, FakeClock
 
 
 def candidate(store: Any, name: str = "a", token: str = "tok-a") -> StoredCandidate:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +14,7 @@ from interviewer.session.models import SessionPlan, SessionState
 from interviewer.store import hash_token, open_store, token_matches
 from interviewer.store.sqlite import SQLiteSessionStore
 from knowledge.errors import Conflict, NotFound
-from tests.fakes.interview import BACKENDS, FakeClock, KeywordGrader, make_bank, make_settings, store_opener
-
-
-@pytest.fixture(params=BACKENDS)
-def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    with store_opener(request.param, tmp_path) as open_store_:
-        yield open_store_
-
-
-@pytest.fixture
-def interview() -> Interview:
-    return Interview(make_bank(), KeywordGrader())
+from tests.fakes.interview import FakeClock, KeywordGrader, make_bank, make_settings
 
 
 def started(interview: Interview, session_id: str = "s1", **plan: Any) -> SessionState:
