@@ -10,7 +10,7 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from knowledge.bank import QuestionBank
 from knowledge.bm25 import BM25Index
 from knowledge.chunking import corpus_chunks
 from knowledge.embedders import Embedder
-from knowledge.errors import IndexNotReady, InvalidInput
+from knowledge.errors import Conflict, IndexNotReady, InvalidInput
 from knowledge.models import Chunk, Citation, Hit, QAItem, SkippedFile
 from knowledge.store import VectorStore
 
@@ -164,6 +164,12 @@ class KnowledgeIndex:
 
     # -- ingest ----------------------------------------------------------------
     def ingest(self, docs_dir: Path, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestStats:
+        """Parse, embed what is new and switch to a new generation; one ingest per index at a time (a second
+        one is refused at once rather than interleaving its vectors and its switch with the first's)."""
+        with _ingest_lock(self.index_dir):
+            return self._ingest(docs_dir, rebuild, progress)
+
+    def _ingest(self, docs_dir: Path, rebuild: bool, progress: ProgressFactory | None) -> IngestStats:
         from knowledge.parsing import parse_corpus  # the parser is only needed here
 
         started = time.perf_counter()
@@ -398,6 +404,23 @@ def _complete(folder: Path) -> bool:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@contextlib.contextmanager
+def _ingest_lock(index_dir: Path) -> Iterator[None]:
+    """An exclusive advisory lock on `index_dir/ingest.lock` (released by the OS if the process dies)."""
+    import fcntl
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / "ingest.lock").open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Conflict(f"another ingest of {index_dir} is running; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _generation_id() -> str:

@@ -62,3 +62,18 @@ def test_large_work_is_announced_before_it_starts(small_index: KnowledgeIndex, d
         stats = small_index.ingest(docs)
     assert stats.embedded == 9
     assert any("embedding 9 new passages" in r.getMessage() for r in caplog.records)
+
+
+def test_a_second_ingest_of_the_same_index_is_refused_while_one_runs(small_index: KnowledgeIndex, docs: Path) -> None:
+    import fcntl
+
+    from knowledge.errors import Conflict
+
+    small_index.index_dir.mkdir(parents=True, exist_ok=True)
+    with (small_index.index_dir / "ingest.lock").open("a+") as held:  # as another process's ingest holds it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(Conflict, match="another ingest .* is running"):
+            small_index.ingest(docs)
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert not small_index.is_ready()  # the refused ingest wrote nothing
+    assert small_index.ingest(docs).items == 2  # and the lock is free again afterwards
