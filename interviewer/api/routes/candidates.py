@@ -6,7 +6,7 @@ only that candidate's data; a candidate's token also opens its own sessions, nev
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -85,16 +85,18 @@ def get_sessions(candidate: MeDep, services: ServicesDep, response: Response) ->
     return History(sessions=[_history_entry(services, s) for s in services.store.candidate_sessions(candidate.id)])
 
 
-def _question(services: Services, item_id: str, fallback: str) -> str:
+def _question(services: Services, item_id: str, fallback: str, language: str = "zh") -> str:
     try:
-        return services.bank.get(item_id).question
+        return services.bank.get(item_id).question_in(language)
     except NotFound:
         return fallback
 
 
 @router.get("/me/reviews", response_model=Reviews, responses=_ERRORS,
             summary="The review queue: the questions due again (FSRS, rated from each answer's score)")
-def get_reviews(candidate: MeDep, services: ServicesDep, response: Response) -> Reviews:
+def get_reviews(candidate: MeDep, services: ServicesDep, response: Response,
+                language: Literal["zh", "en"] = "zh") -> Reviews:
+    """`language`: the questions' wording (an item's reviewed English version with `en`)."""
     response.headers.update(NO_STORE)
     now = services.clock()
     cards = review_cards(services.store, candidate.id)
@@ -102,7 +104,7 @@ def get_reviews(candidate: MeDep, services: ServicesDep, response: Response) -> 
     later = [c.due for c in cards.values() if not c.is_due(now)]
     return Reviews(
         now=now,
-        due=[ReviewOut(question=_question(services, c.item_id, c.item_id), due_at=c.due,
+        due=[ReviewOut(question=_question(services, c.item_id, c.item_id, language), due_at=c.due,
                        **{k: v for k, v in vars(c).items() if k != "due"}) for c in due],
         scheduled=len(later),
         next_due_at=min(later) if later else None,

@@ -200,3 +200,19 @@ def test_a_running_exam_reveals_no_scores_through_progress(client: TestClient) -
     assert client.get("/v1/candidates/me/sessions", headers=alice).json()["sessions"][0]["score"] is None
     client.post(f"/v1/sessions/{sid}/end", headers=alice)
     assert client.get("/v1/candidates/me/progress", headers=alice).json()["attempts"] == 1
+
+
+def test_the_review_queue_speaks_the_language_asked_for(client: TestClient, services, clock) -> None:
+    from knowledge.models import ItemTranslation
+
+    alice = new_candidate(client)
+    practise(client, alice, {"kv": "不知道", "lora": "低秩 冻结"})
+    clock.advance(DAY)
+    kv = services.bank.get("kv")
+    kv.en = ItemTranslation(question="What is the KV cache?", key_points=["k"] * len(kv.key_points), follow_ups=[])
+    english = client.get("/v1/candidates/me/reviews?language=en", headers=alice).json()["due"]
+    chinese = client.get("/v1/candidates/me/reviews", headers=alice).json()["due"]
+    assert [d["question"] for d in english] == ["What is the KV cache?"]
+    assert [d["question"] for d in chinese] == [kv.question]
+    bad = client.get("/v1/candidates/me/reviews?language=fr", headers=alice)
+    assert bad.status_code == 422
