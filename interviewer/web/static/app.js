@@ -1194,7 +1194,7 @@
       const [progress, history, reviews] = await Promise.all([
         getJSON("/v1/candidates/me/progress", opts),
         getJSON("/v1/candidates/me/sessions", opts),
-        getJSON("/v1/candidates/me/reviews", opts),
+        getJSON(`/v1/candidates/me/reviews?language=${app.lang === "en" ? "en" : "zh"}`, opts),
       ]);
       app.progressData = { progress, history: Array.isArray(history.sessions) ? history.sessions : [], reviews };
     } catch (err) {
@@ -1243,10 +1243,9 @@
     }
     if (dueList.length) {
       const ul = el("ul", { className: "due-list small" });
-      // /me/reviews words a question as the bank does; progress words it in the language it was answered in.
-      const asked = new Map((Array.isArray(progress.items) ? progress.items : []).map((it) => [it.item_id, it.question]));
+      // /me/reviews words each question in the page's language (the item's reviewed translation when it has one).
       for (const card of dueList.slice(0, 5)) {
-        ul.append(el("li", { text: asked.get(card.item_id) || card.question || card.item_id || "" }));
+        ul.append(el("li", { text: card.question || card.item_id || "" }));
       }
       if (dueList.length > 5) ul.append(el("li", { className: "muted", text: "…" }));
       review.append(ul);
