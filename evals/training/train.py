@@ -35,7 +35,7 @@ from interviewer.grading.features import FEATURES
 from interviewer.grading.scorer import DEFAULT_MOVE_ON_AT, MODEL_PATH, Scorer
 
 CACHE = REPO / ".interviewer" / "cache" / "train-features.npz"
-GRADING_SOURCES = ("features.py", "offline.py", "points.py", "background.py", "lexical.py", "guards.py", "truth.py",
+GRADING_SOURCES = ("features.py", "offline.py", "points.py", "background.py", "lexical.py", "guards.py", "truth.py", "truth_cues.py",
                    "acronyms.py", "calibration.py", "intent.py", "intent_patterns.py")
 FOLDS = 5
 COMPLETE = 6.0  # a human score from which an answer needs no follow-up (good: 6.5-8, partial: 3-5.5)

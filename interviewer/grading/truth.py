@@ -16,60 +16,35 @@ from functools import lru_cache
 
 from interviewer.grading.acronyms import expansion_conflicts
 from interviewer.grading.lexical import Lexicon, normalize, script_agreement
+from interviewer.grading.truth_cues import (
+    ANTONYM_SET,
+    ANTONYMS,
+    BEST_SHARE,
+    CLAUSE,
+    COMPARE,
+    CONDITION,
+    CONTRAST,
+    CUE_WORDS,
+    HEAD,
+    HEDGE,
+    LETTER_LIST,
+    MIN_ANCHOR_IDF,
+    MIN_ATTRIBUTE_IDF,
+    MIN_ENTITY_IDF,
+    MIN_PAIR_WEIGHT,
+    NEAR,
+    NEG_GAP,
+    NEG_GAP_LATIN,
+    NEGATOR,
+    NUMBER,
+    PARTIAL,
+    PREDICATE_SHARE,
+    PROBLEM,
+    RARE_IDF,
+    SCOPE_BREAK,
+    UNITS,
+)
 from knowledge.claims import split_claims
-
-MIN_ANCHOR_IDF = 5.5  # below this a shared word ("数据", "使用") says nothing about what a clause is about
-MIN_PAIR_WEIGHT = 9.0  # shared IDF mass for a sentence to be about a point at all (one rare term)
-BEST_SHARE = 0.75  # a sentence is held to the points sharing at least this share of its best mass
-RARE_IDF = 9.0  # a technical term: one shared is enough to compare polarity; the sides of a headed swap
-MIN_ENTITY_IDF = 7.5  # the subjects of an in-point swap ("encoder", "注意力")
-MIN_ATTRIBUTE_IDF = 8.0  # what a swap moves between its subjects ("双向", "causal")
-PREDICATE_SHARE = 0.5  # of the negated phrase's rare terms (by IDF) the other clause must state
-NEG_GAP, NEG_GAP_LATIN = 4, 16  # characters a negator reaches over: "不涉及任何|参数", "doesn't need any |data"
-NEAR = 12  # characters between a Q/K/V list and its anchor term
-
-_CLAUSE = re.compile(r"[，,；;。！？!?：:\n]|(?<=[a-z0-9)])\.(?=\s|$)")
-_NEGATOR = re.compile(
-    r"并不|并非|不是|无需|没有|无法|不(?!断|同|少|仅|过|错|管|论|久|止|但|足|稳|均|一样|然|如|再)|没|未(?!来|知)"
-    r"|非(?!常|线性|结构)|无(?!论|监督|限|损|关|序)|\b(?:not|no|never|without|cannot|none)\b|n't"
-)
-# Words that leave a clause's polarity unclear ("避免遗忘" is neither for nor against "遗忘").
-_HEDGE = re.compile(
-    r"避免|防止|减少|缓解|降低|消除|抑制|而非|而不是|否则|如果|若|是否|吗|难以|不仅|除了|也许|可能"
-    r"|关闭|禁用|去掉|去除|移除|丢弃|停止|取消|省去|跳过|忽略|舍弃|拒绝|失去|缺少|缺乏|删除|冻结"
-    r"|\b(?:avoid|prevent|reduce|unless|if|whether|only|instead|rather|may|might|disable|remove|drop|skip"
-    r"|ignore|freeze)\b"
-)
-_CONDITION = re.compile(r"如果|若|假如|倘若|除非|只要|一旦|否则|(?<![规原否法准细])则|当[^,，。;；]{0,15}时"
-                        r"|\b(?:if|unless|when|otherwise)\b")
-# "不会出现 OOV 的问题" says OOV is handled, which is what "优雅地处理 OOV 问题" says too.
-_PROBLEM = re.compile(r"问题|风险|错误|困难|瓶颈|缺陷|隐患|\b(?:problems?|issues?|risks?)\b")
-_SCOPE_BREAK = re.compile(r"[的把将被对在从给让和与为]")  # "不把整个矩阵存下" negates 存, not 矩阵
-ANTONYMS: tuple[tuple[str, str], ...] = (
-    ("相对", "绝对"), ("增加", "减少"), ("增大", "减小"), ("提高", "降低"), ("提升", "降低"), ("上升", "下降"),
-    ("之前", "之后"), ("以前", "以后"), ("并行", "串行"), ("稀疏", "稠密"), ("静态", "动态"), ("有监督", "无监督"),
-    ("离线", "在线"), ("全局", "局部"), ("显式", "隐式"), ("单向", "双向"), ("编码器", "解码器"), ("分别", "一起"),
-    ("独立", "联合"), ("精确", "近似"), ("更快", "更慢"), ("按行", "按列"), ("更大", "更小"), ("更多", "更少"),
-    ("少数", "所有"), ("少数", "全部"), ("变大", "变小"), ("加快", "减慢"), ("batch", "单个样本"),
-    ("more", "less"), ("increase", "decrease"), ("higher", "lower"), ("before", "after"),
-    ("parallel", "sequential"), ("global", "local"), ("encoder", "decoder"), ("sparse", "dense"),
-    ("static", "dynamic"), ("absolute", "relative"), ("exact", "approximate"), ("offline", "online"),
-)
-_ANTONYM_SET = {tuple(sorted(pair)) for pair in ANTONYMS}
-_CUE_WORDS = sorted({w for pair in ANTONYMS for w in pair})
-_UNITS = {"层": "层", "layers": "层", "layer": "层", "个": "个", "维": "维", "dimensions": "维", "头": "头",
-          "heads": "头", "head": "头", "亿": "亿", "万": "万", "倍": "倍", "x": "倍", "times": "倍", "位": "位",
-          "bit": "位", "bits": "位", "%": "%", "b": "b", "billion": "b", "k": "k", "种": "种", "步": "步"}
-_NUMBER = re.compile(r"(?<![a-z0-9.\-])(\d+(?:\.\d+)?)\s*("
-                     + "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True)) + r")(?![a-z])")
-# Q/K/V named together: "q 和 k", "查询矩阵q和键矩阵k", "q·k", "q, k and v".
-_AND = r"(?:\s*(?:和|与|及|and)\s*[\u4e00-\u9fff]{0,6}|\s*[、,/·*]\s*)"
-_LETTER_LIST = re.compile(r"(?<![a-z])([qkv])" + _AND + r"([qkv])(?![a-z])(?:" + _AND + r"([qkv])(?![a-z]))?")
-_CONTRAST = re.compile(r"(?:与|和|跟|同)[^，,。]{1,20}?(?:不同|相比|相反)|(?:不同于|相比于?|相较于?|区别于)[^，,。]{1,20}"
-                       r"|\bunlike [^,.]{1,30}")
-_PARTIAL = re.compile(r"所有|全部|每[次个一]|都|总是|一定|完全|\b(?:all|every|always)\b")
-_COMPARE = re.compile(r"比|相比|而|\b(?:than|versus|vs)\b")
-_HEAD = re.compile(r"^([^:：。]{2,30})[:：]")  # "掩码模型 (masked models)：如 bert 系列…"
 
 
 @dataclass(frozen=True)
@@ -138,9 +113,9 @@ def find_contradictions(
 @lru_cache(maxsize=8192)
 def _is_anchor(term: str, weight: float) -> bool:
     """A term that can anchor a cue: rare, and neither a number, a negator nor a cue word itself."""
-    if term.isdigit() or len(term) < 2 or weight < MIN_ANCHOR_IDF or _NEGATOR.fullmatch(term):
+    if term.isdigit() or len(term) < 2 or weight < MIN_ANCHOR_IDF or NEGATOR.fullmatch(term):
         return False
-    return not any(w in term for w in _CUE_WORDS)
+    return not any(w in term for w in CUE_WORDS)
 
 
 def _check(p: Pair, same_script: bool, most: bool) -> tuple[str, str] | None:
@@ -152,7 +127,7 @@ def _check(p: Pair, same_script: bool, most: bool) -> tuple[str, str] | None:
 
 @lru_cache(maxsize=4096)
 def _clauses(text: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in _CLAUSE.split(text) if c.strip())
+    return tuple(c.strip() for c in CLAUSE.split(text) if c.strip())
 
 
 def _with_previous(text: str, clause: str) -> str:
@@ -175,10 +150,10 @@ def _word_pattern(word: str) -> re.Pattern[str]:
 def _negator_before(clause: str, pos: int) -> re.Match[str] | None:
     """The negator whose scope reaches `pos` ("不需要人工|审核"); "未见过的任务" does not negate 任务."""
     last = None
-    for last in _NEGATOR.finditer(clause, 0, pos):  # noqa: B007 - the last one is wanted
+    for last in NEGATOR.finditer(clause, 0, pos):  # noqa: B007 - the last one is wanted
         pass
     gap = clause[last.end():pos] if last else ""
-    ok = last and len(gap) <= (NEG_GAP_LATIN if gap.isascii() else NEG_GAP) and not _SCOPE_BREAK.search(gap)
+    ok = last and len(gap) <= (NEG_GAP_LATIN if gap.isascii() else NEG_GAP) and not SCOPE_BREAK.search(gap)
     return last if ok else None
 
 
@@ -189,21 +164,21 @@ def _polarity(clause: str, term: str) -> str | None:
 
 
 def _negation(p: Pair) -> tuple[str, str] | None:
-    if not (_NEGATOR.search(p.claim) or _NEGATOR.search(p.point)):
+    if not (NEGATOR.search(p.claim) or NEGATOR.search(p.point)):
         return None
     for cc in _clauses(p.claim):
         # the point clause(s) this clause is most about, by shared IDF
         scored = [(sum(p.weights[a] for a in shared), pc, shared) for pc in _clauses(p.point)
                   if (shared := [a for a in p.anchors if a in cc and a in pc])]
         context = _with_previous(p.claim, cc)
-        if not scored or _HEDGE.search(context) or _CONDITION.search(context):
+        if not scored or HEDGE.search(context) or CONDITION.search(context):
             continue  # "S2 不为空时，则无法入队": a negation under a condition says nothing of the point
         top = max(w for w, _, _ in scored)
         best = [(pc, sh) for w, pc, sh in scored if w >= top - 1e-9]
-        if any(_HEDGE.search(pc) or (len(sh) < 2 and p.weights[sh[0]] < RARE_IDF) for pc, sh in best):
+        if any(HEDGE.search(pc) or (len(sh) < 2 and p.weights[sh[0]] < RARE_IDF) for pc, sh in best):
             continue
         best = [(pc, sh) for pc, sh in best
-                if not _other_subjects(p, cc, pc) and not _CONDITION.search(_with_previous(p.point, pc))]
+                if not _other_subjects(p, cc, pc) and not CONDITION.search(_with_previous(p.point, pc))]
         cues = {_polarity_cue(p, cc, pc, sh) for pc, sh in best}
         if len(cues) == 1 and (cue := cues.pop()):  # every clause it may be about disagrees the same way
             return "negation", cue
@@ -216,10 +191,10 @@ def _other_subjects(p: Pair, cc: str, pc: str) -> bool:
     firsts = []
     sides = ((p.claim, cc, *p.terms, p.point), (p.point, pc, *p.terms[::-1], p.claim))
     for text, clause, own, other, other_text in sides:
-        head = _CONTRAST.sub("，", text[:text.find(clause) + len(clause)])
+        head = CONTRAST.sub("，", text[:text.find(clause) + len(clause)])
         named = sorted((head.find(t), t) for t in own if len(t) > 1 and p.weights[t] >= MIN_ENTITY_IDF and t in head)
         first = named[0][1] if named else ""
-        firsts.append(first if first not in other or first not in _CONTRAST.sub("，", other_text) else "")
+        firsts.append(first if first not in other or first not in CONTRAST.sub("，", other_text) else "")
     return all(firsts)
 
 
@@ -229,7 +204,7 @@ def _polarity_cue(p: Pair, cc: str, pc: str, shared: list[str]) -> str | None:
         if pc_pol is None or cc_pol is None or pc_pol == cc_pol:
             continue
         negated, plain = (cc, pc) if cc_pol == "neg" else (pc, cc)
-        if _NEGATOR.search(plain) or len(_NEGATOR.findall(negated)) != 1:
+        if NEGATOR.search(plain) or len(NEGATOR.findall(negated)) != 1:
             continue
         if term in p.question and _polarity(p.question, term) == cc_pol:
             continue  # the answer echoes the question's own premise
@@ -239,7 +214,7 @@ def _polarity_cue(p: Pair, cc: str, pc: str, shared: list[str]) -> str | None:
         neg = _negator_before(negated, at)
         scope = negated[neg.end():] if neg else ""
         # "不是每次都激活所有专家" is "only some", which is what "选择性激活" says
-        if not neg or not _same_predicate(p, scope, plain) or _PROBLEM.search(scope) or _PARTIAL.search(scope):
+        if not neg or not _same_predicate(p, scope, plain) or PROBLEM.search(scope) or PARTIAL.search(scope):
             continue
         span = negated[neg.start():at + len(term)]
         return f"{term} ↔ {span}" if cc_pol == "neg" else f"{span} ↔ {term}"
@@ -249,7 +224,7 @@ def _polarity_cue(p: Pair, cc: str, pc: str, shared: list[str]) -> str | None:
 def _same_predicate(p: Pair, scope: str, other: str) -> bool:
     """Whether the other clause states most of what the negation covers ("不会梯度消失" vs "梯度能传播": no)."""
     terms = {t: w for t, w in p.weights.items()
-             if w >= MIN_ANCHOR_IDF and len(t) > 1 and t in scope and not _NEGATOR.search(t)}
+             if w >= MIN_ANCHOR_IDF and len(t) > 1 and t in scope and not NEGATOR.search(t)}
     terms |= {t: 12.0 for t in re.findall(r"(?<![a-z])[a-z](?![a-z])", scope)}  # "不缓存 q": the q matters
     total = sum(terms.values())
     return total > 0 and sum(w for t, w in terms.items() if t in other) >= PREDICATE_SHARE * total
@@ -267,12 +242,12 @@ def _antonym(p: Pair) -> tuple[str, str] | None:
     pairs = [(a, b) for a, b in ANTONYMS if (a in p.claim or b in p.claim) and (a in p.point or b in p.point)]
     for cc in _clauses(p.claim) if pairs else ():
         for pc in _clauses(p.point):
-            if not any(a in cc and a in pc for a in p.anchors) or _HEDGE.search(cc):
+            if not any(a in cc and a in pc for a in p.anchors) or HEDGE.search(cc):
                 continue
             if _topic(p.claim, cc, p.terms[0], p.weights) != _topic(p.point, pc, p.terms[1], p.weights):
                 continue  # said of something else ("双编码器分别编码" vs "交叉编码器一起编码")
             for a, b in pairs:
-                if any(a in c and b in c and _COMPARE.search(c) for c in (cc, pc)):
+                if any(a in c and b in c and COMPARE.search(c) for c in (cc, pc)):
                     continue  # the two weighed against each other ("全局注意力比局部注意力看得远")
                 for said, meant in ((a, b), (b, a)):
                     for anchor in _bound(cc, said, p.anchors) & _bound(pc, meant, p.anchors):
@@ -288,7 +263,7 @@ def _bound(clause: str, word: str, anchors: list[str]) -> set[str]:
     """The anchors `word` is said of, unnegated: the nearest before each occurrence (else after)."""
     out = set()
     for m in _word_pattern(word).finditer(clause) if word in clause else ():
-        if not _NEGATOR.search(clause, 0, m.start()):  # "不需要按时间步串行": any negation before makes it unclear
+        if not NEGATOR.search(clause, 0, m.start()):  # "不需要按时间步串行": any negation before makes it unclear
             before = [(at, a) for a in anchors if (at := clause.rfind(a, 0, m.start())) >= 0]
             after = [(-at, a) for a in anchors if (at := clause.find(a, m.end())) >= 0]
             if before or after:
@@ -300,7 +275,7 @@ def _topic(text: str, clause: str, terms: frozenset[str], weights: dict[str, flo
     """The first content term of the sentence holding `clause`, cue words aside: what it is about."""
     sentence = next((s for s in re.split(r"[。；;！？!?\n]", text) if clause in s), "")
     firsts = [(sentence.find(t), -len(t), t) for t in terms
-              if len(t) > 1 and weights[t] >= MIN_ANCHOR_IDF and t in sentence and t not in _CUE_WORDS]
+              if len(t) > 1 and weights[t] >= MIN_ANCHOR_IDF and t in sentence and t not in CUE_WORDS]
     return min(firsts)[2] if firsts else None
 
 
@@ -311,13 +286,13 @@ def _owners(text: str, subjects: list[str], attrs: list[str], topic: str | None,
     `topic`); without `fallback` only a clause opening with its subject ("encoder 使用…") counts."""
     out: dict[str, str] = {}
     for clause in _clauses(text):
-        if _CONDITION.search(clause):
+        if CONDITION.search(clause):
             continue  # "若 s2 满，s1 空，不能入队": a condition assigns nothing
         found = sorted((m.start(), e) for e in subjects if (m := _find(e, clause)))
         start, subject = found[0] if found and (fallback or found[0][0] <= 2) else (0, topic if fallback else None)
         topic = subject
         for attr in attrs:
-            if subject and _find(attr, clause[start:]) and not _NEGATOR.search(clause, 0, clause.find(attr)):
+            if subject and _find(attr, clause[start:]) and not NEGATOR.search(clause, 0, clause.find(attr)):
                 out.setdefault(attr, subject)
     return out
 
@@ -328,7 +303,7 @@ def _crossed(said: dict[str, str], claimed: dict[str, str]) -> tuple[str, str, s
     found = []
     for x, a in said.items():
         for y, b in said.items():
-            antonyms = tuple(sorted((x, y))) in _ANTONYM_SET
+            antonyms = tuple(sorted((x, y))) in ANTONYM_SET
             if x == y or a >= b:
                 continue
             if claimed.get(x) == b and claimed.get(y) == a:
@@ -345,7 +320,7 @@ def _relation_swap(p: Pair) -> tuple[str, str] | None:
                        if (found := sorted((c.find(e), e) for e in terms if e in c)) and found[0][0] <= 2})
     if len(subjects) < 2:
         return None
-    attrs = sorted(a for a in {*p.entities, *(w for w in _CUE_WORDS if w in p.point)}
+    attrs = sorted(a for a in {*p.entities, *(w for w in CUE_WORDS if w in p.point)}
                    if a not in subjects and p.weights.get(a, MIN_ATTRIBUTE_IDF) >= MIN_ATTRIBUTE_IDF)
     said = _owners(p.point, subjects, attrs, None, fallback=False)
     said = {a: s for a, s in said.items()  # what the reference also gives the other side is no swap
@@ -359,13 +334,13 @@ def _reference_swap(
 ) -> tuple[int, int, str] | None:
     """Points headed A and B ("自回归模型：如 GPT", "掩码模型：如 BERT"); the answer gives A's x to B (and B's y
     to A). Returns (point index, claim index, cue)."""
-    heads = {i: m.group(1) for i, point in enumerate(reference) if (m := _HEAD.match(point))}
+    heads = {i: m.group(1) for i, point in enumerate(reference) if (m := HEAD.match(point))}
     common = {t for t in anchors if sum(t in h for h in set(heads.values())) > 1}  # "模型" in "x模型：", "y模型："
     topics = {i: min((-anchors[t], t) for t in anchors if t in h and t not in common)[1]
               for i, h in heads.items() if any(t in h and t not in common for t in anchors)}
     subjects = sorted(set(topics.values()))
     answer = "\n".join(claims)
-    attrs = sorted(a for a in (terms | set(_CUE_WORDS)) if a in answer and a not in subjects)
+    attrs = sorted(a for a in (terms | set(CUE_WORDS)) if a in answer and a not in subjects)
     said: dict[str, tuple[str, int]] = {}
     claimed: dict[str, tuple[str, int]] = {}
     ambiguous: set[str] = set()  # given to both sides, by the reference or by the answer: no swap to speak of
@@ -388,15 +363,15 @@ def _reference_swap(
 
 def _numbers(text: str) -> list[tuple[float, str, str, str]]:
     """(value, unit, as written, clause) of every number with a unit."""
-    return [(float(m.group(1)), _UNITS[m.group(2)], m.group(0).replace(" ", ""), clause)
-            for clause in _clauses(text) for m in _NUMBER.finditer(clause)]
+    return [(float(m.group(1)), UNITS[m.group(2)], m.group(0).replace(" ", ""), clause)
+            for clause in _clauses(text) for m in NUMBER.finditer(clause)]
 
 
 def _number(p: Pair) -> tuple[str, str] | None:
     """A number of the same unit that the reference never states, said of the same thing ("base 24 层")."""
     stated_anywhere = {(n, u) for r in p.reference for n, u, *_ in _numbers(r)}
     for n, unit, raw, cc in _numbers(p.claim):
-        about = {a for a in p.anchors if a in cc and a not in _UNITS}
+        about = {a for a in p.anchors if a in cc and a not in UNITS}
         for _, pu, praw, pc in _numbers(p.point) if (n, unit) not in stated_anywhere else ():
             if pu == unit and about & {a for a in p.anchors if a in pc}:
                 return "number", f"{praw} ↔ {raw}"
@@ -404,7 +379,7 @@ def _number(p: Pair) -> tuple[str, str] | None:
 
 
 def _letter_sets(text: str) -> list[tuple[frozenset[str], re.Match[str]]]:
-    return [(frozenset(g for g in m.groups() if g), m) for m in _LETTER_LIST.finditer(text)]
+    return [(frozenset(g for g in m.groups() if g), m) for m in LETTER_LIST.finditer(text)]
 
 
 def _near(text: str, m: re.Match[str], anchors: list[str]) -> set[str]:
