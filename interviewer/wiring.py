@@ -80,7 +80,8 @@ def warm_up(index: KnowledgeIndex, grader: Grader) -> float:
     """Load every lazy part a graded turn needs (jieba and its IDF table, the scorer file, the generic-talk
     and English key-point vectors, BM25) by grading one Chinese and one English answer offline and running
     one search; the seconds it took. Without it the first candidate's first answer paid ~0.9 s for them."""
-    from interviewer.grading.service import IndexedGrader, request_for_item
+    from interviewer.grading.models import request_for_item
+    from interviewer.grading.service import IndexedGrader
 
     started = time.perf_counter()
     offline = grader if isinstance(grader, IndexedGrader) else getattr(grader, "fallback", None)

@@ -77,19 +77,6 @@ class QAItem(BaseModel):
             return list(self.en.key_points)
         return [p.text for p in self.key_points]
 
-    def follow_ups_in(self, language: str) -> list[str]:
-        return list(self.en.follow_ups) if language == "en" and self.en else list(self.follow_ups)
-
-    def english_key_points(self) -> list[KeyPoint]:
-        """The key points in English with their citations, aligned with `key_points`; [] untranslated.
-
-        For the grader: an English answer is scored per point against both texts (the better match
-        counts), so `english_key_points()[i]` and `key_points[i]` are the same claim.
-        """
-        if not self.en:
-            return []
-        return [p.model_copy(update={"text": text}) for p, text in zip(self.key_points, self.en.key_points, strict=True)]
-
     @property
     def citation(self) -> Citation:
         ref = self.references[0] if self.references else None

@@ -26,9 +26,10 @@ import numpy as np
 
 from interviewer.grading.features import FEATURES, feature_vector
 from interviewer.grading.guards import is_non_answer, without_injection
+from interviewer.grading.models import request_for_item
 from interviewer.grading.offline import OfflineGrader
 from interviewer.grading.points import english_texts, key_points
-from interviewer.grading.service import _request_from_reference, point_vectors_for, request_for_item
+from interviewer.grading.service import _request_from_reference, point_vectors_for
 from interviewer.validation import detect_language
 from knowledge.vector_cache import CachedEmbedder
 

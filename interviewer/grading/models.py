@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from knowledge.models import KeyPoint, Reference
+from knowledge.models import KeyPoint, QAItem, Reference
 
 # The rubric, mirrored by prompts/grade_v1.md and the offline grader.
 CRITERIA = ("accuracy", "completeness", "depth", "clarity")
@@ -70,3 +70,17 @@ class GradeRequest(BaseModel):
     # The key points' reviewed English texts, aligned with `key_points` ([] when the item has none): an
     # answer in English is matched against both, point by point.
     key_points_en: list[str] = Field(default_factory=list)
+
+
+def request_for_item(item: QAItem, answer: str, language: str, question: str | None = None) -> GradeRequest:
+    """The request to grade an answer to a bank item: its key points (with their English texts, when the
+    item has a reviewed translation) and references."""
+    return GradeRequest(
+        question=question or item.question,
+        answer=answer,
+        key_points=item.key_points,
+        references=item.references,
+        item_id=item.id,
+        language=language,  # type: ignore[arg-type]
+        key_points_en=item.key_point_texts("en") if item.en else [],
+    )

@@ -12,7 +12,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.grading.base import Grader
-from interviewer.grading.models import Grade, GradeRequest
+from interviewer.grading.models import Grade, GradeRequest, request_for_item
 from interviewer.validation import clean_text, detect_language, validate_answer
 from knowledge.chunking import chunk_id
 from knowledge.claims import split_claims
@@ -92,18 +92,6 @@ class IndexedGrader:
 
     def grade(self, request: GradeRequest) -> Grade:
         return self.offline.grade(request, point_vectors=point_vectors_for(self.index, request))
-
-
-def request_for_item(item: QAItem, answer: str, language: str, question: str | None = None) -> GradeRequest:
-    return GradeRequest(
-        question=question or item.question,
-        answer=answer,
-        key_points=item.key_points,
-        references=item.references,
-        item_id=item.id,
-        language=language,  # type: ignore[arg-type]
-        key_points_en=[p.text for p in item.english_key_points()],
-    )
 
 
 def point_vectors_for(index: KnowledgeIndex, request: GradeRequest) -> np.ndarray | None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from interviewer.grading.base import Grader
-from interviewer.grading.models import Grade, GradeRequest
+from interviewer.grading.models import Grade, request_for_item
 from interviewer.session import feedback, phrasing
 from interviewer.session.bilingual import localise_grade, shown_title
 from interviewer.session.followups import choose_follow_up, item_texts, next_hint
@@ -197,15 +197,7 @@ class Interview:
     def _graded(self, state: SessionState, record: QuestionRecord, text: str) -> Reply:
         lang = state.plan.language
         item = self.bank.get(record.item_id)
-        request = GradeRequest(
-            question=item.question,
-            answer=self._answer_to_grade(state, record, text),
-            key_points=item.key_points,
-            references=item.references,
-            item_id=item.id,
-            language=lang,
-            key_points_en=[p.text for p in item.english_key_points()],
-        )
+        request = request_for_item(item, self._answer_to_grade(state, record, text), lang)
         grade = self.grader.grade(request)
         record.status = "answered"
         self._record_grade(state, record, grade)
