@@ -9,6 +9,7 @@ whose first heading is not a good title can be given one. The file name stays in
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -73,16 +74,17 @@ def cite_label(source: str, section: str = "", title: str = "") -> str:
 
 
 ENGLISH_TITLES = Path(__file__).resolve().parent / "translations" / "titles.en.yaml"
-_english: dict[str, str] | None = None
 
 
 def english_title(source: str) -> str:
     """The reviewed English title of a bundled note ("" for any other file)."""
-    global _english
-    if _english is None:
-        try:
-            loaded = yaml.safe_load(ENGLISH_TITLES.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            loaded = {}
-        _english = {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
-    return _english.get(source, "")
+    return _english_titles().get(source, "")
+
+
+@functools.cache
+def _english_titles() -> dict[str, str]:
+    try:
+        loaded = yaml.safe_load(ENGLISH_TITLES.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        loaded = {}
+    return {str(k): str(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}

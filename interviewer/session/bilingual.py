@@ -7,16 +7,12 @@ their Chinese text); only what is shown is localised, by the key point's positio
 
 from __future__ import annotations
 
-import re
-
 from interviewer.grading.models import Grade, GradeReference
 from interviewer.session.models import Language
 from interviewer.session.phrasing import source_label
-from interviewer.session.text import norm
+from interviewer.session.text import CJK, norm
 from knowledge.models import QAItem
 from knowledge.titles import english_title
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def point_text(item: QAItem | None, text: str, language: Language) -> str:
@@ -32,7 +28,7 @@ def point_text(item: QAItem | None, text: str, language: Language) -> str:
 
 def shown_section(section: str, language: Language) -> str:
     """A heading as shown in `language`: an English page names the file only, not its Chinese heading."""
-    return "" if language == "en" and _CJK.search(section) else section
+    return "" if language == "en" and CJK.search(section) else section
 
 
 def shown_title(source: str, title: str, language: Language) -> str:

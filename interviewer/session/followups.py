@@ -32,7 +32,7 @@ from interviewer.session.followup_phrases import (
     Kind,
 )
 from interviewer.session.models import Language
-from interviewer.session.text import leaks, norm, overlap, terms
+from interviewer.session.text import CJK, MARKUP, leaks, norm, overlap, terms
 from knowledge.models import QAItem
 from knowledge.textclean import LOST, has_encoding_loss
 
@@ -69,8 +69,6 @@ def item_texts(item: QAItem, language: Language) -> ItemTexts:
 
 # ---- what a key point is about ---------------------------------------------------------------------
 
-_MARKUP = re.compile(r"[*_`#>\"“”「」《》]+")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _LABEL = re.compile(r"^\s*([^：:。，,；;！？!?]{2,40}?)\s*[：:]")
 _GENERIC_LABEL = re.compile(
     r"^(?:优点|缺点|优势|劣势|不足|作用|功能|原理|例如|比如|例子|示例|总结|结论|注意|注|原因|目的|方法|步骤|特点|核心|关键"
@@ -117,11 +115,11 @@ def concept(point: str, question: str = "", language: Language = "zh", others: t
     ("RoPE", "Layer Normalization"). Never a cut sentence, never text next to a lost character, and in
     English never Chinese.
     """
-    clean = _MARKUP.sub("", point).strip()
+    clean = MARKUP.sub("", point).strip()
     label = _LABEL.match(clean)
     if label and _is_name(label.group(1).strip()):
         name = label.group(1).strip()
-        if language == "zh" or not _CJK.search(name):
+        if language == "zh" or not CJK.search(name):
             return name
     shared = terms(question) | {t for other in others for t in terms(other)}
     for match in _TERM.finditer(clean):
@@ -137,8 +135,8 @@ def concept(point: str, question: str = "", language: Language = "zh", others: t
 def _is_name(text: str) -> bool:
     if has_encoding_loss(text) or _GENERIC_LABEL.match(text) or not norm(text):
         return False
-    if _CJK.search(text):
-        return len(_CJK.findall(text)) + len(_TERM.findall(text)) <= LABEL_CJK_CHARS
+    if CJK.search(text):
+        return len(CJK.findall(text)) + len(_TERM.findall(text)) <= LABEL_CJK_CHARS
     return len(text.split()) <= LABEL_WORDS
 
 
@@ -196,7 +194,7 @@ def targets(item: QAItem, grade: Grade | None, texts: ItemTexts) -> list[Target]
 def _latin_concept(point: str, question: str, others: tuple[str, ...]) -> str | None:
     """For a language without texts: a Latin term of the point (no Chinese is quoted)."""
     name = concept(point, question, "en", others)
-    return name if name and not _CJK.search(name) else None
+    return name if name and not CJK.search(name) else None
 
 
 def _kind(point: str, name: str | None) -> Kind:

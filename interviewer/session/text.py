@@ -6,11 +6,11 @@ import re
 
 from knowledge.models import QAItem
 
-_MARKUP = re.compile(r"[*_`#>\"“”「」《》]+")  # markdown and quotes: a keyword is quoted by the template
+MARKUP = re.compile(r"[*_`#>\"“”「」《》]+")  # markdown and quotes: a keyword is quoted by the template
 # No bare ASCII "?": in these notes it usually stands for a character lost to bad encoding.
 _CLAUSE_SPLIT = re.compile(r"[：:，,。；;（(）)\[\]【】！？!\n]|——|--| - | – | \?")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-_CJK = re.compile(r"[\u3400-\u9fff]")
+CJK = re.compile(r"[\u3400-\u9fff]")
 _TERM = re.compile(r"[A-Za-z][A-Za-z0-9+\-./]*[A-Za-z0-9+]|[A-Za-z]")
 
 _UNIT = re.compile(r"[\u3400-\u9fff]|[A-Za-z0-9][A-Za-z0-9_\-+./']*")
@@ -40,14 +40,14 @@ def keyword(point: str) -> str:
     Notes usually open a point with a bold label ("**有监督学习**：使用成对的…"), so the first
     clause is the label. A long first clause is cut to a few words and marked with "…".
     """
-    clean = _MARKUP.sub("", point).strip()
+    clean = MARKUP.sub("", point).strip()
     clauses = [c.strip(" 、-–·.'‘’").rstrip("?") for c in _CLAUSE_SPLIT.split(clean)]
     named = [c for c in clauses if norm(c)]
     first = next((c for c in named if not _CONNECTIVE.fullmatch(c) and not _CONTEXT.fullmatch(c)),
                  named[0] if named else clean)
     # Length in reading units: one CJK character or one latin word each.
     units = list(_UNIT.finditer(first))
-    limit = KEYWORD_CJK_UNITS if _CJK.search(first) else KEYWORD_EN_WORDS
+    limit = KEYWORD_CJK_UNITS if CJK.search(first) else KEYWORD_EN_WORDS
     if len(units) <= limit:
         return first
     return first[: units[limit - 1].end()] + "…"
@@ -67,7 +67,7 @@ def terms(text: str) -> set[str]:
 def _tokens(text: str) -> set[str]:
     low = text.lower()
     words = {w.lower() for w in _TERM.findall(text) if len(w) > 1}
-    cjk = "".join(_CJK.findall(low))
+    cjk = "".join(CJK.findall(low))
     bigrams = {cjk[i : i + 2] for i in range(len(cjk) - 1)}
     return words | bigrams
 
