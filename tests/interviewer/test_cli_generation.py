@@ -13,14 +13,6 @@ from interviewer.settings import Settings
 from interviewer.wiring import build_index
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, small_docs: Path) -> Path:
-    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("INTERVIEWER_DOCS_DIR", str(small_docs))
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    return small_docs
-
-
 def test_search_json_names_the_live_generation(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ingest"]) == 0
     capsys.readouterr()

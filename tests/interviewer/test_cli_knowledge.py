@@ -10,14 +10,6 @@ import pytest
 from interviewer.cli import main
 
 
-@pytest.fixture
-def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, small_docs: Path) -> Path:
-    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("INTERVIEWER_DOCS_DIR", str(small_docs))
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    return small_docs
-
-
 def _json_lines(out: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
