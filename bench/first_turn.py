@@ -22,6 +22,7 @@ def run(warm: bool, turns: int) -> dict[str, float | bool]:
     from interviewer import wiring
     from interviewer.grading.service import GradingService
     from interviewer.settings import Settings
+    from knowledge.textclean import LOST
 
     settings = Settings().model_copy(update={"openai_api_key": None})
     index = wiring.build_index(settings)
@@ -32,7 +33,7 @@ def run(warm: bool, turns: int) -> dict[str, float | bool]:
     items = index.bank.items[1:turns + 2]
     times = []
     for item in items:
-        answer = ("；".join(p.text for p in item.key_points[:2]) or item.question).replace("\ufffd", "")
+        answer = ("；".join(p.text for p in item.key_points[:2]) or item.question).replace(LOST, "")
         started = time.perf_counter()
         service.grade(item.question, answer)
         times.append(1000 * (time.perf_counter() - started))

@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx
 
+from knowledge.textclean import LOST
+
 MAX_TURNS = 40  # per interview: more means the server never ends it (an error)
 MAX_BANK = 400  # questions whose reference text is fetched before the run
 NON_ANSWERS = ("不知道", "这个我不太清楚，跳过吧", "不会")
@@ -68,7 +70,7 @@ def compose_answer(rng: random.Random, run: Run, item_id: str | None, follow_ups
     if draw < 0.18:
         return OFF_TOPIC
     first = min(follow_ups * 2 + rng.randint(0, 1), len(sentences) - 1)
-    text = "".join(sentences[first : first + rng.randint(1, 3)]).replace("\ufffd", "")  # the bank's lost-character mark
+    text = "".join(sentences[first : first + rng.randint(1, 3)]).replace(LOST, "")  # the bank's lost-character mark
     return ("我的理解是：" + text)[:400]
 
 
