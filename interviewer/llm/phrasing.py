@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.llm.chat import ChatModel
-from interviewer.llm.normalise import flatten, overlap
 from interviewer.llm.reasoning import final_answer
+from interviewer.llm.reply_points import flatten, overlap
 from interviewer.prompts import Prompt, load_prompt
 
 log = logging.getLogger(__name__)

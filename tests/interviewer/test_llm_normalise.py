@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 
 from interviewer.grading.models import CRITERIA
-from interviewer.llm.normalise import ReplyError, _number, match_point, normalise_reply
+from interviewer.llm.normalise import ReplyError, normalise_reply
 from interviewer.llm.reasoning import final_answer
+from interviewer.llm.reply_points import match_point
+from interviewer.llm.reply_scale import parse_number
 
 POINTS = ["冻结原始权重，只训练低秩矩阵 A 和 B", "可训练参数量大幅减少，显存占用低", "推理时可以把 BA 合并回原权重，没有额外延迟"]
 
@@ -41,7 +43,7 @@ def test_final_answer(text: str, expected: str) -> None:
     ],
 )
 def test_number(value: Any, expected: tuple[float | None, float | None]) -> None:
-    assert _number(value) == expected
+    assert parse_number(value) == expected
 
 
 def reply(rubric: float, covered: list[int] | None, score: float | None = None, **extra: Any) -> dict[str, Any]:
