@@ -2,7 +2,8 @@
 
 LangChain (~1 s to import) is imported on the first call, never when the service starts. The client's
 own retries are off (`max_retries=0`): this module retries connection errors, 408, 429 and 5xx itself
-with capped exponential backoff, honouring `Retry-After`, so the policy is one place and testable.
+with capped exponential backoff, honouring `Retry-After`, so the policy is one place and testable
+(what a failure means and how long to wait: `openai_errors.py`).
 
 Every call has a total deadline, not a per-read timeout: each attempt may use only what is left of
 it, so a slow reasoning reply is waited for once and never retried into a multiple of the deadline.
@@ -14,7 +15,6 @@ removed, and an empty reply, a refusal or an HTTP 200 error body raise `EmptyRep
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import random
@@ -35,6 +35,7 @@ from interviewer.llm.capabilities import (
     rejects_temperature,
 )
 from interviewer.llm.chat import EmptyReplyError, JsonSchema
+from interviewer.llm.openai_errors import cut_off, describe_error, error_status, retry_wait
 from interviewer.llm.reasoning import final_answer, has_reasoning
 from knowledge.errors import LLMError
 
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RETRYABLE_STATUS = frozenset({408, 429})  # plus every 5xx
 # What to try after a 400 about a structured mode: strict schemas fall back to plain JSON mode (older
 # OpenAI models, vLLM builds without guided decoding), JSON mode to the prompt alone (LM Studio).
 WEAKER_MODE: dict[str, StructuredMode] = {"json_schema": "json_object", "tools": "json_object", "json_object": "off",
@@ -154,7 +154,7 @@ class OpenAIChatModel:
                 result = self._invoke(prompt, mode, schema, remaining, learned.no_temperature)
             except Exception as exc:  # noqa: BLE001 - classified below; everything ends as LLMError
                 status, reason = error_status(exc), describe_error(exc)
-                if _cut_off(exc):
+                if cut_off(exc):
                     raise EmptyReplyError(
                         f"LLM reply unusable: cut off at max_tokens {self.max_tokens} "
                         "(raise INTERVIEWER_LLM_MAX_TOKENS)"
@@ -266,50 +266,12 @@ class OpenAIChatModel:
 
     def _retry_wait(self, exc: BaseException, attempt: int) -> float | None:
         """Seconds to wait before the next attempt, or None if `exc` is not worth retrying."""
-        import openai
-
-        if isinstance(exc, openai.APITimeoutError):
-            return self._backoff(attempt)  # only if time is left: the attempt had all that remained
-        if isinstance(exc, openai.APIConnectionError):
-            return self._backoff(attempt)
-        if not isinstance(exc, openai.APIStatusError):
-            return None
-        code = exc.status_code
-        if code not in RETRYABLE_STATUS and code < 500:
-            return None
-        asked = retry_after_seconds(exc.response.headers)
-        if asked is None:
-            return self._backoff(attempt)
-        if asked > self.max_retry_after:
-            return None
-        return asked
+        return retry_wait(exc, lambda: self._backoff(attempt), self.max_retry_after)
 
     def _backoff(self, attempt: int) -> float:
         # Half-jitter: spread concurrent turns apart, never below half the exponential step.
         step = min(self.backoff_cap, self.backoff_base * 2**attempt)
         return step * (0.5 + random.random() / 2)
-
-
-def retry_after_seconds(headers: Any) -> float | None:
-    """`retry-after-ms` or `Retry-After` (seconds or an HTTP date), if present and sensible."""
-    try:
-        millis = headers.get("retry-after-ms")
-        if millis is not None:
-            return max(0.0, float(millis) / 1000)
-    except (TypeError, ValueError):
-        pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def message_text(content: Any) -> str:
@@ -323,67 +285,3 @@ def message_text(content: Any) -> str:
         elif isinstance(block, dict) and block.get("type") == "text":
             parts.append(str(block.get("text", "")))
     return "".join(parts)
-
-
-def _cut_off(exc: BaseException) -> bool:
-    """The SDK's structured-output parser refuses a reply that hit max_tokens (its JSON is incomplete)."""
-    import openai
-
-    return isinstance(exc, openai.LengthFinishReasonError)
-
-
-def error_status(exc: BaseException) -> int | None:
-    """The HTTP status behind `exc`: 200 for a successful response whose body is unusable."""
-    import openai
-
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code
-    if isinstance(exc, openai.APIConnectionError):
-        return None
-    # LangChain raises these while reading a 200 body that holds an error, no choices or no JSON.
-    if isinstance(exc, ValueError | KeyError | TypeError) and not isinstance(exc, UnicodeError):
-        return 200
-    return None
-
-
-def describe_error(exc: BaseException) -> str:
-    """A short, user-presentable reason with the server's own words (no stack trace, no request)."""
-    import openai
-
-    if isinstance(exc, openai.APITimeoutError):
-        return "timed out"
-    if isinstance(exc, openai.APIConnectionError):
-        return "could not connect to the LLM endpoint"
-    if isinstance(exc, openai.APIStatusError):
-        detail = _error_message(exc.body) or _error_message(_json_or_none(exc.response.text))
-        message = (detail or exc.message or "").strip()
-        return f"HTTP {exc.status_code}" + (f": {message[:240]}" if message else "")
-    if error_status(exc) == 200:
-        arg = exc.args[0] if exc.args else exc
-        if isinstance(exc, TypeError | KeyError) and "choices" in str(arg):
-            return "HTTP 200 without choices: the body is an error or not a chat completion"
-        detail = _error_message(arg) or _error_message({"error": arg}) or str(arg)
-        return f"HTTP 200 with an error body: {detail[:240]}"
-    return f"{type(exc).__name__}: {str(exc)[:200]}"
-
-
-def _error_message(body: Any) -> str | None:
-    """The reason in an error body: {"error": {"message"}}, {"error": "…"}, {"message"}, {"detail"}."""
-    if not isinstance(body, dict):
-        return None
-    error = body.get("error", body)
-    if isinstance(error, str) and error.strip():
-        return error
-    if isinstance(error, dict):
-        for key in ("message", "msg", "detail", "error"):
-            value = error.get(key)
-            if isinstance(value, str) and value.strip():
-                return value
-    return None
-
-
-def _json_or_none(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except (TypeError, ValueError):
-        return None

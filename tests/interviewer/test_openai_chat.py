@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from interviewer.llm.openai_chat import OpenAIChatModel, retry_after_seconds
+from interviewer.llm.openai_chat import OpenAIChatModel
+from interviewer.llm.openai_errors import retry_after_seconds
 from interviewer.settings import Settings
 from knowledge.errors import LLMError
 from tests.fakes.openai_server import (
@@ -49,7 +50,7 @@ def chat(openai_server: FakeOpenAIServer, sleeps: Sleeps) -> OpenAIChatModel:
 def test_importing_the_llm_layer_does_not_import_langchain_or_openai() -> None:
     code = (
         "import sys, interviewer.llm, interviewer.llm.openai_chat, interviewer.llm.grader, "
-        "interviewer.llm.phrasing, interviewer.llm.doctor, interviewer.llm.normalise, interviewer.prompts; "
+        "interviewer.llm.phrasing, interviewer.llm.doctor, interviewer.llm.normalise, interviewer.llm.openai_errors, interviewer.prompts; "
         "print(sorted(m for m in ('langchain_openai', 'langchain_core', 'openai', 'torch', 'jieba') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
