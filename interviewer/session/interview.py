@@ -18,7 +18,7 @@ from interviewer.grading.base import Grader
 from interviewer.grading.models import Grade, request_for_item
 from interviewer.session import feedback, phrasing
 from interviewer.session.bilingual import localise_grade, shown_title
-from interviewer.session.followups import choose_follow_up, item_texts, next_hint
+from interviewer.session.followups import choose_follow_up, next_hint
 from interviewer.session.intents import Intent, classify
 from interviewer.session.models import (
     Action,
@@ -44,6 +44,7 @@ from interviewer.session.scoring import (
     says_nothing,
     zero_grade,
 )
+from interviewer.session.targets import item_texts
 from interviewer.session.text import leaks
 from interviewer.validation import validate_answer
 from knowledge.bank import QuestionBank

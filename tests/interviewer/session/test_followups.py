@@ -7,17 +7,8 @@ import re
 import pytest
 
 from interviewer.grading.models import Grade
-from interviewer.session.followups import (
-    ItemTexts,
-    candidate_quote,
-    choose_follow_up,
-    concept,
-    hint_steps,
-    item_texts,
-    next_hint,
-    point_kind,
-    targets,
-)
+from interviewer.session.followups import candidate_quote, choose_follow_up, hint_steps, next_hint
+from interviewer.session.targets import ItemTexts, concept, item_texts, point_kind, targets
 from knowledge.models import KeyPoint, QAItem, Reference
 from knowledge.textclean import LOST
 
