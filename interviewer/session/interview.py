@@ -6,23 +6,21 @@ as JSON after any turn resumes exactly: same questions, same follow-ups, same re
 Scoring across follow-ups: an answer to a follow-up is graded together with the candidate's earlier
 answers to the same question (joined in order, non-answers left out), so each grade is the grade of
 the question so far; the question's score is the best of those grades (see `scoring.py`). The policy
-(`policy.py`) decides on that merged grade.
+(`policy.py`) decides on that merged grade. What a turn records besides its text (grades, the grade
+as shown, the summary, cited titles) is in `turns.py`; the phraser's words are checked in `phrasing.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from interviewer.grading.base import Grader
 from interviewer.grading.models import Grade, request_for_item
 from interviewer.session import feedback, phrasing
-from interviewer.session.bilingual import localise_grade, shown_title
 from interviewer.session.followups import choose_follow_up, next_hint
 from interviewer.session.intents import Intent, classify
 from interviewer.session.models import (
     Action,
-    Language,
     QuestionRecord,
     Reply,
     Report,
@@ -32,28 +30,16 @@ from interviewer.session.models import (
     Turn,
     TurnKind,
 )
-from interviewer.session.phrasing import Phraser, TemplatePhraser, join, t
+from interviewer.session.phrasing import Phraser, TemplatePhraser, join, phrase_follow_up, phrase_question, t
 from interviewer.session.planner import plan_questions, primary_topic
 from interviewer.session.policy import decide
 from interviewer.session.report import build_report, render_report_text
-from interviewer.session.scoring import (
-    answer_so_far,
-    earlier_answers,
-    merge_grades,
-    partly_covered,
-    says_nothing,
-    zero_grade,
-)
+from interviewer.session.scoring import answer_to_grade, merge_grades, partly_covered, zero_grade
 from interviewer.session.targets import item_texts
-from interviewer.session.text import leaks
+from interviewer.session.turns import record_grade, shown_grade, source_titles, summarise, utc_now
 from interviewer.validation import validate_answer
 from knowledge.bank import QuestionBank
-from knowledge.errors import InterviewerError, InvalidInput, NotFound, SessionFinished
-from knowledge.models import QAItem
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from knowledge.errors import InvalidInput, SessionFinished
 
 
 class Interview:
@@ -131,20 +117,7 @@ class Interview:
         return build_report(state, self.bank)
 
     def summary(self, state: SessionState) -> SessionSummary:
-        record = state.record
-        total = len(state.question_ids)
-        return SessionSummary(
-            id=state.id,
-            status=state.status,
-            mode=state.plan.mode,
-            language=state.plan.language,
-            question_number=min(state.current + 1, total),
-            num_questions=total,
-            follow_ups_used=len(record.follow_ups_asked) if record else 0,
-            hints_used=sum(len(r.hints) for r in state.records),
-            answered=sum(1 for r in state.records if r.grades),
-            item_id=record.item_id if record else None,
-        )
+        return summarise(state)
 
     # ---- intents ------------------------------------------------------------------------------
 
@@ -179,7 +152,7 @@ class Interview:
         grade = zero_grade(item, reason)
         if not record.grades:
             record.status = "skipped"
-        self._record_grade(state, record, grade)
+        record_grade(state, record, grade)
         lead = [t(lang, "skip" if intent == "skip" else "dont_know")]
         if state.plan.mode == "practice":
             lead.append(feedback.review(lang, item, merge_grades(item, record.grades)))
@@ -187,21 +160,13 @@ class Interview:
 
     # ---- grading and the policy ---------------------------------------------------------------
 
-    def _answer_to_grade(self, state: SessionState, record: QuestionRecord, text: str) -> str:
-        """This turn with everything said before on the question; a turn that says nothing ("嗯", a bare
-        instruction to the grader) alone, so it is graded as the non-answer it is and the question moves on."""
-        earlier = earlier_answers(state.turns, record)
-        if not earlier or says_nothing(text):
-            return text
-        return answer_so_far(earlier, text)
-
     def _graded(self, state: SessionState, record: QuestionRecord, text: str) -> Reply:
         lang = state.plan.language
         item = self.bank.get(record.item_id)
-        request = request_for_item(item, self._answer_to_grade(state, record, text), lang)
+        request = request_for_item(item, answer_to_grade(state.turns, record, text), lang)
         grade = self.grader.grade(request)
         record.status = "answered"
-        self._record_grade(state, record, grade)
+        record_grade(state, record, grade)
         merged = merge_grades(item, record.grades)
         is_last = state.current >= len(state.question_ids) - 1
         decision = decide(merged, len(record.follow_ups_asked), self.max_follow_ups, is_last)
@@ -221,7 +186,7 @@ class Interview:
             asked_in_session=[q for r in state.records for q in r.follow_ups_asked],
             seed=f"{state.id}|{item.id}|{len(record.follow_ups_asked)}",
         )
-        question = self._phrase_follow_up(item, merged.missing, chosen.text, lang)
+        question = phrase_follow_up(self.phraser, item, merged.missing, chosen.text, lang)
         record.follow_up_seeds.append(chosen.target or chosen.text)
         record.follow_ups_asked.append(question)
         if said:
@@ -229,14 +194,6 @@ class Interview:
         shown = t(lang, "follow_up") + question
         self._say(state, "follow_up", shown, record.item_id, action="follow_up")
         return self._reply(state, "\n\n".join(p for p in (said, shown) if p), "follow_up", grade)
-
-    def _record_grade(self, state: SessionState, record: QuestionRecord, grade: Grade) -> None:
-        record.grades.append(grade)
-        record.flags.extend(f for f in grade.flags if f not in record.flags)
-        if grade.grader not in state.graders:
-            state.graders.append(grade.grader)
-        if grade.prompt_version and grade.prompt_version not in state.prompt_versions:
-            state.prompt_versions.append(grade.prompt_version)
 
     def _move_on(self, state: SessionState, record: QuestionRecord, lead: list[str], grade: Grade) -> Reply:
         """Close the question; ask the next one, or end after the last."""
@@ -276,40 +233,13 @@ class Interview:
         item = self.bank.get(state.question_ids[state.current])
         lang = state.plan.language
         topic = primary_topic(item, state.plan.topics)
-        body = self._phrase_question(item, topic, lang)
+        body = phrase_question(self.phraser, item, topic, lang)
         state.records.append(QuestionRecord(item_id=item.id, question=body, topic=topic))
         shown = phrasing.header(lang, state.current + 1, len(state.question_ids), topic) + body
         self._say(state, "question", shown, item.id, action="next")
         return shown
 
-    def _phrase_question(self, item: QAItem, topic: str, lang: Language) -> str:
-        # The phraser (maybe an LLM) never gets to show the reference: a leaking text is replaced.
-        question = item.question_in(lang)  # the reviewed English version in an English interview
-        try:
-            body = self.phraser.ask(question, topic, lang)
-        except InterviewerError:
-            body = ""
-        return body if body.strip() and not leaks(body, item) else question.strip()
-
-    def _phrase_follow_up(self, item: QAItem, missing: list[str], seed: str, lang: Language) -> str:
-        try:
-            text = self.phraser.follow_up(item.question, missing, seed, lang)
-        except InterviewerError:
-            text = ""
-        return text if text.strip() and (text == seed or not leaks(text, item)) else seed
-
     # ---- bookkeeping --------------------------------------------------------------------------
-
-    def _shown(self, state: SessionState, grade: Grade | None) -> Grade | None:
-        """The grade as the candidate sees it: key points in the interview's language."""
-        if grade is None or state.plan.language == "zh":
-            return grade
-        item_id = next((r.item_id for r in state.records if grade in r.grades), grade.item_id)
-        try:
-            item = self.bank.get(item_id) if item_id else None
-        except NotFound:
-            item = None
-        return localise_grade(grade, item, state.plan.language)
 
     def _open_record(self, state: SessionState) -> QuestionRecord:
         if state.status == "finished" or state.record is None:
@@ -331,7 +261,7 @@ class Interview:
             content=content,
             item_id=item_id,
             action=action,
-            grade=self._shown(state, grade),
+            grade=shown_grade(self.bank, state, grade),
             created_at=self.clock(),
         )
         state.turns.append(turn)
@@ -348,22 +278,10 @@ class Interview:
             evaluation = None
         return Reply(
             message=message,
-            evaluation=self._shown(state, evaluation),
+            evaluation=shown_grade(self.bank, state, evaluation),
             state=self.summary(state),
             done=state.status == "finished",
             action=action,
             report=report,
-            sources=self._source_titles(state),
+            sources=source_titles(self.bank, state),
         )
-
-    def _source_titles(self, state: SessionState) -> dict[str, str]:
-        """The titles of the notes the questions so far cite: a client shows them instead of file names."""
-        titles: dict[str, str] = {}
-        for record in state.records:
-            try:
-                item = self.bank.get(record.item_id)
-            except InterviewerError:  # re-ingested since: the file name will do
-                continue
-            titles.update({ref.source: shown for ref in item.references
-                           if (shown := shown_title(ref.source, ref.title, state.plan.language))})
-        return titles

@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import Protocol
 
 from interviewer.session.models import Language, SessionPlan
+from interviewer.session.text import leaks
+from knowledge.errors import InterviewerError
+from knowledge.models import QAItem
 from knowledge.titles import cite_label
 
 
@@ -15,6 +18,26 @@ class Phraser(Protocol):
     def ask(self, question: str, topic: str, language: Language) -> str: ...
 
     def follow_up(self, question: str, missing: list[str], seed: str, language: Language) -> str: ...
+
+
+def phrase_question(phraser: Phraser, item: QAItem, topic: str, lang: Language) -> str:
+    """The phraser's question, or the bank's when it fails or its text shows the reference."""
+    # The phraser (maybe an LLM) never gets to show the reference: a leaking text is replaced.
+    question = item.question_in(lang)  # the reviewed English version in an English interview
+    try:
+        body = phraser.ask(question, topic, lang)
+    except InterviewerError:
+        body = ""
+    return body if body.strip() and not leaks(body, item) else question.strip()
+
+
+def phrase_follow_up(phraser: Phraser, item: QAItem, missing: list[str], seed: str, lang: Language) -> str:
+    """The phraser's follow-up, or the chosen seed when it fails or its text shows the reference."""
+    try:
+        text = phraser.follow_up(item.question, missing, seed, lang)
+    except InterviewerError:
+        text = ""
+    return text if text.strip() and (text == seed or not leaks(text, item)) else seed
 
 
 class TemplatePhraser:

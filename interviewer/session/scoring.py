@@ -47,6 +47,15 @@ def answer_so_far(earlier: list[str], latest: str) -> str:
     return "\n".join([*earlier, latest])
 
 
+def answer_to_grade(turns: list[Turn], record: QuestionRecord, text: str) -> str:
+    """This turn with everything said before on the question; a turn that says nothing ("嗯", a bare
+    instruction to the grader) alone, so it is graded as the non-answer it is and the question moves on."""
+    earlier = earlier_answers(turns, record)
+    if not earlier or says_nothing(text):
+        return text
+    return answer_so_far(earlier, text)
+
+
 def covered_texts(grades: list[Grade]) -> list[str]:
     """Every key point text any of the grades marked as covered, first mention first."""
     seen: dict[str, str] = {}
