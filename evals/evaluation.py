@@ -16,7 +16,8 @@ from evals.baseline import compare, load_baseline
 from evals.context import EvalContext, build_context
 from evals.inputs import Inputs, ThresholdCheck, check_thresholds, load_inputs, load_thresholds
 from evals.labelled import SetMetrics, grade_set, measure
-from evals.transcripts import ReplayContext, TranscriptResult, replay, turn_count
+from evals.transcript_format import turn_count
+from evals.transcripts import ReplayContext, TranscriptResult, replay
 
 
 class EvalResult(BaseModel):

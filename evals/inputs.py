@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel
 
 from evals.labelled import LabelledSet, SetMetrics, load_labelled, read_utf8
-from evals.transcripts import Transcript, load_transcripts
+from evals.transcript_format import Transcript, load_transcripts
 from knowledge.errors import InvalidInput
 
 EVALS_DIR = Path(__file__).resolve().parent

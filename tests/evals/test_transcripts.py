@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from evals.transcripts import ReplayContext, Transcript, load_transcripts, replay
+from evals.transcript_format import Transcript, load_transcripts
+from evals.transcripts import ReplayContext, replay
 from knowledge.errors import InvalidInput
 
 
