@@ -1,11 +1,13 @@
-"""Suite-wide fixtures: the network guard (autouse) and the fake OpenAI-compatible server."""
+"""Suite-wide fixtures: the network guard (autouse), the fake OpenAI-compatible server, and a check of
+what an import loads."""
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +84,19 @@ def openai_server() -> Iterator[FakeOpenAIServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def loaded_by() -> Callable[[str, Iterable[str]], list[str]]:
+    """`loaded_by("a, a.b", watched)`: which top-level `watched` modules importing them loads, in a fresh
+    interpreter (this one has loaded everything by now)."""
+
+    def check(imports: str, watched: Iterable[str]) -> list[str]:
+        code = f"import sys, {imports}; print(' '.join(sorted(m for m in {tuple(watched)!r} if m in sys.modules)))"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        return out.stdout.split()
+
+    return check
 
 
 @pytest.fixture(scope="session")
