@@ -91,6 +91,12 @@ def export(candidate: Candidate, model: Any, version: str) -> dict[str, Any]:
         out.update(mean=scaler.mean_.tolist(), scale=scaler.scale_.tolist(),
                    coef=ridge.coef_.tolist(), intercept=float(ridge.intercept_))
         return out
+    out.update(export_trees(model))
+    return out
+
+
+def export_trees(model: Any) -> dict[str, Any]:
+    """A fitted HistGradientBoostingRegressor as {"base", "trees"}: node arrays, leaf values already scaled."""
     exported = []
     for (predictor,) in model._predictors:
         nodes = predictor.nodes
@@ -102,5 +108,4 @@ def export(candidate: Candidate, model: Any, version: str) -> dict[str, Any]:
             "right": np.where(leaf, -1, nodes["right"].astype(np.int64)).tolist(),
             "value": [round(float(v), 9) for v in nodes["value"]],
         })
-    out.update(base=float(np.ravel(model._baseline_prediction)[0]), trees=exported)
-    return out
+    return {"base": float(np.ravel(model._baseline_prediction)[0]), "trees": exported}

@@ -53,6 +53,7 @@ def write_report(rows: list[Row], x: np.ndarray, y: np.ndarray, sources: np.ndar
                      "selection": round(r["selection"], 4),
                      "cv": {s: {k: m[k] for k in ("pearson", "spearman", "mae")} for s, m in r["metrics"].items()}}
                     for r in recipes],
+        "bank_stage": best.get("stages", []),
         "own_kinds_cv": kind_means(rows, best["pred"], y),
         "decision": best.get("decision", {}),
         "off_topic": best.get("off_topic", {}),
@@ -86,6 +87,11 @@ def markdown(r: dict[str, Any]) -> str:
         *[f"| {x['candidate']} | {x['synthetic']} | {x['balanced']} | {x['selection']:.3f} | "
           + " | ".join(f"{x['cv'][s]['pearson']:.3f} / {x['cv'][s]['spearman']:.3f}" if s in x["cv"] else "-"
                        for s in REAL_SOURCES) + " |" for x in r["recipes"]], "",
+        "## Answers to bank items: linear map or a stacked stage (evals/training/bank_stage.py)", "",
+        "Cross-validated by question on our dev answers, nested in the same folds; the best mean of Pearson and "
+        f"Spearman is used (**{max(r['bank_stage'], key=lambda o: o['selection'])['name'] if r['bank_stage'] else 'linear map'}**).", "",
+        "| option | Pearson | Spearman | MAE |", "|---|---|---|---|",
+        *[f"| {o['name']} | {o['pearson']:.3f} | {o['spearman']:.3f} | {o['mae']:.2f} |" for o in r["bank_stage"]], "",
         "## When the interviewer moves on (learned on our labelled dev answers, out-of-fold predictions)", "",
         f"An offline grade of at least **{r['decision'].get('move_on_at')}** is complete enough to move on: it "
         f"tells answers a human scored {r['decision'].get('complete_at_human')}+ from the rest with balanced accuracy "

@@ -7,7 +7,9 @@
 3. The recipe with the best mean of Pearson and Spearman over the real sources (ads, le, own) wins; it
    is refitted on all its training rows and written to interviewer/grading/scorer_model.json, with one
    isotonic map per use (bank item / given reference) fitted on its out-of-fold predictions
-   (evals/training/calibrate.py) and the move-on threshold learned on the calibrated ones.
+   (evals/training/calibrate.py); for answers to bank items, a stacked second stage learned on our dev answers
+   (evals/training/bank_stage.py) replaces that map when nested cross-validation on dev says it is better;
+   the move-on threshold is learned on the resulting out-of-fold scores.
 4. A report (sizes, CV figures per source with 95% bootstrap intervals, every recipe's CV, per-kind
    means, feature importances) goes to evals/results/grader-training.{json,md}.
 Non-answers are graded 0 by rule in the product, so they are left out of fitting and scored 0 in the CV
@@ -26,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from evals.metrics import bootstrap_ci, summarize
+from evals.training import bank_stage
 from evals.training.calibrate import cross_fitted, fit_maps
 from evals.training.data import REAL_SOURCES, REPO, Row, featurize, load_rows
 from evals.training.models import CANDIDATES, Candidate, export
@@ -127,6 +130,29 @@ def move_on_threshold(pred: np.ndarray, human: np.ndarray) -> tuple[float, dict[
                       "complete_at_human": COMPLETE, "n": int(len(pred))}
 
 
+def choose_bank_stage(x: np.ndarray, y: np.ndarray, oof_raw: np.ndarray, linear: np.ndarray, sources: np.ndarray,
+                      groups: np.ndarray, gradeable: np.ndarray, quick: bool = False,
+                      ) -> tuple[bank_stage.Stage | None, np.ndarray, list[dict[str, Any]]]:
+    """For answers to bank items: the linear map (`linear`, cross-fitted) or a stacked stage, whichever has the
+    best cross-validated mean of Pearson and Spearman on our dev answers. Returns the choice (None: the linear
+    map), its out-of-fold predictions and every option's figures."""
+    own = sources == "own"
+
+    def figures(name: str, pred: np.ndarray) -> dict[str, Any]:
+        m = summarize(pred[own], y[own])
+        return {"name": name, "pearson": round(float(m["pearson"]), 4), "spearman": round(float(m["spearman"]), 4),
+                "mae": round(float(m["mae"]), 4), "selection": (m["pearson"] + m["spearman"]) / 2}
+
+    options: list[tuple[bank_stage.Stage | None, np.ndarray, dict[str, Any]]] = [(None, linear, figures("linear map", linear))]
+    for stage in bank_stage.STAGES[:1] if quick else bank_stage.STAGES:
+        pred = bank_stage.cross_validated(stage, x, y, oof_raw, sources, groups, gradeable, FOLDS)
+        options.append((stage, pred, figures(stage.name, pred)))
+        print(f"{stage.name:28s} own: r={options[-1][2]['pearson']:.3f} rho={options[-1][2]['spearman']:.3f}",
+              file=sys.stderr)
+    chosen, pred, _ = max(options, key=lambda o: float(o[2]["selection"]))
+    return chosen, pred, [o[2] for o in options]
+
+
 def selection_score(metrics: dict[str, Any]) -> float:
     return float(np.mean([(m["pearson"] + m["spearman"]) / 2 for m in metrics.values()]))
 
@@ -165,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     oof_raw = best["pred"].copy()
     best["raw_metrics"] = source_metrics(best["pred"], y, sources, n_boot=200)
     best["pred"] = cross_fitted(best["pred"], y, sources, groups, gradeable, FOLDS)
+    stage, best["pred"], best["stages"] = choose_bank_stage(x, y, oof_raw, best["pred"], sources, groups, gradeable,
+                                                            quick=args.quick)
     best["metrics"] = source_metrics(best["pred"], y, sources)  # the chosen one, calibrated, full bootstraps
 
     chosen: Candidate = best["candidate"]
@@ -174,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     spec = export(chosen, model, version=code_version())
     own = (sources == "own") & gradeable
     spec["calibration"] = fit_maps(oof_raw, y, sources, gradeable)
+    if stage is not None:
+        stage_mask = bank_stage.stage_rows(groups, sources, gradeable)
+        spec["bank_stage"] = bank_stage.export(stage, bank_stage.fit(stage, x, y, oof_raw, sources, stage_mask))
     kinds = np.asarray([r.kind for r in rows])
     spec["off_topic"], best["off_topic"] = train_off_topic(x[own], kinds[own], groups[own], FOLDS)
     spec["move_on_at"], best["decision"] = move_on_threshold(best["pred"][own], y[own])

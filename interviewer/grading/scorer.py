@@ -3,8 +3,8 @@
 `make train-grader` (evals/training/train.py) fits it with scikit-learn on human-scored answers and writes
 `scorer_model.json` beside this file. Three kinds are read here: "linear" (standardised features times
 weights), "trees" (a sum of regression trees, leaf values already scaled by the learning rate) and
-"blend" (a weighted mean of one of each). The
-model names its features; loading a model whose names differ from `features.FEATURES` is an error.
+"blend" (a weighted mean of one of each); answers to bank items may then go through a stacked "bank_stage"
+(trees over the features plus that score). The model names its features; loading a model whose names differ from `features.FEATURES` is an error.
 """
 
 from __future__ import annotations
@@ -44,6 +44,17 @@ class _Tree:
         return float(self.value[node])
 
 
+class _Forest:
+    """A sum of regression trees over a plain input vector (leaf values already scaled by the learning rate)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.base = float(spec["base"])
+        self.trees = [_Tree(t) for t in spec["trees"]]
+
+    def predict(self, x: np.ndarray) -> float:
+        return self.base + sum(tree.predict(x) for tree in self.trees)
+
+
 class Scorer:
     """Maps one feature vector (features.FEATURES order) to a score, clipped to 0-10."""
 
@@ -65,6 +76,12 @@ class Scorer:
             for path, knots in (model.get("calibration") or {}).items()
         }
         self._has_item = FEATURES.index("has_item")
+        # For answers to bank items, a stacked stage learned on our interview answers (evals/training/
+        # bank_stage.py): trees over the features plus the pooled score; it replaces the bank's linear map.
+        stage = model.get("bank_stage")
+        if stage is not None and tuple(stage.get("inputs", ())) != (*FEATURES, "pooled_score"):
+            raise ScorerError("the scorer model's bank stage was trained on other features: run `make train-grader`")
+        self.bank_stage = _Forest(stage) if stage is not None else None
         # For answers to bank questions: a logistic map of the features to "answers something else".
         self.off_topic = model.get("off_topic")
         self.off_topic_cut = float((self.off_topic or {}).get("cut", 0.5))  # the probability that flags it
@@ -78,8 +95,7 @@ class Scorer:
             self.coef = np.asarray(model["coef"], dtype=np.float64)
             self.intercept = float(model["intercept"])
         elif self.kind == "trees":
-            self.base = float(model["base"])
-            self.trees = [_Tree(t) for t in model["trees"]]
+            self.forest = _Forest(model)
         else:
             raise ScorerError(f"unknown scorer kind {self.kind!r}")
 
@@ -98,7 +114,9 @@ class Scorer:
         """The calibrated 0-10 score."""
         raw = self.raw_score(features)
         path = "bank" if features[self._has_item] > 0.5 else "reference"
-        if path in self.calibration:
+        if path == "bank" and self.bank_stage is not None:
+            raw = self.bank_stage.predict(np.append(np.asarray(features, dtype=np.float64), raw))
+        elif path in self.calibration:
             raw = float(np.interp(raw, *self.calibration[path]))
         return float(np.clip(raw, 0.0, 10.0))
 
@@ -123,7 +141,7 @@ class Scorer:
         if self.kind == "linear":
             raw = float(x @ self.coef) + self.intercept
         else:
-            raw = self.base + sum(tree.predict(x) for tree in self.trees)
+            raw = self.forest.predict(x)
         return raw
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from evals.training import bank_stage
 from evals.training.models import CANDIDATES, export
 from interviewer.grading.features import FEATURES, text_shape
 from interviewer.grading.scorer import MODEL_PATH, Scorer, ScorerError, default_scorer
@@ -29,6 +30,34 @@ def test_exported_model_predicts_like_sklearn(candidate, data) -> None:
     scorer = Scorer(json.loads(json.dumps(export(candidate, model, version="t"))))
     ours = np.array([scorer.predict(row) for row in x])
     assert np.allclose(ours, np.clip(model.predict(x), 0, 10), atol=1e-6)
+
+
+def test_bank_stage_scores_bank_answers_like_sklearn_and_leaves_references_alone(data) -> None:
+    x, y = data
+    x = x.copy()
+    has_item = FEATURES.index("has_item")
+    x[:, has_item] = (np.arange(len(x)) % 2).astype(float)  # half answers to bank items, half to a given reference
+    pooled_candidate = CANDIDATES[0]
+    pooled = pooled_candidate.build().fit(x, y)
+    raw = np.clip(pooled.predict(x), 0, 10)
+    stage = bank_stage.STAGES[0]
+    sources = np.full(len(x), "own")
+    stage_model = bank_stage.fit(stage, x, 10 - y, raw, sources, np.ones(len(x), dtype=bool))  # deliberately different
+    spec = export(pooled_candidate, pooled, version="t")
+    spec["bank_stage"] = bank_stage.export(stage, stage_model)
+    scorer = Scorer(json.loads(json.dumps(spec)))
+    ours = np.array([scorer.predict(row) for row in x])
+    bank = x[:, has_item] > 0.5
+    expected_bank = np.clip(stage_model.predict(bank_stage.stacked(x[bank], raw[bank])), 0, 10)
+    assert np.allclose(ours[bank], expected_bank, atol=1e-6)
+    assert np.allclose(ours[~bank], raw[~bank], atol=1e-6)
+
+
+def test_bank_stage_for_other_features_is_refused() -> None:
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    model["bank_stage"] = {"inputs": list(FEATURES), "base": 0.0, "trees": []}
+    with pytest.raises(ScorerError, match="bank stage"):
+        Scorer(model)
 
 
 def test_committed_model_loads_and_scores_in_range() -> None:
