@@ -139,10 +139,8 @@ class Scorer:
         """The model's output before clipping."""
         x = (np.asarray(features, dtype=np.float64) - self.mean) / self.scale
         if self.kind == "linear":
-            raw = float(x @ self.coef) + self.intercept
-        else:
-            raw = self.forest.predict(x)
-        return raw
+            return float(x @ self.coef) + self.intercept
+        return self.forest.predict(x)
 
 
 @lru_cache(maxsize=1)
