@@ -166,6 +166,16 @@ def _trim(expr: str) -> str:
     return expr
 
 
+def _hyphenated_word(expr: str) -> bool:
+    """"one-hot", "y-hat", "gpt-4", "4-bit", "top-k": words joined by hyphens, one of them a real word (3+
+    letters), are names, not subtractions ("n-1", "i-j" stay formulas). Counted as formulas, such names
+    made a plainly worded answer "state a formula the reference does not have" (292 of the training answers
+    name one)."""
+    parts = expr.split("-")
+    return (len(parts) > 1 and all(re.fullmatch(r"[a-z0-9.]+", p) for p in parts)
+            and any(p.isalpha() and len(p) >= 3 for p in parts))
+
+
 def expressions(text: str) -> list[str]:
     """Formula-like spans (with a digit or an operator, or a big-O), normalized, in order, unique."""
     out: list[str] = []
@@ -176,7 +186,7 @@ def expressions(text: str) -> list[str]:
             continue
         if not (re.search(r"[0-9+\-/^]", expr) or _BIG_O.fullmatch(expr)):
             continue
-        if re.fullmatch(r"[a-z]+\d?", expr):  # words, "a1"
+        if re.fullmatch(r"[a-z]+\d?", expr) or _hyphenated_word(expr):  # words, "a1", "one-hot", "gpt-4"
             continue
         out.append(expr)
     return out

@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from interviewer.grading import lexical
 from interviewer.grading.models import CRITERIA, Grade, GradeRequest
 from interviewer.grading.offline import PROMPT_VERSION, OfflineGrader
 from knowledge.claims import split_claims
@@ -319,3 +320,21 @@ def test_an_english_answer_is_matched_against_the_english_key_points_too(grader:
     # Misaligned translations are ignored rather than mismatched.
     misaligned = request(ENGLISH, "en").model_copy(update={"key_points_en": REFERENCE_EN[:2]})
     assert grader.grade(misaligned).score == plain.score
+
+
+@pytest.mark.parametrize(
+    ("text", "formulas"),
+    [
+        ("损失是负的求和 y 乘 log y-hat，标签是 one-hot", []),
+        ("GPT-4 和 4-bit 量化、top-k 采样、self-attention", []),
+        ("高度为 n-1，节点数 2^(n-1)，下标 i-j", ["n-1", "2^(n-1)", "i-j"]),
+    ],
+)
+def test_hyphenated_names_are_not_formulas(text: str, formulas: list[str]) -> None:
+    assert lexical.expressions(text) == formulas
+
+
+def test_a_formula_said_in_words_with_a_hyphenated_name_is_no_conflict() -> None:
+    reference = "Cross-Entropy Loss = -∑ y_i * log(ŷ_i)，真实分布是 one-hot 向量"
+    answer = "损失就是对正确那个词的概率取负对数，公式是负的求和 y 乘 log y-hat"
+    assert lexical.formula_evidence(reference, answer)[1] == 0.0
