@@ -1,6 +1,6 @@
 """BM25 alone at the seeds and at N times the seeds: build, save, load and query, without Chroma.
 
-    python -m bench.bm25_scale [--scale 100] [--queries 120] [--reference OLD_BM25_PY]
+    python -m bench.bm25_scale [--scale 100] [--queries 120] [--reference OLD_BM25_PY] [--out FILE.json]
 
 The synthetic corpus (bench.synth) is parsed into items and BM25 is built over the same documents the
 index gives it (`item_document`). `--reference` names another bm25.py (say the one from before the
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -90,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=120)
     parser.add_argument("--reference", type=Path, help="another bm25.py to measure alongside (the 'before')")
     parser.add_argument("--synthetic", type=Path, default=DEFAULT_OUT, help="reuse or write the corpus here")
+    parser.add_argument("--out", type=Path, help="also write the figures here (JSON)")
     args = parser.parse_args(argv)
 
     from knowledge.bm25 import BM25Index
@@ -103,9 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     if not marker.exists():
         generate(DEFAULT_SEEDS, args.synthetic, args.scale)
         marker.touch()
-    report = {"seeds": measure(_documents(DEFAULT_SEEDS), queries, impls),
+    report: dict[str, Any] = {"seeds": measure(_documents(DEFAULT_SEEDS), queries, impls),
               f"synthetic {args.scale}x": measure(_documents(args.synthetic), queries, impls)}
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    report["loadavg"] = [round(x, 2) for x in os.getloadavg()]
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
     return 0
 
 
