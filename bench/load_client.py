@@ -76,9 +76,9 @@ def compose_answer(rng: random.Random, run: Run, item_id: str | None, follow_ups
 
 
 def unique_sentences(text: str, tag: str) -> str:
-    """The tag after every sentence: the simulated answers are reference sentences, which repeat across
+    """The tag before every sentence (so it opens every unit the grader embeds): the simulated answers are reference sentences, which repeat across
     candidates; real answers rarely do, and an embedding cache should not be credited for the difference."""
-    return "".join(part + tag for part in SENTENCE_END.split(text) if part)
+    return "".join(tag + part for part in SENTENCE_END.split(text) if part)
 
 
 def llm_calls_of(reply_body: dict[str, Any]) -> int:
