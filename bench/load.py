@@ -61,7 +61,7 @@ async def run_once(args: argparse.Namespace, llm_delay_ms: float, work: Path, de
                    flood: int = 0) -> dict[str, Any]:
     seconds = llm_delay_ms / 1000
     key = f"{'offline' if not seconds else f'llm-{llm_delay_ms:g}ms'}-w{args.workers}-c{args.candidates}" + (
-        f"-think{args.think_ms:g}ms" if args.think_ms else "") + (f"-flood{flood}" if flood else "")
+        f"-think{args.think_ms:g}ms" if args.think_ms else "") + (f"-flood{flood}" if flood else "") + ("-unique" if args.unique_answers else "")
     result: dict[str, Any] = {"key": key, "mode": "llm" if seconds else "offline", "llm_delay_ms": llm_delay_ms,
                               "workers": args.workers, "candidates": args.candidates, "questions": args.questions,
                               "think_ms": args.think_ms, "grade_flood": flood}
@@ -119,7 +119,7 @@ async def measure(args: argparse.Namespace, client: httpx.AsyncClient, server: S
     if warm.stats.errors:
         raise RuntimeError(f"the warm-up interview failed: {warm.stats.errors[:3]}")
     calls_before = len(fake.requests) if fake else 0
-    run = Run(client, bank, args.questions, args.think_ms, seconds)
+    run = Run(client, bank, args.questions, args.think_ms, seconds, unique=args.unique_answers)
     log(f"{key}: {args.candidates} candidates")
     result["loadavg_before"] = [round(x, 2) for x in os.getloadavg()]
     server_cpu, own_cpu = cpu_seconds(server.pids()), time.process_time()
@@ -157,6 +157,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--questions", type=int, default=3, help="per interview")
     parser.add_argument("--grade-flood", default="0",
                         help="clients posting 20k-character answers to /v1/grade meanwhile; comma-separated for runs")
+    parser.add_argument("--unique-answers", action="store_true",
+                        help="tag each sentence of each answer so none repeats (no help from embedding caches)")
     parser.add_argument("--think-ms", type=float, default=0.0, help="mean pause before each answer (uniform ±50%%)")
     parser.add_argument("--data-dir", help="an ingested INTERVIEWER_DATA_DIR (default: a temp index of one seed file)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")

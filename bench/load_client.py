@@ -45,6 +45,7 @@ class Run:
     think_ms: float
     llm_delay: float  # seconds; 0 offline
     stats: Stats = field(default_factory=Stats)
+    unique: bool = False  # tag every sentence of every answer, so no two answers share a sentence
 
 
 async def request(run: Run, phase: str, method: str, url: str, **kwargs: Any) -> tuple[dict[str, Any] | None, float]:
@@ -74,6 +75,12 @@ def compose_answer(rng: random.Random, run: Run, item_id: str | None, follow_ups
     return ("我的理解是：" + text)[:400]
 
 
+def unique_sentences(text: str, tag: str) -> str:
+    """The tag before every sentence (so it opens every unit the grader embeds): the simulated answers are reference sentences, which repeat across
+    candidates; real answers rarely do, and an embedding cache should not be credited for the difference."""
+    return "".join(tag + part for part in SENTENCE_END.split(text) if part)
+
+
 def llm_calls_of(reply_body: dict[str, Any]) -> int:
     grade = reply_body.get("evaluation") or {}
     graded = grade.get("grader") in ("llm", "offline-fallback")
@@ -92,10 +99,12 @@ async def candidate(run: Run, n: int, seed: int) -> None:
     stats.llm_calls += int(run.llm_delay > 0)  # the first question is phrased
     sid, state, follow_ups = body["id"], body["state"], 0
     auth = {"Authorization": f"Bearer {body['token']}"}
-    for _ in range(MAX_TURNS):
+    for turn in range(MAX_TURNS):
         if run.think_ms:
             await asyncio.sleep(rng.uniform(0.5, 1.5) * run.think_ms / 1000)
         content = compose_answer(rng, run, state.get("item_id"), follow_ups)
+        if run.unique:
+            content = unique_sentences(content, f"（c{n}t{turn}）")
         body, elapsed = await request(run, "turn", "POST", f"/v1/sessions/{sid}/messages",
                                       json={"content": content}, headers=auth)
         if body is None:

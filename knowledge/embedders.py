@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import hashlib
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Protocol
 
@@ -151,15 +153,64 @@ def _resolve_st_model(model: str) -> str:
     return model
 
 
+MEMORY_CACHE_ENTRIES = 4096  # 384 float32 each: 6 MiB at most
+
+
+class MemoryCachedEmbedder:
+    """An Embedder that keeps its last `max_entries` vectors in memory, keyed by the sha1 of (query or
+    passage, text): a text embedded again (the same question graded again, a retried answer, a sentence
+    both the grader and the search embed) costs a lookup. Thread-safe; the misses of a call are embedded
+    in one call to the inner embedder, outside the lock."""
+
+    def __init__(self, inner: Embedder, max_entries: int = MEMORY_CACHE_ENTRIES) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.max_entries = max_entries
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def _cached(self, texts: list[str], kind: str, embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        if not texts:
+            return embed([])
+        keys = [hashlib.sha1(f"{kind}\0{t}".encode()).hexdigest() for t in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for key in keys:
+                vec = self._vectors.get(key)
+                if vec is not None:
+                    self._vectors.move_to_end(key)
+                    found[key] = vec
+            todo = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
+            self.hits += len(keys) - sum(key in todo for key in keys)
+            self.misses += len(todo)
+        if todo:
+            fresh = np.asarray(embed(list(todo.values())), dtype=np.float32)
+            with self._lock:
+                for key, vec in zip(todo, fresh, strict=True):
+                    found[key] = self._vectors[key] = vec.copy()
+                    self._vectors.move_to_end(key)
+                while len(self._vectors) > self.max_entries:
+                    self._vectors.popitem(last=False)
+        return np.vstack([found[key] for key in keys])  # a new array: callers may change it freely
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._cached(list(texts), "query", self.inner.embed_queries)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._cached(list(texts), "passage", self.inner.embed_passages)
+
+
 _CACHE: dict[str, Embedder] = {}
 _CACHE_LOCK = threading.Lock()
 
 
 def load_embedder(spec: str) -> Embedder:
-    """Build (once per process) the embedder named by a settings string."""
+    """Build (once per process) the embedder named by a settings string, behind one in-memory cache that
+    everything in the process using it shares (the index's searches, the grader)."""
     with _CACHE_LOCK:
         if spec not in _CACHE:
-            _CACHE[spec] = _build(spec)
+            _CACHE[spec] = MemoryCachedEmbedder(_build(spec))
         return _CACHE[spec]
 
 

@@ -194,10 +194,16 @@ def test_a_failed_rebuild_keeps_the_previous_vectors(
 
 
 def _to_legacy_layout(index: KnowledgeIndex) -> None:
-    """The index dir as written before generations: the three files directly in it, nothing else."""
+    """The index dir as written before generations: the three files directly in it, nothing else, BM25 in
+    the format of then (JSON postings)."""
     live = index.generations_dir / index.live_dir.name
-    for name in ("bank.json", "chunks.json", "bm25.json"):
+    for name in ("bank.json", "chunks.json"):
         shutil.copy(live / name, index.index_dir / name)
+    bm25 = BM25Index.load(live / "bm25.json")
+    postings = {term: [[int(bm25.rows[p]), int(bm25.tf[p])] for p in range(bm25.indptr[col], bm25.indptr[col + 1])]
+                for col, term in enumerate(bm25.terms)}
+    index.index_dir.joinpath("bm25.json").write_text(json.dumps(
+        {"k1": bm25.k1, "b": bm25.b, "doc_ids": bm25.doc_ids, "doc_len": bm25.doc_len.tolist(), "postings": postings}))
     shutil.rmtree(index.generations_dir)
     (index.index_dir / "current").unlink()
 
