@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the command that needs th
     from interviewer.grading.models import Grade
     from interviewer.grading.service import GradingService
     from interviewer.session.models import Report, SessionPlan
+    from knowledge.index import IngestStats
 
 EXIT_USAGE = 2
 
@@ -34,9 +35,11 @@ def _tqdm_progress(total: int, desc: str) -> Any:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from interviewer.wiring import build_index
 
-    docs = Path(args.docs) if args.docs else settings.docs_dir
-    index = build_index(settings)
-    stats = index.ingest(docs, rebuild=args.rebuild, progress=_tqdm_progress)
+    if args.kb and args.kb != "default":
+        stats = _ingest_kb(args, settings)
+    else:
+        docs = Path(args.docs) if args.docs else settings.docs_dir
+        stats = build_index(settings).ingest(docs, rebuild=args.rebuild, progress=_tqdm_progress)
     for skipped in stats.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
     for warning in stats.warnings:
@@ -50,6 +53,38 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {source}: {count} questions")
         print("topics: " + ", ".join(f"{t} {n}" for t, n in stats.per_topic.items()))
     return 0
+
+
+def _ingest_kb(args: argparse.Namespace, settings: Settings) -> IngestStats:
+    """`--kb NAME`: the knowledge base's documents become DIR's notes (made, without an owner, if new);
+    without --docs, its own notes are ingested again. A failed first ingest leaves no knowledge base."""
+    import time
+
+    from interviewer.wiring import build_kb_index
+    from knowledge.bases import KnowledgeBaseFolders, check_kb_name
+    from knowledge.errors import NotFound
+    from knowledge.models import SkippedFile
+
+    name, folders = check_kb_name(args.kb), KnowledgeBaseFolders(settings.kbs_dir)
+    index = build_kb_index(settings, name)
+    if not args.docs:
+        folders.get(name)  # NotFound: give --docs to make it
+        return index.ingest(folders.docs_dir(name), rebuild=args.rebuild, progress=_tqdm_progress)
+    try:
+        folders.get(name)
+        created = False
+    except NotFound:
+        folders.create(name, None, time.time())
+        created = True
+    try:
+        stats, refused = folders.replace_documents(name, index, Path(args.docs), settings.kb_max_documents,
+                                                   rebuild=args.rebuild, progress=_tqdm_progress)
+    except BaseException:
+        if created:
+            folders.remove(name)
+            index.store.drop()
+        raise
+    return stats.model_copy(update={"skipped": [SkippedFile(path=n, reason=r) for n, r in refused] + stats.skipped})
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -365,6 +400,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--docs", help="folder of .md/.txt notes (default: knowledge/docs)")
     p.add_argument("--rebuild", action="store_true", help="embed everything again (the current index serves until the new one is complete)")
     p.add_argument("--json", action="store_true", help="end with one JSON line of statistics")
+    p.add_argument("--kb", metavar="NAME", help="a named knowledge base: its notes become DIR's (made if new; "
+                   "every caller of the service may read it); default: the seed notes")
 
     p = sub.add_parser("check", help="list errata that do not apply and stale or missing translations")
     p.add_argument("--docs", help="folder of .md/.txt notes (default: knowledge/docs)")
