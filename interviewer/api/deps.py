@@ -66,7 +66,7 @@ class Services:
 
     def kbs(self) -> KnowledgeBases:
         if self.knowledge_bases is None:
-            raise IndexNotReady("named knowledge bases are not available in this service")
+            raise NotFound("this service has no named knowledge bases, only `default`")
         return self.knowledge_bases
 
     def interview_for(self, state: SessionState) -> Interview:

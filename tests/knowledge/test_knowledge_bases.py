@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 import knowledge.parsing as parsing
-from knowledge.bases import KnowledgeBaseFolders, check_document_name, check_kb_name, checked_document, collection_for
+from knowledge.bases import (
+    KnowledgeBaseFolders,
+    check_document_name,
+    check_kb_name,
+    checked_document,
+    collection_for,
+)
 from knowledge.errors import (
     AlreadyExists,
     Conflict,
