@@ -134,6 +134,7 @@ class KnowledgeBases:
         """As `served`, without the owner check: for a session already started on it (its token decides)."""
         if name == DEFAULT_KB:
             return self.default
+        self.info(name)  # 404 once deleted, by this process or another
         with self._lock:
             index = self.index(name)
             pointer = _pointer(index)

@@ -155,6 +155,9 @@ def test_deleting_a_document_removes_its_questions(client: TestClient, owner: di
     assert again.status_code == 404
     _asked, report = play(client, owner, knowledge_base=KB, num_questions=5)
     assert {q["question"] for q in report["questions"]} == set(NOTES["cache.txt"][1])
+    progress = client.get("/v1/candidates/me/progress", headers=owner)
+    assert progress.status_code == 200
+    assert {item["question"] for item in progress.json()["items"]} == set(NOTES["cache.txt"][1])
 
     assert client.delete(f"/v1/knowledge-bases/{KB}/documents/cache.txt", headers=owner).status_code == 204
     empty = client.post("/v1/sessions", json={"knowledge_base": KB}, headers=owner)
@@ -272,3 +275,32 @@ def test_interviewer_ingest_kb_makes_a_read_only_knowledge_base_every_caller_rea
     refused = upload(client, anyone, "x.md", MD_HEADINGS, kb="team")
     assert (refused.status_code, refused.json()["error"]["code"]) == (403, "forbidden")
     assert "managed from the command line" in refused.json()["error"]["message"]
+
+
+def test_a_deleted_knowledge_base_leaves_its_sessions_readable(client: TestClient, owner: dict[str, str]) -> None:
+    assert upload(client, owner, "db.md", MD_HEADINGS).status_code == 201
+    started = client.post("/v1/sessions", json={"knowledge_base": KB, "num_questions": 2}, headers=owner).json()
+    token = {"Authorization": f"Bearer {started['token']}"}
+    assert client.delete(f"/v1/knowledge-bases/{KB}", headers=owner).status_code == 204
+    answer = client.post(f"/v1/sessions/{started['id']}/messages", json={"content": "叶子节点"}, headers=token)
+    assert (answer.status_code, answer.json()["error"]["code"]) == (404, "not_found")
+    assert client.get(f"/v1/sessions/{started['id']}/report", headers=token).status_code == 200
+    assert client.get(f"/v1/sessions/{started['id']}", headers=token).status_code == 200
+
+
+def test_a_second_worker_serves_what_the_first_uploaded(client: TestClient, owner: dict[str, str],
+                                                        services: Services, store: Any) -> None:
+    from interviewer.api.app import create_app
+    from tests.fakes.interview import make_services
+
+    other_worker = make_services(store, services.settings, clock=services.clock)
+    with TestClient(create_app(other_worker), raise_server_exceptions=False) as second:
+        assert upload(client, owner, "db.md", MD_HEADINGS).status_code == 201
+        found = second.get("/v1/search", params={"q": "B+ 树", "knowledge_base": KB}, headers=owner).json()
+        assert {h["source"] for h in found["hits"]} == {"db.md"}
+        assert upload(client, owner, "cache.txt", PLAIN_NOTES).status_code == 201
+        found = second.get("/v1/search", params={"q": "缓存穿透", "knowledge_base": KB}, headers=owner).json()
+        assert found["hits"][0]["source"] == "cache.txt"
+        assert client.delete(f"/v1/knowledge-bases/{KB}", headers=owner).status_code == 204
+        gone = second.get("/v1/search", params={"q": "缓存穿透", "knowledge_base": KB}, headers=owner)
+        assert gone.status_code == 404
