@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # the heavy modules are imported by the command that needs th
     from interviewer.grading.models import Grade
     from interviewer.grading.service import GradingService
     from interviewer.session.models import Report, SessionPlan
-    from knowledge.index import IngestStats
 
 EXIT_USAGE = 2
 
@@ -35,8 +34,15 @@ def _tqdm_progress(total: int, desc: str) -> Any:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from interviewer.wiring import build_index
 
-    if args.kb and args.kb != "default":
-        stats = _ingest_kb(args, settings)
+    if args.kb and args.kb != "default":  # a named knowledge base (knowledge/bases.py), made if new
+        import time
+
+        from interviewer.wiring import build_kb_index
+        from knowledge.bases import KnowledgeBaseFolders
+
+        stats = KnowledgeBaseFolders(settings.kbs_dir).ingest_folder(
+            args.kb, build_kb_index(settings, args.kb), Path(args.docs) if args.docs else None,
+            settings.kb_max_documents, time.time(), rebuild=args.rebuild, progress=_tqdm_progress)
     else:
         docs = Path(args.docs) if args.docs else settings.docs_dir
         stats = build_index(settings).ingest(docs, rebuild=args.rebuild, progress=_tqdm_progress)
@@ -53,38 +59,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {source}: {count} questions")
         print("topics: " + ", ".join(f"{t} {n}" for t, n in stats.per_topic.items()))
     return 0
-
-
-def _ingest_kb(args: argparse.Namespace, settings: Settings) -> IngestStats:
-    """`--kb NAME`: the knowledge base's documents become DIR's notes (made, without an owner, if new);
-    without --docs, its own notes are ingested again. A failed first ingest leaves no knowledge base."""
-    import time
-
-    from interviewer.wiring import build_kb_index
-    from knowledge.bases import KnowledgeBaseFolders, check_kb_name
-    from knowledge.errors import NotFound
-    from knowledge.models import SkippedFile
-
-    name, folders = check_kb_name(args.kb), KnowledgeBaseFolders(settings.kbs_dir)
-    index = build_kb_index(settings, name)
-    if not args.docs:
-        folders.get(name)  # NotFound: give --docs to make it
-        return index.ingest(folders.docs_dir(name), rebuild=args.rebuild, progress=_tqdm_progress)
-    try:
-        folders.get(name)
-        created = False
-    except NotFound:
-        folders.create(name, None, time.time())
-        created = True
-    try:
-        stats, refused = folders.replace_documents(name, index, Path(args.docs), settings.kb_max_documents,
-                                                   rebuild=args.rebuild, progress=_tqdm_progress)
-    except BaseException:
-        if created:
-            folders.remove(name)
-            index.store.drop()
-        raise
-    return stats.model_copy(update={"skipped": [SkippedFile(path=n, reason=r) for n, r in refused] + stats.skipped})
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:

@@ -33,6 +33,7 @@ from knowledge.errors import (
     TooManyDocuments,
 )
 from knowledge.index import IngestStats, KnowledgeIndex, ProgressFactory
+from knowledge.models import SkippedFile
 from knowledge.parsing import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, decode_text, parse_file
 
 DEFAULT_KB = "default"
@@ -228,28 +229,47 @@ class KnowledgeBaseFolders:
                 raise
             parked.unlink(missing_ok=True)
 
-    def replace_documents(self, name: str, index: KnowledgeIndex, source_dir: Path, max_documents: int,
-                          rebuild: bool = False, progress: ProgressFactory | None = None
-                          ) -> tuple[IngestStats, list[tuple[str, str]]]:
-        """Make the knowledge base's documents the notes in `source_dir` (its files, not subfolders), each
-        checked as an upload; the refused ones come back with their reasons. Swapped in only once the
-        ingest succeeded."""
+    def ingest_folder(self, name: str, index: KnowledgeIndex, source_dir: Path | None, max_documents: int,
+                      now: float, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestStats:
+        """The command line's ingest: the knowledge base's documents become the notes in `source_dir` (its
+        files, not subfolders; each checked as an upload, the refused ones reported as skipped), swapped in
+        once the ingest succeeded. A new name is made without an owner, and removed again if its first ingest
+        fails. Without `source_dir`: its own notes ingested again."""
+        if source_dir is None:
+            self.get(name)
+            return index.ingest(self.docs_dir(name), rebuild=rebuild, progress=progress)
+        try:
+            self.get(name)
+            created = False
+        except NotFound:
+            self.create(name, None, now)
+            created = True
+        try:
+            return self._replace_documents(name, index, source_dir, max_documents, rebuild, progress)
+        except BaseException:
+            if created:
+                self.remove(name)
+                index.store.drop()
+            raise
+
+    def _replace_documents(self, name: str, index: KnowledgeIndex, source_dir: Path, max_documents: int,
+                           rebuild: bool, progress: ProgressFactory | None) -> IngestStats:
         if not source_dir.is_dir():
             raise NotFound(f"docs folder not found: {source_dir}")
         accepted: dict[str, str] = {}
-        refused: list[tuple[str, str]] = []
+        refused: list[SkippedFile] = []
         for path in sorted(source_dir.iterdir()):
             if path.name.startswith("."):
                 continue
             if not path.is_file():
-                refused.append((path.name, "a folder (a knowledge base reads the files directly in DIR)"))
+                refused.append(SkippedFile(path=path.name, reason="a folder (only the files directly in DIR are read)"))
                 continue
             try:
                 accepted[path.name] = checked_document(path.name, path.read_bytes())
             except (InvalidDocument, InvalidName) as exc:
-                refused.append((path.name, str(exc)))
+                refused.append(SkippedFile(path=path.name, reason=str(exc)))
         if not accepted:
-            reasons = "; ".join(f"{n}: {r}" for n, r in refused[:5])
+            reasons = "; ".join(f"{s.path}: {s.reason}" for s in refused[:5])
             raise NoQuestionsFound(f"no usable notes in {source_dir}" + (f" ({reasons})" if reasons else ""))
         if len(accepted) > max_documents:
             raise TooManyDocuments(f"{len(accepted)} notes; a knowledge base holds at most {max_documents} "
@@ -269,7 +289,7 @@ class KnowledgeBaseFolders:
             os.rename(folder / "docs", old)
             os.rename(staged, folder / "docs")
             shutil.rmtree(old, ignore_errors=True)
-        return stats, refused
+        return stats.model_copy(update={"skipped": refused + stats.skipped})
 
 
 def _notes(docs: Path) -> list[Path]:

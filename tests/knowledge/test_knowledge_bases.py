@@ -172,7 +172,7 @@ def test_one_change_at_a_time(folders: KnowledgeBaseFolders, index: KnowledgeInd
     assert folders.documents(KB) == []
 
 
-def test_replacing_the_notes_from_a_folder_reports_the_refused_files(
+def test_the_notes_of_a_folder_replace_the_old_ones_and_refused_files_are_reported(
     tmp_path: Path, folders: KnowledgeBaseFolders, index: KnowledgeIndex
 ) -> None:
     add(folders, index, "old.md", Q_BLOCKS)
@@ -182,9 +182,9 @@ def test_replacing_the_notes_from_a_folder_reports_the_refused_files(
         (source / name).write_text(text, encoding="utf-8")
     (source / "empty.txt").write_text("", encoding="utf-8")
     (source / "picture.png").write_bytes(b"\x89PNG\x00")
-    stats, refused = folders.replace_documents(KB, index, source, max_documents=50)
+    stats = folders.ingest_folder(KB, index, source, max_documents=50, now=2.0)
     assert stats.items == 10
-    assert dict(refused).keys() == {"empty.txt", "picture.png", "sub"}
+    assert {s.path for s in stats.skipped} == {"empty.txt", "picture.png", "sub"}
     assert sorted(d.name for d in folders.documents(KB)) == sorted(NOTES)
 
 
