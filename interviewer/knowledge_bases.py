@@ -57,7 +57,7 @@ class KnowledgeBases:
         self.max_documents = max_documents
         self._clock = clock
         self._lock = threading.RLock()
-        self._indexes: dict[str, KnowledgeIndex] = {}
+        self._indexes: dict[str, tuple[float, KnowledgeIndex]] = {}  # name -> (its created_at, index)
         self._served: dict[str, tuple[str, ServedKB]] = {}  # name -> (generation pointer, served)
 
     # -- who may do what ---------------------------------------------------------------------
@@ -119,10 +119,14 @@ class KnowledgeBases:
         return self.folders.documents(name, self.index(name))
 
     def index(self, name: str) -> KnowledgeIndex:
+        """The knowledge base's index, opened again when the name was deleted and made anew since (by this
+        process or another: the old handle's Chroma collection is gone)."""
+        made = self.info(name).created_at
         with self._lock:
-            if name not in self._indexes:
-                self._indexes[name] = self._open_index(name)
-            return self._indexes[name]
+            cached = self._indexes.get(name)
+            if cached is None or cached[0] != made:
+                self._indexes[name] = (made, self._open_index(name))
+            return self._indexes[name][1]
 
     def served(self, name: str, candidate_id: str | None) -> ServedKB:
         """The knowledge base's index and interview, for a caller who may read it; 409 while it is empty.
@@ -146,7 +150,8 @@ class KnowledgeBases:
                                          f"(POST /v1/knowledge-bases/{name}/documents)")
             live = index.generation()
             if live is None or live.id != pointer:  # pinned to an older generation than another process made
-                index = self._indexes[name] = self._open_index(name)
+                index = self._open_index(name)
+                self._indexes[name] = (self.info(name).created_at, index)
             index.load()
             served = ServedKB(name, index, self._interview_over(index))
             self._served[name] = (pointer, served)

@@ -304,3 +304,8 @@ def test_a_second_worker_serves_what_the_first_uploaded(client: TestClient, owne
         assert client.delete(f"/v1/knowledge-bases/{KB}", headers=owner).status_code == 204
         gone = second.get("/v1/search", params={"q": "缓存穿透", "knowledge_base": KB}, headers=owner)
         assert gone.status_code == 404
+        assert client.post("/v1/knowledge-bases", json={"name": KB}, headers=owner).status_code == 201
+        assert upload(client, owner, "db.md", MD_HEADINGS).status_code == 201  # the same name made anew
+        assert upload(second, owner, "cache.txt", PLAIN_NOTES).status_code == 201  # by the other worker
+        found = client.get("/v1/search", params={"q": "缓存穿透", "knowledge_base": KB}, headers=owner).json()
+        assert found["hits"][0]["source"] == "cache.txt"
