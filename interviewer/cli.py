@@ -34,9 +34,18 @@ def _tqdm_progress(total: int, desc: str) -> Any:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from interviewer.wiring import build_index
 
-    docs = Path(args.docs) if args.docs else settings.docs_dir
-    index = build_index(settings)
-    stats = index.ingest(docs, rebuild=args.rebuild, progress=_tqdm_progress)
+    if args.kb and args.kb != "default":  # a named knowledge base (knowledge/bases.py), made if new
+        import time
+
+        from interviewer.wiring import build_kb_index
+        from knowledge.bases import KnowledgeBaseFolders
+
+        stats = KnowledgeBaseFolders(settings.kbs_dir).ingest_folder(
+            args.kb, build_kb_index(settings, args.kb), Path(args.docs) if args.docs else None,
+            settings.kb_max_documents, time.time(), rebuild=args.rebuild, progress=_tqdm_progress)
+    else:
+        docs = Path(args.docs) if args.docs else settings.docs_dir
+        stats = build_index(settings).ingest(docs, rebuild=args.rebuild, progress=_tqdm_progress)
     for skipped in stats.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
     for warning in stats.warnings:
@@ -365,6 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--docs", help="folder of .md/.txt notes (default: knowledge/docs)")
     p.add_argument("--rebuild", action="store_true", help="embed everything again (the current index serves until the new one is complete)")
     p.add_argument("--json", action="store_true", help="end with one JSON line of statistics")
+    p.add_argument("--kb", metavar="NAME", help="a named knowledge base: its notes become DIR's (made if new; "
+                   "every caller of the service may read it); default: the seed notes")
 
     p = sub.add_parser("check", help="list errata that do not apply and stale or missing translations")
     p.add_argument("--docs", help="folder of .md/.txt notes (default: knowledge/docs)")

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     max_batch_items: int = Field(default=100, ge=1)
     sse_chunk_chars: int = Field(default=24, ge=1)  # size of the `event: message` text deltas
     ingest_on_start: bool = True  # build the index at start-up when there is none (single process)
+    # Named knowledge bases (a candidate's own notes): documents per knowledge base at most.
+    kb_max_documents: int = Field(default=50, ge=1)
 
     @property
     def llm_enabled(self) -> bool:
@@ -90,3 +92,8 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def kbs_dir(self) -> Path:
+        """The named knowledge bases other than `default` (knowledge.bases)."""
+        return self.data_dir / "kbs"

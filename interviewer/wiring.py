@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from interviewer.settings import Settings
-from knowledge.embedders import load_embedder
+from knowledge.embedders import Embedder, load_embedder
 from knowledge.index import KnowledgeIndex
 from knowledge.store import ChromaStore, collection_name
 
 if TYPE_CHECKING:
     from interviewer.grading.base import Grader
     from interviewer.grading.service import GradingService
+    from interviewer.knowledge_bases import KnowledgeBases, Searchable
     from interviewer.session.interview import Interview
     from interviewer.session.phrasing import Phraser
     from knowledge.bank import QuestionBank
@@ -35,17 +36,48 @@ log = logging.getLogger("interviewer.api")
 NOT_BUILT = "the index has not been built: run `interviewer ingest` first"
 
 
-def build_index(settings: Settings) -> KnowledgeIndex:
-    embedder = load_embedder(settings.embedder)
-    name = collection_name(settings.collection, embedder.name)
+def build_index(settings: Settings, embedder: Embedder | None = None) -> KnowledgeIndex:
+    embedder = embedder or load_embedder(settings.embedder)
+    return _open_index(settings, embedder, collection_name(settings.collection, embedder.name), settings.index_dir)
+
+
+def build_kb_index(settings: Settings, name: str, embedder: Embedder | None = None) -> KnowledgeIndex:
+    """A named knowledge base's index: its own collection, index generations under `kbs/<name>/index`."""
+    from knowledge.bases import DEFAULT_KB, KnowledgeBaseFolders, collection_for
+
+    if name == DEFAULT_KB:
+        return build_index(settings, embedder)
+    embedder = embedder or load_embedder(settings.embedder)
+    return _open_index(settings, embedder, collection_for(name, embedder.name),
+                       KnowledgeBaseFolders(settings.kbs_dir).index_root(name))
+
+
+def _open_index(settings: Settings, embedder: Embedder, name: str, index_root: Path) -> KnowledgeIndex:
     if settings.chroma_url:
         store = ChromaStore(name, url=settings.chroma_url)
         # A shared server may hold several corpora: keep the local tables apart per server too.
-        index_dir = settings.index_dir / f"remote-{name}"
+        index_dir = index_root / f"remote-{name}"
     else:
         store = ChromaStore(name, path=settings.chroma_dir)
-        index_dir = settings.index_dir / name
+        index_dir = index_root / name
     return KnowledgeIndex(index_dir, embedder, store)
+
+
+def build_knowledge_bases(settings: Settings, default_index: Searchable, default_interview: Interview,
+                          phraser: Phraser | None, embedder: Embedder) -> KnowledgeBases:
+    """The named knowledge bases beside `default` (the given index and interview): each opened on first use
+    with the same embedder, graded by the configured grader built over its own index."""
+    from interviewer.knowledge_bases import KnowledgeBases, ServedKB
+    from interviewer.session.interview import Interview
+    from knowledge.bases import DEFAULT_KB, KnowledgeBaseFolders
+
+    def interview_over(index: KnowledgeIndex) -> Interview:
+        return Interview(index.bank, build_grader(settings, index), phraser=phraser,
+                         max_follow_ups=settings.max_follow_ups, max_answer_chars=settings.max_answer_chars)
+
+    return KnowledgeBases(KnowledgeBaseFolders(settings.kbs_dir), ServedKB(DEFAULT_KB, default_index, default_interview),
+                          lambda name: build_kb_index(settings, name, embedder), interview_over,
+                          max_documents=settings.kb_max_documents)
 
 
 def build_grader(settings: Settings, index: KnowledgeIndex) -> Grader:
@@ -155,6 +187,11 @@ class App:
             max_follow_ups=self.settings.max_follow_ups,
             max_answer_chars=self.settings.max_answer_chars,
         )
+
+    @cached_property
+    def knowledge_bases(self) -> KnowledgeBases:
+        """`default` (this index and interview) and the named knowledge bases under the data dir."""
+        return build_knowledge_bases(self.settings, self.index, self.interview, self.phraser, self.index.embedder)
 
 
 def build_app(settings: Settings, *, ingest_if_missing: bool, warm: bool, lazy: bool = False) -> App:

@@ -230,6 +230,15 @@ class KnowledgeIndex:
             warnings=parsed.overlays.warnings() if parsed.overlays else [],
         )
 
+    def clear(self) -> None:
+        """Serve nothing: retire the live generation and delete every vector (a knowledge base whose last
+        note was removed). The index is not ready afterwards, until the next ingest."""
+        with _ingest_lock(self.index_dir):
+            (self.index_dir / CURRENT).unlink(missing_ok=True)
+            self._bank, self._chunks, self._bm25, self._live, self._generation = None, None, None, None, None
+            self.store.delete(sorted(self.store.ids()))
+            self._prune(keep=set())
+
     def _embed_and_add(self, chunks: list[Chunk], progress: ProgressFactory | None) -> None:
         # Similar lengths in one batch waste less padding in the embedder.
         ordered = sorted(chunks, key=lambda c: len(c.text))

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from knowledge.blocks import RawItem, section_items
-from knowledge.errors import InvalidInput
+from knowledge.errors import DocumentTooLarge, InvalidDocument, InvalidInput
 from knowledge.formats import parse_structure
 from knowledge.keypoints import key_points, render_answer
 from knowledge.models import KeyPoint, ParseResult, QAItem, Reference, SkippedFile
@@ -82,7 +82,7 @@ def parse_file(path: Path, source: str, title: str | None = None) -> list[QAItem
     items = parse_text(read_text(Path(path)), source, title)
     passages = sum(1 + len(item.key_points) for item in items)
     if passages > MAX_CHUNKS_PER_FILE:
-        raise InvalidInput(f"too many passages ({passages:,} from {len(items):,} questions; the limit is "
+        raise DocumentTooLarge(f"too many passages ({passages:,} from {len(items):,} questions; the limit is "
                            f"{MAX_CHUNKS_PER_FILE:,} per file): split the file")
     return items
 
@@ -100,21 +100,46 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InvalidInput(f"file too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
+            raise DocumentTooLarge(f"file too large ({size} bytes; the limit is {MAX_FILE_BYTES})")
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read file ({exc.strerror or exc})") from None
+    return decode_text(data)
+
+
+def decode_text(data: bytes, legacy_chinese: bool = False) -> str:
+    """A note's bytes as text (UTF-8, a BOM allowed), or InvalidDocument saying plainly why not.
+
+    `legacy_chinese`: bytes that are not UTF-8 but read as Chinese in GB18030 (a superset of GBK and GB2312,
+    what Windows editors in China save) are taken in that encoding (uploads convert them to UTF-8)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InvalidInput("UTF-16 encoded (save it as UTF-8)")
+        raise InvalidDocument("UTF-16 encoded (save it as UTF-8)")
     if b"\x00" in data:
-        raise InvalidInput("binary file (contains NUL bytes)")
+        raise InvalidDocument("binary file (contains NUL bytes)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+        legacy = _gb18030_chinese(data) if legacy_chinese else None
+        if legacy is None:
+            also, advice = (" nor GB18030/GBK Chinese", ": save it as UTF-8") if legacy_chinese else ("", "")
+            raise InvalidDocument(f"not valid UTF-8{also} (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+                                  + advice) from None
+        text = legacy
     if not text.strip():
-        raise InvalidInput("empty file")
+        raise InvalidDocument("empty file")
     return text
+
+
+def _gb18030_chinese(data: bytes) -> str | None:
+    """The text when `data` decodes strictly as GB18030 and most of what is not ASCII is Chinese (GB18030
+    decodes many byte strings; Latin-1 or binary-ish text read that way is mostly rare symbols)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    wide = [ch for ch in text if ord(ch) > 0x7F]
+    chinese = sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    return text if wide and chinese >= 0.8 * len(wide) else None
 
 
 def item_id(question: str) -> str:

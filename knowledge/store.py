@@ -29,6 +29,8 @@ class VectorStore(Protocol):
 
     def count(self) -> int: ...
 
+    def drop(self) -> None: ...
+
 
 def collection_name(base: str, embedder_name: str) -> str:
     """One collection per embedder: vectors of different models never mix."""
@@ -55,9 +57,19 @@ class ChromaStore:
                 raise ValueError("ChromaStore needs a path or a url")
             path.mkdir(parents=True, exist_ok=True)
             self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        self._name = collection
         self._collection = self._client.get_or_create_collection(
             collection, metadata={"hnsw:space": "cosine"}
         )
+
+    def drop(self) -> None:
+        """Delete the whole collection (a knowledge base that is deleted); this store is unusable after."""
+        import contextlib
+
+        from chromadb.errors import NotFoundError
+
+        with contextlib.suppress(NotFoundError, ValueError):  # already gone (another process dropped it)
+            self._client.delete_collection(self._name)
 
     def count(self) -> int:
         return int(self._collection.count())

@@ -16,7 +16,7 @@ from interviewer.api.admission import GradingGate
 from interviewer.api.deps import ServiceHolder, Services
 from interviewer.api.errors import install_error_handlers
 from interviewer.api.middleware import BodyGuardMiddleware, HeadAsGetMiddleware, RateLimitMiddleware
-from interviewer.api.routes import bank, candidates, grading, health, sessions
+from interviewer.api.routes import bank, candidates, grading, health, knowledge_bases, sessions
 from interviewer.settings import Settings
 from interviewer.web import mount_docs, mount_web
 
@@ -41,6 +41,10 @@ DESCRIPTION = """Mock interviews for LLM / ML engineering, graded against a cura
 * Candidates: `POST /v1/candidates` gives `{id, token}`; `POST /v1/sessions` with that token as bearer ties
   the session to the candidate (whose token then also opens it). `GET /v1/candidates/me/progress`,
   `/me/sessions` and `/me/reviews` (FSRS review queue); `"mode": "review"` interviews on due items first.
+* Knowledge bases: `POST /v1/knowledge-bases` `{name}` (candidate token) makes one of your own; upload notes
+  to it with `POST /v1/knowledge-bases/{name}/documents` (JSON `{name, content}`, or the file as the body with
+  `?name=`), then pass `knowledge_base` to `POST /v1/sessions` or `/v1/search`: questions and references come
+  only from it. Only your token sees it (another candidate's: 403).
 * Behind a reverse proxy, set `INTERVIEWER_TRUSTED_PROXIES` (its addresses) so that `X-Forwarded-For`
   names the client for the rate limit; without it the header is ignored.
 """
@@ -65,7 +69,8 @@ def create_app(services: Services | None = None, *, settings: Settings | None = 
         concurrency=settings.grading_concurrency, queue=settings.grading_queue,
         per_client=settings.grading_per_client, wait_s=float(settings.grading_wait_s))
     install_error_handlers(app)
-    for router in (sessions.router, candidates.router, grading.router, bank.router, health.router):
+    for router in (sessions.router, candidates.router, knowledge_bases.router, grading.router, bank.router,
+                   health.router):
         app.include_router(router)
     mount_web(app)
     mount_docs(app)

@@ -14,11 +14,14 @@ from fastapi import Request
 from interviewer.grading.base import Grader
 from interviewer.grading.models import Grade
 from interviewer.grading.service import BatchResult
+from interviewer.knowledge_bases import KnowledgeBases
 from interviewer.session.interview import Interview
+from interviewer.session.models import SessionState
 from interviewer.settings import Settings
 from interviewer.store import SessionStore
 from knowledge.bank import QuestionBank
-from knowledge.errors import IndexNotReady
+from knowledge.bases import DEFAULT_KB
+from knowledge.errors import EmptyKnowledgeBase, IndexNotReady, NotFound
 from knowledge.models import Hit
 
 log = logging.getLogger("interviewer.api")
@@ -58,7 +61,30 @@ class Services:
     store: SessionStore
     grading: GradingAPI
     clock: Callable[[], float] = time.time  # epoch seconds; the store stamps turns with the same clock
+    knowledge_bases: KnowledgeBases | None = None  # None: only `default` (tests that need no others)
     _last_purge: float = field(default=0.0, repr=False)
+
+    def kbs(self) -> KnowledgeBases:
+        if self.knowledge_bases is None:
+            raise NotFound("this service has no named knowledge bases, only `default`")
+        return self.knowledge_bases
+
+    def interview_for(self, state: SessionState) -> Interview:
+        """The interview over the bank a session was started on (its token already decided access)."""
+        name = state.plan.knowledge_base
+        if name == DEFAULT_KB:
+            return self.interview
+        if self.knowledge_bases is None:
+            raise NotFound(f"unknown knowledge base {name!r}")
+        return self.knowledge_bases.served_unchecked(name).interview
+
+    def report_reader(self, state: SessionState) -> Interview:
+        """`interview_for`, or the default interview when the session's knowledge base has been deleted or
+        emptied since: reports and transcripts stay readable from what the session recorded."""
+        try:
+            return self.interview_for(state)
+        except (NotFound, EmptyKnowledgeBase):
+            return self.interview
 
     def purge_expired(self, force: bool = False) -> int:
         """Delete sessions past their retention, at most once per purge interval."""
@@ -79,7 +105,8 @@ def build_services(settings: Settings) -> Services:
     from interviewer.store import open_store
 
     app = wiring.build_app(settings, ingest_if_missing=settings.ingest_on_start, warm=True)
-    return Services(settings, app.index, app.bank, app.grader, app.interview, open_store(settings), app.grading)
+    return Services(settings, app.index, app.bank, app.grader, app.interview, open_store(settings), app.grading,
+                    knowledge_bases=app.knowledge_bases)
 
 
 class ServiceHolder:

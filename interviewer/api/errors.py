@@ -13,16 +13,24 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from interviewer.store import StoreUnavailable
 from knowledge.errors import (
+    AlreadyExists,
     AnswerTooLong,
     BatchTooLarge,
     Conflict,
+    DocumentTooLarge,
     EmptyAnswer,
+    EmptyKnowledgeBase,
+    Forbidden,
     IndexNotReady,
     InterviewerError,
+    InvalidDocument,
     InvalidInput,
+    InvalidName,
     LLMError,
+    NoQuestionsFound,
     NotFound,
     SessionFinished,
+    TooManyDocuments,
 )
 
 log = logging.getLogger("interviewer.api")
@@ -42,9 +50,17 @@ ERROR_TABLE: list[tuple[type[InterviewerError], int, str]] = [
     (AnswerTooLong, 413, "answer_too_long"),
     (EmptyAnswer, 400, "empty_answer"),
     (BatchTooLarge, 413, "batch_too_large"),
+    (DocumentTooLarge, 413, "document_too_large"),
+    (NoQuestionsFound, 400, "no_questions"),
+    (InvalidDocument, 400, "invalid_document"),
+    (InvalidName, 400, "invalid_name"),
     (InvalidInput, 400, "invalid_input"),
     (NotFound, 404, "not_found"),
+    (Forbidden, 403, "forbidden"),
     (SessionFinished, 409, "session_finished"),
+    (AlreadyExists, 409, "already_exists"),
+    (TooManyDocuments, 409, "too_many_documents"),
+    (EmptyKnowledgeBase, 409, "empty_knowledge_base"),
     (Conflict, 409, "conflict"),
     (IndexNotReady, 503, "not_ready"),
     (StoreUnavailable, 503, "store_unavailable"),

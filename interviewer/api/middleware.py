@@ -93,9 +93,21 @@ def is_json_type(content_type: str) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
+RAW_UPLOAD_PATH = re.compile(r"^/v1/knowledge-bases/[^/]+/documents$")
+RAW_UPLOAD_TYPES = {"text/markdown", "text/plain", "text/x-markdown", "application/octet-stream"}
+
+
+def _raw_upload(path: str, content_type: str, headers: dict[bytes, bytes]) -> bool:
+    """A note uploaded as its own bytes: taken only with a bearer token, which a cross-site form cannot send."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return (media in RAW_UPLOAD_TYPES and bool(RAW_UPLOAD_PATH.match(path))
+            and headers.get(b"authorization", b"").lower().startswith(b"bearer "))
+
+
 class BodyGuardMiddleware:
     """Refuses a body on /v1/ that is not declared JSON (415: a cross-site form posts text/plain or form
-    types without a CORS preflight, so only JSON is taken), buffers bodies up to `max_bytes` (413 beyond),
+    types without a CORS preflight, so only JSON is taken; a note uploaded as its own bytes with a bearer
+    token is the one exception), buffers bodies up to `max_bytes` (413 beyond),
     refuses bytes that are not UTF-8 (400). A POST without a body and without a content type (`POST
     /v1/sessions` with every default) passes."""
 
@@ -111,7 +123,9 @@ class BodyGuardMiddleware:
         content_type = headers.get(b"content-type", b"").decode("latin-1")
         declared = headers.get(b"content-length", b"").decode("latin-1").strip()
         has_body = not declared.isdigit() or int(declared) > 0  # chunked bodies declare no length
-        if scope["path"].startswith("/v1/") and (content_type or has_body) and not is_json_type(content_type):
+        raw = _raw_upload(scope["path"], content_type, headers)
+        if (scope["path"].startswith("/v1/") and (content_type or has_body) and not is_json_type(content_type)
+                and not raw):
             shown = content_type.split(";", 1)[0].strip() or "none"
             await error_response(415, "unsupported_media_type",
                                  f"request bodies must be JSON: send Content-Type: application/json "
@@ -131,7 +145,7 @@ class BodyGuardMiddleware:
             if len(body) > self.max_bytes:
                 await self._too_large(scope, receive, send)
                 return
-        problem = self._encoding_problem(bytes(body))
+        problem = None if raw else self._encoding_problem(bytes(body))  # an upload's encoding: checked by the route
         if problem:
             await error_response(400, "invalid_utf8", problem)(scope, receive, send)
             return

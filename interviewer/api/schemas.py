@@ -25,6 +25,8 @@ class StartSession(BaseModel):
         default="practice", description="practice: a grade after every answer; exam: grades only in the report; "
         "review (needs a candidate token): practice on the candidate's due review items, then weak topics")
     difficulty: Difficulty | None = None
+    knowledge_base: str = Field(default="default", max_length=40, description="the knowledge base the questions "
+                                "come from (GET /v1/knowledge-bases): `default` (the seed notes) or one of yours")
 
 
 class SessionStarted(BaseModel):

@@ -29,6 +29,7 @@ class SessionPlan(BaseModel):
     language: Language = "zh"
     mode: Mode = "practice"
     review: bool = False  # planned from the candidate's review queue (due items, then weak topics)
+    knowledge_base: str = "default"  # the named knowledge base the questions come from (knowledge.bases)
 
 
 class Turn(BaseModel):

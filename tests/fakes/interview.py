@@ -21,8 +21,10 @@ from interviewer.grading.models import CRITERIA, Grade, GradeReference, GradeReq
 from interviewer.grading.service import GradingService
 from interviewer.session.interview import Interview
 from interviewer.settings import Settings
+from interviewer.wiring import build_knowledge_bases
 from knowledge.bank import QuestionBank
 from knowledge.models import Hit, KeyPoint, QAItem, Reference
+from tests.fakes.embedder import HashingEmbedder
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -131,7 +133,9 @@ def make_services(store: Any, settings: Settings, grader: KeywordGrader | None =
     interview = Interview(bank, grader, max_follow_ups=settings.max_follow_ups,
                           max_answer_chars=settings.max_answer_chars)
     grading = GradingService(index, grader, max_answer_chars=settings.max_answer_chars)  # type: ignore[arg-type]
-    return Services(settings, index, bank, grader, interview, store, grading, clock=clock)
+    # Named knowledge bases are real (parser, index, Chroma, offline grader) over a hashing embedder.
+    kbs = build_knowledge_bases(settings, index, interview, None, HashingEmbedder())
+    return Services(settings, index, bank, grader, interview, store, grading, clock=clock, knowledge_bases=kbs)
 
 
 class FakeClock:

@@ -73,8 +73,9 @@ def get_progress(candidate: MeDep, services: ServicesDep, response: Response) ->
 def _history_entry(services: Services, stored: StoredSession) -> HistoryEntry:
     state = stored.state
     hidden = state.status == "active" and state.plan.mode == "exam"
-    score = None if hidden else services.interview.report(state).score
-    return HistoryEntry(id=state.id, state=services.interview.summary(state), review=state.plan.review, score=score,
+    interview = services.report_reader(state)
+    score = None if hidden else interview.report(state).score
+    return HistoryEntry(id=state.id, state=interview.summary(state), review=state.plan.review, score=score,
                         created_at=stored.created_at, updated_at=stored.updated_at,
                         report=f"/v1/sessions/{state.id}/report")
 

@@ -24,6 +24,7 @@ from interviewer.candidates.service import review_plan
 from interviewer.session.models import Reply, Report, SessionPlan, SessionState
 from interviewer.session.report_markdown import report_markdown
 from interviewer.store import StoredSession, hash_token, token_matches
+from knowledge.bases import DEFAULT_KB
 from knowledge.errors import Conflict
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
@@ -92,6 +93,9 @@ def reply_body(reply: Reply) -> MessageReply:
 @router.post("", status_code=201, response_model=SessionStarted, summary="Start a mock interview", responses={
     400: {"description": "bad plan (unknown topics…), or mode review without a candidate token"},
     401: {"description": "a bearer that is no candidate's token (without a bearer the session is anonymous)"},
+    403: {"description": "`knowledge_base` belongs to another candidate"},
+    404: {"description": "unknown `knowledge_base`"},
+    409: {"description": "`knowledge_base` has no documents yet"},
 })
 def start_session(
     services: ServicesDep,
@@ -100,8 +104,12 @@ def start_session(
     body: Annotated[StartSession | None, Body()] = None,
 ) -> SessionStarted:
     candidate = optional_candidate(services, credentials)  # a candidate token: the session is theirs
-    services.purge_expired()
     fields = (body or StartSession()).model_dump()
+    interview, bank = services.interview, services.bank
+    if fields["knowledge_base"] != DEFAULT_KB:  # 404 unknown, 403 another candidate's, 409 still empty
+        served = services.kbs().served(fields["knowledge_base"], candidate.id if candidate else None)
+        interview, bank = served.interview, served.bank
+    services.purge_expired()
     review = fields["mode"] == "review"
     if review:
         if candidate is None:
@@ -112,8 +120,8 @@ def start_session(
     session_id = uuid.uuid4().hex
     question_ids = None
     if candidate is not None and review:
-        question_ids = review_plan(services.store, services.bank, candidate.id, plan, session_id, services.clock())
-    state, reply = services.interview.start(plan, session_id, question_ids)
+        question_ids = review_plan(services.store, bank, candidate.id, plan, session_id, services.clock())
+    state, reply = interview.start(plan, session_id, question_ids)
     token = secrets.token_urlsafe(32)
     services.store.create(state, hash_token(token), candidate.id if candidate else None)
     response.headers.update({"Location": f"/v1/sessions/{session_id}", **NO_STORE})
@@ -141,7 +149,7 @@ def post_message(
     accept: Annotated[str | None, Header()] = None,
 ) -> Any:
     ensure_not_expired(services, stored)
-    state, reply = services.interview.answer(stored.state, body.content)
+    state, reply = services.interview_for(stored.state).answer(stored.state, body.content)
     commit(services, state, stored.version)  # durable before the first byte of the reply
     if wants_event_stream(accept):
         return stream_reply(reply, services.settings.sse_chunk_chars)
@@ -152,7 +160,7 @@ def post_message(
              summary="End the interview now (like answering 结束 / end)")
 def end_session(session_id: str, stored: SessionDep, services: ServicesDep) -> MessageReply:
     ensure_not_expired(services, stored)
-    state, reply = services.interview.end(stored.state)
+    state, reply = services.interview_for(stored.state).end(stored.state)
     commit(services, state, stored.version)
     return reply_body(reply)
 
@@ -165,7 +173,7 @@ def get_transcript(session_id: str, stored: SessionDep, services: ServicesDep, r
     return Transcript(
         id=state.id,
         plan=state.plan,
-        state=services.interview.summary(state),
+        state=services.report_reader(state).summary(state),
         turns=state.turns,
         created_at=stored.created_at,
         updated_at=stored.updated_at,
@@ -189,7 +197,7 @@ def readable_report(stored: StoredSession, services: Services) -> Report:
     state = stored.state
     if state.status == "active" and state.plan.mode == "exam":
         raise APIError(409, "exam_in_progress", "an exam's scores are shown only when it has ended")
-    return services.interview.report(state)
+    return services.report_reader(state).report(state)
 
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
