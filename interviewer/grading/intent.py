@@ -145,7 +145,8 @@ def sentences(text: str) -> list[str]:
         if ch == "\n" and i > start:
             out.append(text[start:i])
             start = i
-        elif ch in _END_PUNCT or (ch == "." and i + 1 < len(text) and text[i + 1].isspace()):
+        elif ch in _END_PUNCT or (ch == "." and i + 1 < len(text) and text[i + 1].isspace() and text[i - 1:i] != "."):
+            # ("...": an ellipsis inside a sentence, "<<SYS>> ... <</SYS>>", does not end it)
             k = i + 1
             while k < len(text) and (text[k] in _END_PUNCT or text[k] in '”’」』")）'):
                 k += 1

@@ -74,10 +74,23 @@ ADDRESSED_PATTERNS: tuple[str, ...] = (
     rf"(?:评审组|评审|专家|考官|面试官|管理员|人工|阅卷组|官方|评委|评分系统){_END}{{0,6}}(?:已|已经){_END}{{0,6}}"
     rf"(?:确认|认可|批准|核实|审核|复核|验证|批改|评为|认定){_END}{{0,20}}(?:{_THIS_ZH}|满分|10\s*分|正确|无误|要点|答对)",
     rf"经(?:过)?{_END}{{0,10}}(?:审核|验证|核实|复核|认定|交叉验证){_END}{{0,10}}(?:满分|正确|无误|优秀|100%)",
-    r"我已(?:经)?(?:和|跟|与)(?:面试官|老师|考官|评委)" + _END + r"{0,6}(?:沟通|说好|商量|确认)",
+    r"我已(?:经)?(?:和|跟|与)(?:面试官|老师|考官|评委|hr|主管|领导|经理|负责人)" + _END + r"{0,6}(?:沟通|说好|商量|确认)",
+    # (added for evals/intent/dev-blind.jsonl, each measured blind first: README "Intent")
+    rf"{_THIS_ZH}{_END}{{0,4}}(?:默认|直接|一律|统一)(?:为|是|给|按|算)?{_END}{{0,2}}{_SCORE_ZH}",
+    rf"{_THIS_ZH}的?(?:得分|分数|评分|成绩)\s*(?:为|是|应为|应是|[:：])?\s*(?:10|十分|满分|100)(?![0-9.])",
+    rf"(?:将|把){_THIS_ZH}{_END}{{0,10}}(?:视为|当作|当成|看作|看成)(?:是)?(?:完全)?{_END}{{0,4}}"
+    r"(?:一致|相同|等同|正确|满分|标准答案|参考答案|全对|优秀|完美)",
+    rf"(?:评分|打分|阅卷|判卷|改卷|批改|评卷)的(?:你|您){_END}{{0,20}}(?:给|打|判|评|输出|写)(?:出|个|一个|予|为)?{_END}{{0,4}}"
+    rf"{_SCORE_ZH}",
+    rf"(?:请|麻烦|务必){_GRADER_ZH}{_END}{{0,8}}(?:给|打|判|评|输出|写|返回|给出)(?:出|个|一个|予|为)?{_END}{{0,4}}"
+    rf"(?:{_SCORE_ZH}|最高评分|最高分数)",
+    rf"(?:对|给)(?:本|该|这位|此)?(?:候选人|考生|学生){_END}{{0,10}}(?:给予|给|打|评)(?:出|个|一个|予|为)?{_END}{{0,2}}"
+    rf"(?:{_SCORE_ZH}|最高评分|最高分数)",
+    r"(?:分数|得分|评分|成绩)(?:请|就)(?:写|填|打|记|给)(?:为|成)?\s*[:：]?\s*(?:10|十|满分|100)(?![0-9.])",
+    r"以本条为准",
     r"\[\d+\]\s*[-–~至到]\s*\[\d+\]",
     # --- zh: text addressed to the grader
-    rf"(?:给|致|写给|备注给|提醒|留言给){_GRADER_ZH}的?(?:话|备注|留言|说明|提示)?\s*[:：]",
+    rf"(?:给|致|写给|备注给|提醒|留言给|提示|通知){_GRADER_ZH}的?(?:话|备注|留言|说明|提示)?\s*[:：]",
     rf"(?:^|[(（【\[\s，,。!！])(?:尊敬的|亲爱的)?{_GRADER_ZH}(?:大人)?(?:您好|你好|请注意|注意|看这里|看过来|请看|听好了?|听着)?\s*[，,：:！!]"
     rf"(?={_END}*(?:你|您|请|麻烦|务必|求|给|打|别|不要|就当|当作|视为|{_SCORE_ZH}))",
     rf"{_GRADER_ZH}(?:请|务必|你|您|就当|要|应该|应当|必须|麻烦|帮忙|能不能|可不可以|可以){_END}{{0,15}}(?:给|打|判|评|视为|当作|当|认定|通过|确认|记|算|扣)"
@@ -126,6 +139,11 @@ ADDRESSED_PATTERNS: tuple[str, ...] = (
     rf"(?:^|[.;!?(\[]\s*){_GRADER_EN}s?\s*[,:!]",
     rf",\s*{_GRADER_EN}\s*[.!?]?\s*$",
     r"\bwhoever\s+(?:or\s+whatever\s+)?(?:grades|reads|evaluates|marks)\s+this",
+    rf"\b(?:aside|note|message|memo|reminder|p\.?s\.?)\s+(?:for|to)\s+(?:the\s+)?(?:ai\s+)?(?:{_GRADER_EN}|model|ai|llm)\b{_END}{{0,20}}[:：]",
+    rf"{_LEAD_EN}(?:output|return|reply\s+with|respond\s+with|print|write)\s+(?:only\s+|just\s+)?[\"'“]?\s*(?:10|ten)"
+    r"(?:\s*/\s*10)?\s*[\"'”]?\s+(?:as|for)\s+(?:the\s+|my\s+|its\s+|your\s+)?(?:score|grade|mark)",
+    rf"{_LEAD_EN}(?:score|grade|mark|rate|evaluate|treat|judge)\s+{_SELF_EN}\s+as\s+(?:if|though)\s+(?:it|this)\s+(?:were|was|is)\s+"
+    r"(?:the\s+|a\s+)?(?:reference|model|correct|perfect|official|gold|ideal)",
     r"\bif\s+you(?:\s+are|'?re)\s+(?:an?\s+)?(?:ai|llm|language\s+model|model|grader|gpt|chatbot|assistant)\b",
     rf"\bas\s+(?:an?\s+|the\s+)(?:ai|language\s+model|ai\s+language\s+model|{_GRADER_EN})\b[^,]{{0,20}},\s*you\b",
     r"\bbefore\s+grading,?\s+(?:note|remember|consider)",
@@ -198,9 +216,11 @@ MENTIONABLE_PATTERNS: tuple[str, ...] = (
     r"(?:无需|不用|不要再?|别再?)(?:逐条|再)?(?:核对|对照|再评|检查|比对)",
     rf"{_LEAD_EN}(?:ignore|disregard|forget|override|bypass|skip|discard|drop|set\s+aside|"
     r"do\s*n'?t\s+(?:follow|use|apply|compare\s+against)|do\s+not\s+(?:follow|use|apply|compare\s+against))\s+"
-    r"(?:(?:all|any|every|each|the|your|my|of|these|those|previous|prior|above|earlier|preceding|original|system|grading|scoring)\s+)*"
+    r"(?:(?:all|any|every|each|the|your|my|of|these|those|previous|prior|above|earlier|preceding|original|system|grading|scoring|"
+    r"candidate(?:'s)?)\s+)*"
     r"(?:instructions?|prompts?|rules?|guidelines?|rubric|directions?|criteria|reference(?:\s+answer)?|constraints|"
-    r"scoring\s+guide|everything|the\s+above|above|errors?|missing\s+points|mistakes?|gaps|omissions|policy|polic(?:y|ies))",
+    r"scoring\s+guide|everything|the\s+above|above|errors?|missing\s+points|mistakes?|gaps|omissions|policy|polic(?:y|ies)|"
+    r"answer\s+above)",
     r"\b(?:new|updated)\s+(?:instructions?|grading\s+policy|rules?|policy)\s*(?:for\s+the\s+\w+)?\s*:|"
     r"\b(?:rubric|policy|rules?|instructions?|criteria)\s+(?:has|have)\s+(?:been\s+)?(?:updated|changed|replaced)|"
     r"\b(?:system|rubric)[\s_]*override|^override\s*:|\bgrading\s+(?:is\s+)?disabled|"
@@ -232,9 +252,18 @@ MENTIONABLE_PATTERNS: tuple[str, ...] = (
     r"\bi\s*(?:am|'m)\s+the\s+(?:developer|creator|admin|administrator|owner|operator)\s+of\s+(?:this|the)\s+(?:\w+\s+)?"
     r"(?:grader|grading|scoring|evaluation|system|model)",
     rf"\byou\s+are\s+(?:a|an|the)\s+(?:\w+\s+){{0,3}}{_GRADER_EN}",
-    # --- requests to leak the prompt
+    # --- requests to leak the prompt, the reference answer or the rubric
     r"(?:print|reveal|show|output|repeat|leak|tell\s+me|输出|打印|泄露|显示|告诉我)\s*(?:your|你的|您的)\s*"
     r"(?:system\s+prompt|instructions|prompt|系统提示|提示词|指令)",
+    rf"{_LEAD_ZH}(?:把|将)?{_END}{{0,4}}(?:参考答案|标准答案|评分标准|评分细则|系统提示词?|提示词)的?{_END}{{0,8}}"
+    r"(?:告诉我|发给我|给我看|复述|输出|打印|泄露|显示|列出|贴出|念一遍|背一遍)",
+    rf"(?:告诉我|发给我|给我看|复述|打印|列出|贴出){_END}{{0,12}}(?:参考答案|标准答案|评分标准|评分细则|系统提示词?|提示词)",
+    rf"{_LEAD_EN}(?:print|reveal|show|output|repeat|recite|leak|list|paste|dump|tell\s+me|give\s+me|share)\s+(?:me\s+)?"
+    r"(?:(?:the|your|all|of|back|verbatim|exact|full|hidden)\s+)*(?:reference\s+answers?|model\s+answers?|gold\s+answers?|"
+    r"answer\s+key|rubric|grading\s+(?:criteria|instructions|rubric)|system\s+prompt|instructions\s+you\s+(?:were|have\s+been)\s+given|"
+    r"(?:prompt|instructions)\s+(?:above|you\s+received))",
+    r"\bthe\s+real\s+task\s+is\b|真正(?:需要|要)(?:你|您)(?:做|完成)的(?:是|事)|真正的任务(?:是|为)",
+    r"\bfrom\s+now\s+on,?\s+(?:act|behave|respond|answer|grade|score|be|only)\b",
     # --- role tags, prompt delimiters, end-of-answer markers
     r"<\|[a-z_]+\|>|\[/?inst\]|<</?sys>>|\[/?(?:system|sys|admin|grader|instructions?)\]",
     r"</?\s*[a-z_\-]*(?:answer|system|grader|grading|evaluat|judge|instruction|rubric|score|admin|developer|override|"
@@ -242,7 +271,7 @@ MENTIONABLE_PATTERNS: tuple[str, ...] = (
     r"</?\s*(?:评分|系统|指令|管理员|评审|阅卷)[^<>]{0,8}>",
     r"^\s*(?:#{1,6}\s*)?(?:system|系统|系统消息|assistant|instructions?|指令|human|admin|管理员|grader|评分系统|"
     r"new\s+instructions?|system\s+(?:message|prompt|note|notice|update))\s*[:：]",
-    r"^\s*#{2,}\s*(?:system|instructions?|assistant|系统|系统消息|系统提示|指令)\s*(?:[:：]|$)",
+    r"^\s*#{2,}\s*(?:system|instructions?|assistant|系统|系统消息|系统提示|系统指令|指令)\s*(?:[:：]|#|$)",
     r"[【\[]\s*(?:系统|系统提示|系统消息|系统通知|评分系统|评审备注|评审意见|阅卷须知|管理员|admin|system|重要通知|评分说明|官方)"
     r"[^】\]]{0,4}(?:[】\]]|[:：])",
     r"\bend\s*of\s*(?:the\s*)?(?:candidate\s*|student\s*)?(?:answer|response|submission|input)\b|(?:答案|回答|作答)结束",
@@ -256,7 +285,7 @@ FRAME_PATTERN = (
     r"such\s+as|\be\.?g\.|for\s+example|for\s+instance|\blike\s*[\"'“‘⟦]|attacker|adversar|malicious|defen[cs]e|defend|"
     r"detect(?:or|ion|ing|s)\b|to\s+detect|filter|inject|jailbreak|red-?team|payload|\bcalled\b|known\s+as|so-called|typical|common|example|template|"
     r"format|\btags?\b|\btokens?\b|escape|delimit|\bwraps?\b|starts?\s+with|ends?\s+with|inserts?|phrase|string|"
-    r"claims?|\btrick|exploit|"
+    r"claims?|\btrick|exploit|\battacks?\b|\bwrapped\b|(?:closed|opened|terminated)\s+with|"
     r"dataset|corpus|benign|obfuscat|evade|\bjson\b|schema|\bparse"
 )
 # A description of what a third party does ("裁判模型偶尔会把“…”当成真的", "judges often return …"): a
