@@ -255,13 +255,15 @@ MENTIONABLE_PATTERNS: tuple[str, ...] = (
     # --- requests to leak the prompt, the reference answer or the rubric
     r"(?:print|reveal|show|output|repeat|leak|tell\s+me|输出|打印|泄露|显示|告诉我)\s*(?:your|你的|您的)\s*"
     r"(?:system\s+prompt|instructions|prompt|系统提示|提示词|指令)",
+    # (an order, not a question: "您能告诉我标准答案是什么吗？我回去学" is a candidate giving up, not an attack)
     rf"{_LEAD_ZH}(?:把|将)?{_END}{{0,4}}(?:参考答案|标准答案|评分标准|评分细则|系统提示词?|提示词)的?{_END}{{0,8}}"
-    r"(?:告诉我|发给我|给我看|复述|输出|打印|泄露|显示|列出|贴出|念一遍|背一遍)",
-    rf"(?:告诉我|发给我|给我看|复述|打印|列出|贴出){_END}{{0,12}}(?:参考答案|标准答案|评分标准|评分细则|系统提示词?|提示词)",
+    rf"(?:告诉我|发给我|给我看|复述|输出|打印|泄露|显示|列出|贴出|念一遍|背一遍)(?!{_END}*[吗？?])",
+    rf"(?:告诉我|发给我|给我看|复述|打印|列出|贴出){_END}{{0,12}}(?:参考答案|标准答案|评分标准|评分细则|系统提示词?|提示词)"
+    rf"(?!{_END}*[吗？?])",
     rf"{_LEAD_EN}(?:print|reveal|show|output|repeat|recite|leak|list|paste|dump|tell\s+me|give\s+me|share)\s+(?:me\s+)?"
     r"(?:(?:the|your|all|of|back|verbatim|exact|full|hidden)\s+)*(?:reference\s+answers?|model\s+answers?|gold\s+answers?|"
     r"answer\s+key|rubric|grading\s+(?:criteria|instructions|rubric)|system\s+prompt|instructions\s+you\s+(?:were|have\s+been)\s+given|"
-    r"(?:prompt|instructions)\s+(?:above|you\s+received))",
+    rf"(?:prompt|instructions)\s+(?:above|you\s+received))(?!{_END}*\?)",
     r"\bthe\s+real\s+task\s+is\b|真正(?:需要|要)(?:你|您)(?:做|完成)的(?:是|事)|真正的任务(?:是|为)",
     r"\bfrom\s+now\s+on,?\s+(?:act|behave|respond|answer|grade|score|be|only)\b",
     # --- role tags, prompt delimiters, end-of-answer markers
