@@ -2,10 +2,10 @@
 
 `build_app` is the one place that turns Settings into a ready index, grader, interview and grading service;
 the service (`api/deps.py`), `interviewer serve`, the CLI and the evals call it (or `ready_index` /
-`build_index` when they need only the index). The session store is not part of `App`: open it with
-`interviewer.store.open_store(settings)` where a caller records sessions (the service, `chat`, `progress`),
-because its lifetime (close) belongs to that caller and opening it creates files or a database connection
-that grading, search and the evals must not.
+`build_index` when they need only the index, `ingest_index` to build or refresh it). The session store is not
+part of `App`: open it with `interviewer.store.open_store(settings)` where a caller records sessions (the
+service, `chat`, `progress`), because its lifetime (close) belongs to that caller and opening it creates files
+or a database connection that grading, search and the evals must not.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from interviewer.settings import Settings
 from knowledge.embedders import Embedder, load_embedder
-from knowledge.index import KnowledgeIndex
+from knowledge.index import IngestStats, KnowledgeIndex, ProgressFactory
 from knowledge.store import ChromaStore, collection_name
 
 if TYPE_CHECKING:
@@ -61,6 +61,19 @@ def _open_index(settings: Settings, embedder: Embedder, name: str, index_root: P
         store = ChromaStore(name, path=settings.chroma_dir)
         index_dir = index_root / name
     return KnowledgeIndex(index_dir, embedder, store)
+
+
+def ingest_index(settings: Settings, *, kb: str | None = None, docs: Path | None = None, rebuild: bool = False,
+                 progress: ProgressFactory | None = None) -> IngestStats:
+    """`interviewer ingest`: the default index from `docs` (default: the configured notes), or the named knowledge
+    base `kb`, whose notes become `docs`'s files (made if new; `KnowledgeBaseFolders.ingest_folder`)."""
+    from knowledge.bases import DEFAULT_KB, KnowledgeBaseFolders
+
+    if kb and kb != DEFAULT_KB:
+        return KnowledgeBaseFolders(settings.kbs_dir).ingest_folder(
+            kb, build_kb_index(settings, kb), docs, settings.kb_max_documents, time.time(),
+            rebuild=rebuild, progress=progress)
+    return build_index(settings).ingest(docs or settings.docs_dir, rebuild=rebuild, progress=progress)
 
 
 def build_knowledge_bases(settings: Settings, default_index: Searchable, default_interview: Interview,

@@ -24,7 +24,7 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     bank = make_bank()
     monkeypatch.setattr("interviewer.wiring.build_app",
                         lambda settings, **_: SimpleNamespace(interview=Interview(bank, KeywordGrader())))
-    monkeypatch.setattr("interviewer.wiring.build_index", lambda settings: SimpleNamespace(bank=bank))
+    monkeypatch.setattr("interviewer.wiring.ready_index", lambda settings, **_: SimpleNamespace(bank=bank))
     return data
 
 
