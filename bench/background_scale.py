@@ -4,7 +4,7 @@ the bank. Measured with the real grader and embedder on the built seed index; th
 key-point vectors copied N times (a small deterministic perturbation each, as bench.synth's corpus reuses
 the seed vectors) with each copy its own items.
 
-    python -m bench.background_scale [--scales 1,10,100,1000] [--answers 30] [--rounds 2]
+    python -m bench.background_scale [--scales 1,10,100,1000] [--answers 30] [--rounds 3]
 
 Answers' sentence vectors are cached after the first pass (the embedder's memory cache), so the times are
 a grade without its embedding: the part that grows with the bank. Writes bench/background-results.json.
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1,10,100,1000")
     parser.add_argument("--answers", type=int, default=30)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     scales = [int(s) for s in args.scales.split(",")]
@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
                          "grade_ms_p50": round(statistics.median(t), 2),
                          "grade_ms_mean": round(statistics.fmean(t), 2),
                          "n": len(t)} for scale, t in times.items()}
-    result = {"command": "python -m bench.background_scale --scales " + args.scales,
+    result = {"command": f"python -m bench.background_scale --scales {args.scales} --answers {args.answers} "
+                         f"--rounds {args.rounds}",
               "what": "OfflineGrader.grade, answer embeddings cached, background = seed key points x scale",
               "dim": int(seed.shape[1]), "seed_rows": len(seed), "loadavg": list(os.getloadavg()),
               "scales": rows}
