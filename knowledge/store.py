@@ -38,8 +38,13 @@ def collection_name(base: str, embedder_name: str) -> str:
     return f"{base}-{slug}"[:60].strip("-")
 
 
+# HNSW settings a new collection is created with (an existing one keeps those it was created with).
+HNSW: dict[str, Any] = {"hnsw:space": "cosine"}
+
+
 class ChromaStore:
-    def __init__(self, collection: str, path: Path | None = None, url: str | None = None) -> None:
+    def __init__(self, collection: str, path: Path | None = None, url: str | None = None,
+                 hnsw: dict[str, Any] | None = None) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -58,9 +63,8 @@ class ChromaStore:
             path.mkdir(parents=True, exist_ok=True)
             self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         self._name = collection
-        self._collection = self._client.get_or_create_collection(
-            collection, metadata={"hnsw:space": "cosine"}
-        )
+        self._collection = self._client.get_or_create_collection(collection, metadata={**HNSW, **(hnsw or {})})
+        self._max_batch = 0  # Chroma's most records per call, asked on the first add
 
     def drop(self) -> None:
         """Delete the whole collection (a knowledge base that is deleted); this store is unusable after."""
@@ -85,12 +89,16 @@ class ChromaStore:
     def add(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
         if not chunks:
             return
-        self._collection.upsert(
-            ids=[c.id for c in chunks],
-            embeddings=np.asarray(vectors, dtype=np.float32),
-            documents=[c.text for c in chunks],
-            metadatas=[_metadata(c) for c in chunks],
-        )
+        self._max_batch = self._max_batch or int(self._client.get_max_batch_size())
+        matrix = np.asarray(vectors, dtype=np.float32)
+        for start in range(0, len(chunks), self._max_batch):  # Chroma refuses more than its max per call
+            part = chunks[start : start + self._max_batch]
+            self._collection.upsert(
+                ids=[c.id for c in part],
+                embeddings=matrix[start : start + self._max_batch],
+                documents=[c.text for c in part],
+                metadatas=[_metadata(c) for c in part],
+            )
 
     def delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), 1000):
