@@ -39,7 +39,7 @@ from interviewer.grading.scorer import DEFAULT_MOVE_ON_AT, MODEL_PATH, Scorer
 
 CACHE = REPO / ".interviewer" / "cache" / "train-features.npz"
 GRADING_SOURCES = ("features.py", "offline.py", "points.py", "background.py", "lexical.py", "guards.py", "truth.py", "truth_cues.py",
-                   "acronyms.py", "calibration.py", "intent.py", "intent_patterns.py")
+                   "truth_pairs.py", "truth_structure.py", "acronyms.py", "calibration.py", "intent.py", "intent_patterns.py")
 FOLDS = 5
 COMPLETE = 6.0  # a human score from which an answer needs no follow-up (good: 6.5-8, partial: 3-5.5)
 
@@ -116,7 +116,7 @@ def source_metrics(pred: np.ndarray, y: np.ndarray, sources: np.ndarray, n_boot:
 PLATEAU = 0.01  # cuts within this balanced accuracy of the best are as good as it
 
 
-def move_on_threshold(pred: np.ndarray, human: np.ndarray) -> tuple[float, dict[str, float]]:
+def move_on_threshold(pred: np.ndarray, human: np.ndarray) -> tuple[float, dict[str, Any]]:
     """The score from which the interviewer moves on: among the cuts of out-of-fold predictions that tell
     complete answers (human >= COMPLETE) from the rest about as well as the best one (balanced accuracy
     within PLATEAU), the middle one. The curve is flat over a point or more of score, so "the best cut"

@@ -6,70 +6,41 @@ terms with, and checked for four cues: a negation on one side only, an antonym, 
 same unit, two entities swapped across a relation. Precision first: every cue needs a shared anchor term
 next to it; hedged, conditional or contrasted statements are skipped; what the reference itself says anywhere
 is never a contradiction.
+
+This module aligns sentences with points and holds the negation and antonym checks; the swap, number and
+Q/K/V-list checks are in truth_structure.py, the Pair and clause helpers both use in truth_pairs.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from interviewer.grading.acronyms import expansion_conflicts
 from interviewer.grading.lexical import Lexicon, normalize, script_agreement
 from interviewer.grading.truth_cues import (
-    ANTONYM_SET,
     ANTONYMS,
     BEST_SHARE,
-    CLAUSE,
     COMPARE,
     CONDITION,
     CONTRAST,
     CUE_WORDS,
-    HEAD,
     HEDGE,
-    LETTER_LIST,
     MIN_ANCHOR_IDF,
-    MIN_ATTRIBUTE_IDF,
     MIN_ENTITY_IDF,
     MIN_PAIR_WEIGHT,
-    NEAR,
     NEG_GAP,
     NEG_GAP_LATIN,
     NEGATOR,
-    NUMBER,
     PARTIAL,
     PREDICATE_SHARE,
     PROBLEM,
     RARE_IDF,
     SCOPE_BREAK,
-    UNITS,
 )
+from interviewer.grading.truth_pairs import Contradiction, Pair, clauses, with_previous, word_pattern
+from interviewer.grading.truth_structure import letter_lists, number, reference_swap, relation_swap
 from knowledge.claims import split_claims
-
-
-@dataclass(frozen=True)
-class Contradiction:
-    """One answer sentence that states a key point's core the other way round."""
-
-    point_index: int
-    point: str
-    claim: str
-    kind: str  # "negation" | "antonym" | "number" | "swap" | "expansion"
-    cue: str  # short, point side first: "增加 ↔ 减少", "12层 ↔ 24层", "K/V ↔ K/Q"
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One answer sentence and one key point, normalized, with what they share."""
-
-    claim: str
-    point: str
-    anchors: list[str]  # shared terms rare enough to anchor a cue, longest first
-    entities: list[str]  # shared technical terms: the possible subjects of a swap
-    reference: list[str]  # every key point: what the reference itself says is never wrong
-    question: str
-    weights: dict[str, float]  # IDF of every term of either side
-    terms: tuple[frozenset[str], frozenset[str]]  # the claim's terms, the point's
 
 
 def find_contradictions(
@@ -100,7 +71,7 @@ def find_contradictions(
                 out.append(Contradiction(i, points[i], claim, *found))
     said = {t for c in claims for t in tokens[c]}
     terms = {t for t in said if weights[t] >= RARE_IDF and len(t) > 1 and not t.isdigit()}
-    swapped = _reference_swap([normed[c] for c in claims], reference, terms, {t: weights[t] for t in said & anchor_ok})
+    swapped = reference_swap([normed[c] for c in claims], reference, terms, {t: weights[t] for t in said & anchor_ok})
     if swapped and not any(c.claim == claims[swapped[1]] for c in out):
         out.append(Contradiction(swapped[0], points[swapped[0]], claims[swapped[1]], "swap", swapped[2]))
     if points:  # an acronym spelled out as something else ("GRPO 是 Generative Rejection …")
@@ -119,30 +90,10 @@ def _is_anchor(term: str, weight: float) -> bool:
 
 
 def _check(p: Pair, same_script: bool, most: bool) -> tuple[str, str] | None:
-    found = (_number(p) or _letter_lists(p)) if most else None
+    found = (number(p) or letter_lists(p)) if most else None
     if found or not same_script:  # across scripts only numbers and Q/K/V compare
         return found
-    return _relation_swap(p) or ((_antonym(p) or _negation(p)) if most else None)
-
-
-@lru_cache(maxsize=4096)
-def _clauses(text: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in CLAUSE.split(text) if c.strip())
-
-
-def _with_previous(text: str, clause: str) -> str:
-    clauses = _clauses(text)
-    at = clauses.index(clause) if clause in clauses else 0
-    return "，".join(clauses[max(0, at - 1):at + 1])
-
-
-def _find(word: str, text: str) -> re.Match[str] | None:
-    return _word_pattern(word).search(text) if word in text else None
-
-
-@lru_cache(maxsize=4096)
-def _word_pattern(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word))
+    return relation_swap(p) or ((_antonym(p) or _negation(p)) if most else None)
 
 
 # ---- negation ----------------------------------------------------------------------------------------------
@@ -159,18 +110,18 @@ def _negator_before(clause: str, pos: int) -> re.Match[str] | None:
 
 def _polarity(clause: str, term: str) -> str | None:
     """"neg" when a negator scopes over every occurrence of `term`, "pos" when over none."""
-    states = {"neg" if _negator_before(clause, m.start()) else "pos" for m in _word_pattern(term).finditer(clause)}
+    states = {"neg" if _negator_before(clause, m.start()) else "pos" for m in word_pattern(term).finditer(clause)}
     return states.pop() if len(states) == 1 else None
 
 
 def _negation(p: Pair) -> tuple[str, str] | None:
     if not (NEGATOR.search(p.claim) or NEGATOR.search(p.point)):
         return None
-    for cc in _clauses(p.claim):
+    for cc in clauses(p.claim):
         # the point clause(s) this clause is most about, by shared IDF
-        scored = [(sum(p.weights[a] for a in shared), pc, shared) for pc in _clauses(p.point)
+        scored = [(sum(p.weights[a] for a in shared), pc, shared) for pc in clauses(p.point)
                   if (shared := [a for a in p.anchors if a in cc and a in pc])]
-        context = _with_previous(p.claim, cc)
+        context = with_previous(p.claim, cc)
         if not scored or HEDGE.search(context) or CONDITION.search(context):
             continue  # "S2 不为空时，则无法入队": a negation under a condition says nothing of the point
         top = max(w for w, _, _ in scored)
@@ -178,7 +129,7 @@ def _negation(p: Pair) -> tuple[str, str] | None:
         if any(HEDGE.search(pc) or (len(sh) < 2 and p.weights[sh[0]] < RARE_IDF) for pc, sh in best):
             continue
         best = [(pc, sh) for pc, sh in best
-                if not _other_subjects(p, cc, pc) and not CONDITION.search(_with_previous(p.point, pc))]
+                if not _other_subjects(p, cc, pc) and not CONDITION.search(with_previous(p.point, pc))]
         cues = {_polarity_cue(p, cc, pc, sh) for pc, sh in best}
         if len(cues) == 1 and (cue := cues.pop()):  # every clause it may be about disagrees the same way
             return "negation", cue
@@ -233,15 +184,15 @@ def _same_predicate(p: Pair, scope: str, other: str) -> bool:
 def _said_somewhere(p: Pair, term: str, polarity: str, context: list[str]) -> bool:
     """Whether a clause of the reference states `term` with this polarity (next to another shared term)."""
     return any(term in rc and (not context or any(a in rc for a in context)) and _polarity(rc, term) == polarity
-               for point in p.reference for rc in _clauses(point))
+               for point in p.reference for rc in clauses(point))
 
 
 # ---- antonyms ----------------------------------------------------------------------------------------------
 
 def _antonym(p: Pair) -> tuple[str, str] | None:
     pairs = [(a, b) for a, b in ANTONYMS if (a in p.claim or b in p.claim) and (a in p.point or b in p.point)]
-    for cc in _clauses(p.claim) if pairs else ():
-        for pc in _clauses(p.point):
+    for cc in clauses(p.claim) if pairs else ():
+        for pc in clauses(p.point):
             if not any(a in cc and a in pc for a in p.anchors) or HEDGE.search(cc):
                 continue
             if _topic(p.claim, cc, p.terms[0], p.weights) != _topic(p.point, pc, p.terms[1], p.weights):
@@ -254,7 +205,7 @@ def _antonym(p: Pair) -> tuple[str, str] | None:
                         # "学习率要减小" vs "学习率也要增大": the same term gets the opposite word, and
                         # nowhere in the reference the answer's
                         if anchor not in _bound(cc, meant, p.anchors) and not any(
-                                anchor in _bound(rc, said, p.anchors) for r in p.reference for rc in _clauses(r)):
+                                anchor in _bound(rc, said, p.anchors) for r in p.reference for rc in clauses(r)):
                             return "antonym", f"{meant} ↔ {said}"
     return None
 
@@ -262,7 +213,7 @@ def _antonym(p: Pair) -> tuple[str, str] | None:
 def _bound(clause: str, word: str, anchors: list[str]) -> set[str]:
     """The anchors `word` is said of, unnegated: the nearest before each occurrence (else after)."""
     out = set()
-    for m in _word_pattern(word).finditer(clause) if word in clause else ():
+    for m in word_pattern(word).finditer(clause) if word in clause else ():
         if not NEGATOR.search(clause, 0, m.start()):  # "不需要按时间步串行": any negation before makes it unclear
             before = [(at, a) for a in anchors if (at := clause.rfind(a, 0, m.start())) >= 0]
             after = [(-at, a) for a in anchors if (at := clause.find(a, m.end())) >= 0]
@@ -277,122 +228,3 @@ def _topic(text: str, clause: str, terms: frozenset[str], weights: dict[str, flo
     firsts = [(sentence.find(t), -len(t), t) for t in terms
               if len(t) > 1 and weights[t] >= MIN_ANCHOR_IDF and t in sentence and t not in CUE_WORDS]
     return min(firsts)[2] if firsts else None
-
-
-# ---- swapped entities --------------------------------------------------------------------------------------
-
-def _owners(text: str, subjects: list[str], attrs: list[str], topic: str | None, fallback: bool) -> dict[str, str]:
-    """Attribute -> the subject its clause names first, else (`fallback`) the last subject named before (or
-    `topic`); without `fallback` only a clause opening with its subject ("encoder 使用…") counts."""
-    out: dict[str, str] = {}
-    for clause in _clauses(text):
-        if CONDITION.search(clause):
-            continue  # "若 s2 满，s1 空，不能入队": a condition assigns nothing
-        found = sorted((m.start(), e) for e in subjects if (m := _find(e, clause)))
-        start, subject = found[0] if found and (fallback or found[0][0] <= 2) else (0, topic if fallback else None)
-        topic = subject
-        for attr in attrs:
-            if subject and _find(attr, clause[start:]) and not NEGATOR.search(clause, 0, clause.find(attr)):
-                out.setdefault(attr, subject)
-    return out
-
-
-def _crossed(said: dict[str, str], claimed: dict[str, str]) -> tuple[str, str, str, str] | None:
-    """(x, y, a, b): the reference says a x and b y, the answer b x and a y; for antonyms x, y one of them
-    given to the wrong side is enough ("RNN 串行" -> "自注意力串行")."""
-    found = []
-    for x, a in said.items():
-        for y, b in said.items():
-            antonyms = tuple(sorted((x, y))) in ANTONYM_SET
-            if x == y or a >= b:
-                continue
-            if claimed.get(x) == b and claimed.get(y) == a:
-                found.append((not antonyms, x, y, a, b))
-            elif antonyms and ((claimed.get(x) == b != claimed.get(y)) or (claimed.get(y) == a != claimed.get(x))):
-                found.append((True, x, y, a, b))
-    return min(found)[1:] if found else None
-
-
-def _relation_swap(p: Pair) -> tuple[str, str] | None:
-    """The point says "A x, B y" in clauses opening with A and B; the answer says A y (and B x)."""
-    terms = [a for a in p.entities if not any(a != b and a in b for b in p.entities)]
-    subjects = sorted({found[0][1] for c in _clauses(p.point)
-                       if (found := sorted((c.find(e), e) for e in terms if e in c)) and found[0][0] <= 2})
-    if len(subjects) < 2:
-        return None
-    attrs = sorted(a for a in {*p.entities, *(w for w in CUE_WORDS if w in p.point)}
-                   if a not in subjects and p.weights.get(a, MIN_ATTRIBUTE_IDF) >= MIN_ATTRIBUTE_IDF)
-    said = _owners(p.point, subjects, attrs, None, fallback=False)
-    said = {a: s for a, s in said.items()  # what the reference also gives the other side is no swap
-            if all(_owners(r, subjects, [a], None, False).get(a, s) == s for r in p.reference)}
-    hit = _crossed(said, _owners(p.claim, subjects, attrs, None, fallback=True))
-    return ("swap", f"{hit[2]}/{hit[3]}: {hit[0]} ↔ {hit[1]}") if hit else None
-
-
-def _reference_swap(
-    claims: list[str], reference: list[str], terms: set[str], anchors: dict[str, float]
-) -> tuple[int, int, str] | None:
-    """Points headed A and B ("自回归模型：如 GPT", "掩码模型：如 BERT"); the answer gives A's x to B (and B's y
-    to A). Returns (point index, claim index, cue)."""
-    heads = {i: m.group(1) for i, point in enumerate(reference) if (m := HEAD.match(point))}
-    common = {t for t in anchors if sum(t in h for h in set(heads.values())) > 1}  # "模型" in "x模型：", "y模型："
-    topics = {i: min((-anchors[t], t) for t in anchors if t in h and t not in common)[1]
-              for i, h in heads.items() if any(t in h and t not in common for t in anchors)}
-    subjects = sorted(set(topics.values()))
-    answer = "\n".join(claims)
-    attrs = sorted(a for a in (terms | set(CUE_WORDS)) if a in answer and a not in subjects)
-    said: dict[str, tuple[str, int]] = {}
-    claimed: dict[str, tuple[str, int]] = {}
-    ambiguous: set[str] = set()  # given to both sides, by the reference or by the answer: no swap to speak of
-    for owners, texts in ((said, {i: reference[i] for i in topics}), (claimed, dict(enumerate(claims)))):
-        for i, text in texts.items() if len(subjects) > 1 else ():
-            topic = topics.get(i) if owners is said else None
-            for attr, subject in _owners(text, subjects, attrs, topic, fallback=True).items():
-                if owners.get(attr, (subject, i))[0] != subject:
-                    ambiguous.add(attr)
-                owners.setdefault(attr, (subject, i))
-    hit = _crossed({a: s for a, (s, _) in said.items() if a not in ambiguous},
-                   {a: s for a, (s, _) in claimed.items() if a not in ambiguous})
-    if not hit:
-        return None
-    x, y, a, b = hit
-    return said[x][1], claimed[x if x in claimed else y][1], f"{a}/{b}: {x} ↔ {y}"
-
-
-# ---- numbers and Q/K/V lists -------------------------------------------------------------------------------
-
-def _numbers(text: str) -> list[tuple[float, str, str, str]]:
-    """(value, unit, as written, clause) of every number with a unit."""
-    return [(float(m.group(1)), UNITS[m.group(2)], m.group(0).replace(" ", ""), clause)
-            for clause in _clauses(text) for m in NUMBER.finditer(clause)]
-
-
-def _number(p: Pair) -> tuple[str, str] | None:
-    """A number of the same unit that the reference never states, said of the same thing ("base 24 层")."""
-    stated_anywhere = {(n, u) for r in p.reference for n, u, *_ in _numbers(r)}
-    for n, unit, raw, cc in _numbers(p.claim):
-        about = {a for a in p.anchors if a in cc and a not in UNITS}
-        for _, pu, praw, pc in _numbers(p.point) if (n, unit) not in stated_anywhere else ():
-            if pu == unit and about & {a for a in p.anchors if a in pc}:
-                return "number", f"{praw} ↔ {raw}"
-    return None
-
-
-def _letter_sets(text: str) -> list[tuple[frozenset[str], re.Match[str]]]:
-    return [(frozenset(g for g in m.groups() if g), m) for m in LETTER_LIST.finditer(text)]
-
-
-def _near(text: str, m: re.Match[str], anchors: list[str]) -> set[str]:
-    reach = 2 * NEAR if text[max(0, m.start() - NEAR):m.end() + NEAR].isascii() else NEAR  # English is longer
-    window = text[max(0, m.start() - reach):m.end() + reach]
-    return {a for a in anchors if a in window}
-
-
-def _letter_lists(p: Pair) -> tuple[str, str] | None:
-    """"Q 和 K" where the point says "K 和 V" of the same thing."""
-    said_anywhere = {s for r in p.reference for s, _ in _letter_sets(r)}
-    for sc, mc in _letter_sets(p.claim):
-        for sp, mp in _letter_sets(p.point) if sc not in said_anywhere else ():
-            if _near(p.claim, mc, p.anchors) & _near(p.point, mp, p.anchors):
-                return "swap", f"{'/'.join(sorted(sp)).upper()} ↔ {'/'.join(sorted(sc)).upper()}"
-    return None

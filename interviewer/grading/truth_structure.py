@@ -1,0 +1,138 @@
+"""Structural contradictions: two entities swapped across a relation, a number of the same unit that the
+reference never states, a Q/K/V letter list that names other letters. Called by truth.find_contradictions."""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.grading.truth_cues import (
+    ANTONYM_SET,
+    CONDITION,
+    CUE_WORDS,
+    HEAD,
+    LETTER_LIST,
+    MIN_ATTRIBUTE_IDF,
+    NEAR,
+    NEGATOR,
+    NUMBER,
+    UNITS,
+)
+from interviewer.grading.truth_pairs import Pair, clauses, find_word
+
+# ---- swapped entities --------------------------------------------------------------------------------------
+
+def _owners(text: str, subjects: list[str], attrs: list[str], topic: str | None, fallback: bool) -> dict[str, str]:
+    """Attribute -> the subject its clause names first, else (`fallback`) the last subject named before (or
+    `topic`); without `fallback` only a clause opening with its subject ("encoder 使用…") counts."""
+    out: dict[str, str] = {}
+    for clause in clauses(text):
+        if CONDITION.search(clause):
+            continue  # "若 s2 满，s1 空，不能入队": a condition assigns nothing
+        found = sorted((m.start(), e) for e in subjects if (m := find_word(e, clause)))
+        start, subject = found[0] if found and (fallback or found[0][0] <= 2) else (0, topic if fallback else None)
+        topic = subject
+        for attr in attrs:
+            if subject and find_word(attr, clause[start:]) and not NEGATOR.search(clause, 0, clause.find(attr)):
+                out.setdefault(attr, subject)
+    return out
+
+
+def _crossed(said: dict[str, str], claimed: dict[str, str]) -> tuple[str, str, str, str] | None:
+    """(x, y, a, b): the reference says a x and b y, the answer b x and a y; for antonyms x, y one of them
+    given to the wrong side is enough ("RNN 串行" -> "自注意力串行")."""
+    found = []
+    for x, a in said.items():
+        for y, b in said.items():
+            antonyms = tuple(sorted((x, y))) in ANTONYM_SET
+            if x == y or a >= b:
+                continue
+            if claimed.get(x) == b and claimed.get(y) == a:
+                found.append((not antonyms, x, y, a, b))
+            elif antonyms and ((claimed.get(x) == b != claimed.get(y)) or (claimed.get(y) == a != claimed.get(x))):
+                found.append((True, x, y, a, b))
+    return min(found)[1:] if found else None
+
+
+def relation_swap(p: Pair) -> tuple[str, str] | None:
+    """The point says "A x, B y" in clauses opening with A and B; the answer says A y (and B x)."""
+    terms = [a for a in p.entities if not any(a != b and a in b for b in p.entities)]
+    subjects = sorted({found[0][1] for c in clauses(p.point)
+                       if (found := sorted((c.find(e), e) for e in terms if e in c)) and found[0][0] <= 2})
+    if len(subjects) < 2:
+        return None
+    attrs = sorted(a for a in {*p.entities, *(w for w in CUE_WORDS if w in p.point)}
+                   if a not in subjects and p.weights.get(a, MIN_ATTRIBUTE_IDF) >= MIN_ATTRIBUTE_IDF)
+    said = _owners(p.point, subjects, attrs, None, fallback=False)
+    said = {a: s for a, s in said.items()  # what the reference also gives the other side is no swap
+            if all(_owners(r, subjects, [a], None, False).get(a, s) == s for r in p.reference)}
+    hit = _crossed(said, _owners(p.claim, subjects, attrs, None, fallback=True))
+    return ("swap", f"{hit[2]}/{hit[3]}: {hit[0]} ↔ {hit[1]}") if hit else None
+
+
+def reference_swap(
+    claims: list[str], reference: list[str], terms: set[str], anchors: dict[str, float]
+) -> tuple[int, int, str] | None:
+    """Points headed A and B ("自回归模型：如 GPT", "掩码模型：如 BERT"); the answer gives A's x to B (and B's y
+    to A). Returns (point index, claim index, cue)."""
+    heads = {i: m.group(1) for i, point in enumerate(reference) if (m := HEAD.match(point))}
+    common = {t for t in anchors if sum(t in h for h in set(heads.values())) > 1}  # "模型" in "x模型：", "y模型："
+    topics = {i: min((-anchors[t], t) for t in anchors if t in h and t not in common)[1]
+              for i, h in heads.items() if any(t in h and t not in common for t in anchors)}
+    subjects = sorted(set(topics.values()))
+    answer = "\n".join(claims)
+    attrs = sorted(a for a in (terms | set(CUE_WORDS)) if a in answer and a not in subjects)
+    said: dict[str, tuple[str, int]] = {}
+    claimed: dict[str, tuple[str, int]] = {}
+    ambiguous: set[str] = set()  # given to both sides, by the reference or by the answer: no swap to speak of
+    for owners, texts in ((said, {i: reference[i] for i in topics}), (claimed, dict(enumerate(claims)))):
+        for i, text in texts.items() if len(subjects) > 1 else ():
+            topic = topics.get(i) if owners is said else None
+            for attr, subject in _owners(text, subjects, attrs, topic, fallback=True).items():
+                if owners.get(attr, (subject, i))[0] != subject:
+                    ambiguous.add(attr)
+                owners.setdefault(attr, (subject, i))
+    hit = _crossed({a: s for a, (s, _) in said.items() if a not in ambiguous},
+                   {a: s for a, (s, _) in claimed.items() if a not in ambiguous})
+    if not hit:
+        return None
+    x, y, a, b = hit
+    return said[x][1], claimed[x if x in claimed else y][1], f"{a}/{b}: {x} ↔ {y}"
+
+
+# ---- numbers and Q/K/V lists -------------------------------------------------------------------------------
+
+def _numbers(text: str) -> list[tuple[float, str, str, str]]:
+    """(value, unit, as written, clause) of every number with a unit."""
+    return [(float(m.group(1)), UNITS[m.group(2)], m.group(0).replace(" ", ""), clause)
+            for clause in clauses(text) for m in NUMBER.finditer(clause)]
+
+
+def number(p: Pair) -> tuple[str, str] | None:
+    """A number of the same unit that the reference never states, said of the same thing ("base 24 层")."""
+    stated_anywhere = {(n, u) for r in p.reference for n, u, *_ in _numbers(r)}
+    for n, unit, raw, cc in _numbers(p.claim):
+        about = {a for a in p.anchors if a in cc and a not in UNITS}
+        for _, pu, praw, pc in _numbers(p.point) if (n, unit) not in stated_anywhere else ():
+            if pu == unit and about & {a for a in p.anchors if a in pc}:
+                return "number", f"{praw} ↔ {raw}"
+    return None
+
+
+def _letter_sets(text: str) -> list[tuple[frozenset[str], re.Match[str]]]:
+    return [(frozenset(g for g in m.groups() if g), m) for m in LETTER_LIST.finditer(text)]
+
+
+def _near(text: str, m: re.Match[str], anchors: list[str]) -> set[str]:
+    reach = 2 * NEAR if text[max(0, m.start() - NEAR):m.end() + NEAR].isascii() else NEAR  # English is longer
+    window = text[max(0, m.start() - reach):m.end() + reach]
+    return {a for a in anchors if a in window}
+
+
+def letter_lists(p: Pair) -> tuple[str, str] | None:
+    """"Q 和 K" where the point says "K 和 V" of the same thing."""
+    said_anywhere = {s for r in p.reference for s, _ in _letter_sets(r)}
+    for sc, mc in _letter_sets(p.claim):
+        for sp, mp in _letter_sets(p.point) if sc not in said_anywhere else ():
+            if _near(p.claim, mc, p.anchors) & _near(p.point, mp, p.anchors):
+                return "swap", f"{'/'.join(sorted(sp)).upper()} ↔ {'/'.join(sorted(sc)).upper()}"
+    return None
