@@ -51,6 +51,7 @@ def write_report(rows: list[Row], x: np.ndarray, y: np.ndarray, sources: np.ndar
         "cv_uncalibrated": {s: {k: m[k] for k in ("pearson", "spearman", "mae")} for s, m in best["raw_metrics"].items()},
         "recipes": [{"candidate": r["candidate"].name, "synthetic": r["synthetic"], "balanced": r["balanced"],
                      "selection": round(r["selection"], 4),
+                     "own_staged": {k: r["staged_own"][k] for k in ("pearson", "spearman")} if r.get("staged_own") else None,
                      "cv": {s: {k: m[k] for k in ("pearson", "spearman", "mae")} for s, m in r["metrics"].items()}}
                     for r in recipes],
         "bank_stage": best.get("stages", []),
@@ -81,12 +82,15 @@ def markdown(r: dict[str, Any]) -> str:
         *[f"| {s} | {m['n']} | {m['pearson']:.3f} ({m['pearson_ci'][0]:.2f}-{m['pearson_ci'][1]:.2f}) | "
           f"{m['spearman']:.3f} ({m['spearman_ci'][0]:.2f}-{m['spearman_ci'][1]:.2f}) | {m['qwk']:.3f} | {m['mae']:.2f} |"
           for s, m in r["cv"].items()], "",
-        "## Every recipe tried (CV Pearson / Spearman per source; selection = mean of both over sources)", "",
-        "| candidate | synthetic | balanced | selection | " + " | ".join(REAL_SOURCES) + " |",
-        "|---|---|---|---|" + "---|" * len(REAL_SOURCES),
+        "## Every recipe tried (CV Pearson / Spearman per source; selection = mean of both over sources, own "
+        "through the first bank stage)", "",
+        "| candidate | synthetic | balanced | selection | " + " | ".join(REAL_SOURCES) + " | own, staged |",
+        "|---|---|---|---|" + "---|" * (len(REAL_SOURCES) + 1),
         *[f"| {x['candidate']} | {x['synthetic']} | {x['balanced']} | {x['selection']:.3f} | "
           + " | ".join(f"{x['cv'][s]['pearson']:.3f} / {x['cv'][s]['spearman']:.3f}" if s in x["cv"] else "-"
-                       for s in REAL_SOURCES) + " |" for x in r["recipes"]], "",
+                       for s in REAL_SOURCES)
+          + (f" | {x['own_staged']['pearson']:.3f} / {x['own_staged']['spearman']:.3f} |" if x.get("own_staged") else " | - |")
+          for x in r["recipes"]], "",
         "## Answers to bank items: linear map or a stacked stage (evals/training/bank_stage.py)", "",
         "Cross-validated by question on our dev answers, nested in the same folds; the best mean of Pearson and "
         f"Spearman is used (**{max(r['bank_stage'], key=lambda o: o['selection'])['name'] if r['bank_stage'] else 'linear map'}**).", "",

@@ -4,7 +4,8 @@
 2. Each candidate map (evals/training/models.py) x each training recipe (real sources only, or with the
    synthetic variants; rows weighted equally, or each source weighted equally) is cross-validated with
    folds by question (GroupKFold, 5): no question is ever in both the fitting and the scoring part.
-3. The recipe with the best mean of Pearson and Spearman over the real sources (ads, le, own) wins; it
+3. The recipe with the best mean of Pearson and Spearman over the real sources (ads, le, own) wins (own
+   judged through the first bank stage on top of the recipe's out-of-fold scores, as it will be served); it
    is refitted on all its training rows and written to interviewer/grading/scorer_model.json, with one
    isotonic map per use (bank item / given reference) fitted on its out-of-fold predictions
    (evals/training/calibrate.py); for answers to bank items, a stacked second stage learned on our dev answers
@@ -190,8 +191,13 @@ def main(argv: list[str] | None = None) -> int:
             for candidate in CANDIDATES[-1:] if args.quick else CANDIDATES:
                 pred = np.where(gradeable, cross_validate(candidate, x, y, groups, sources, fit_mask, balanced), 0.0)
                 m = source_metrics(pred, y, sources, n_boot=200)
+                # Answers to bank items are served through a stacked stage over this pooled score, so the
+                # recipe is judged on what they would get from it (the first stage), not on its raw output.
+                staged = bank_stage.cross_validated(bank_stage.STAGES[0], x, y, pred, sources, groups, gradeable, FOLDS)
+                judged = {**m, "own": source_metrics(staged, y, sources, n_boot=20)["own"]} if "own" in m else m
                 recipes.append({"candidate": candidate, "synthetic": with_synthetic, "balanced": balanced,
-                                "metrics": m, "selection": selection_score(m), "pred": pred})
+                                "metrics": m, "selection": selection_score(judged), "pred": pred,
+                                "staged_own": judged.get("own")})
                 print(f"{candidate.name:15s} synthetic={with_synthetic!s:5s} balanced={balanced!s:5s} "
                       + " ".join(f"{s}: r={v['pearson']:.3f} rho={v['spearman']:.3f}" for s, v in m.items()),
                       file=sys.stderr)
