@@ -24,7 +24,6 @@ from pydantic import BaseModel
 
 from knowledge.errors import (
     AlreadyExists,
-    Conflict,
     DocumentTooLarge,
     InvalidDocument,
     InvalidName,
@@ -33,6 +32,7 @@ from knowledge.errors import (
     TooManyDocuments,
 )
 from knowledge.index import IngestStats, KnowledgeIndex, ProgressFactory
+from knowledge.locks import exclusive
 from knowledge.models import SkippedFile
 from knowledge.parsing import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, decode_text, parse_file
 
@@ -174,20 +174,11 @@ class KnowledgeBaseFolders:
     @contextlib.contextmanager
     def changing(self, name: str) -> Iterator[None]:
         """One change at a time per knowledge base, across processes (a second is refused at once)."""
-        import fcntl
-
         folder = self.folder(name)
         if not folder.is_dir():
             raise NotFound(f"unknown knowledge base {name!r}")
-        with (folder / "kb.lock").open("a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise Conflict(f"another change to knowledge base {name!r} is running; try again") from None
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with exclusive(folder / "kb.lock", f"another change to knowledge base {name!r} is running; try again"):
+            yield
 
     def add_document(self, name: str, index: KnowledgeIndex, filename: str, data: bytes,
                      max_documents: int) -> IngestStats:

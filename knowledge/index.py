@@ -22,7 +22,8 @@ from knowledge.bank import QuestionBank
 from knowledge.bm25 import BM25Index
 from knowledge.chunking import corpus_chunks
 from knowledge.embedders import Embedder
-from knowledge.errors import Conflict, IndexNotReady, InvalidInput
+from knowledge.errors import IndexNotReady, InvalidInput
+from knowledge.locks import exclusive
 from knowledge.models import Chunk, Citation, Hit, QAItem, SkippedFile
 from knowledge.store import VectorStore
 
@@ -418,18 +419,9 @@ def _iso(moment: datetime) -> str:
 @contextlib.contextmanager
 def _ingest_lock(index_dir: Path) -> Iterator[None]:
     """An exclusive advisory lock on `index_dir/ingest.lock` (released by the OS if the process dies)."""
-    import fcntl
-
     index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / "ingest.lock").open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise Conflict(f"another ingest of {index_dir} is running; wait for it to finish") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with exclusive(index_dir / "ingest.lock", f"another ingest of {index_dir} is running; wait for it to finish"):
+        yield
 
 
 def _generation_id() -> str:
