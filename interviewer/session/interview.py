@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from interviewer.grading.base import Grader
 from interviewer.grading.models import Grade, request_for_item
-from interviewer.session import feedback, phrasing
+from interviewer.session.feedback import closing, feedback, review
 from interviewer.session.followups import choose_follow_up, next_hint
 from interviewer.session.intents import Intent, classify
 from interviewer.session.models import (
@@ -30,7 +30,16 @@ from interviewer.session.models import (
     Turn,
     TurnKind,
 )
-from interviewer.session.phrasing import Phraser, TemplatePhraser, join, phrase_follow_up, phrase_question, t
+from interviewer.session.phrasing import (
+    Phraser,
+    TemplatePhraser,
+    greeting,
+    header,
+    join,
+    phrase_follow_up,
+    phrase_question,
+    t,
+)
 from interviewer.session.planner import plan_questions, primary_topic
 from interviewer.session.policy import decide
 from interviewer.session.report import build_report, render_report_text
@@ -73,10 +82,10 @@ class Interview:
         ids = list(question_ids) if question_ids is not None else plan_questions(self.bank, plan, seed=session_id)
         now = self.clock()
         state = SessionState(id=session_id, plan=plan, question_ids=ids, created_at=now, updated_at=now)
-        greeting = phrasing.greeting(plan, len(ids))
-        self._say(state, "notice", greeting)
+        opening = greeting(plan, len(ids))
+        self._say(state, "notice", opening)
         question = self._open_question(state)
-        return state, self._reply(state, f"{greeting}\n\n{question}", "next")
+        return state, self._reply(state, f"{opening}\n\n{question}", "next")
 
     def answer(self, state: SessionState, text: str) -> tuple[SessionState, Reply]:
         """One candidate message; returns the new state (the given one is left untouched)."""
@@ -155,7 +164,7 @@ class Interview:
         record_grade(state, record, grade)
         lead = [t(lang, "skip" if intent == "skip" else "dont_know")]
         if state.plan.mode == "practice":
-            lead.append(feedback.review(lang, item, merge_grades(item, record.grades)))
+            lead.append(review(lang, item, merge_grades(item, record.grades)))
         return self._move_on(state, record, [join(lang, lead)], grade)
 
     # ---- grading and the policy ---------------------------------------------------------------
@@ -173,9 +182,9 @@ class Interview:
         practice = state.plan.mode == "practice"
         total = len(item.key_points) or len(merged.covered) + len(merged.missing)
         partly = len(partly_covered(record.grades, merged.missing))
-        said = feedback.feedback(lang, grade, len(merged.covered), total, partly, merged.score) if practice else ""
+        said = feedback(lang, grade, len(merged.covered), total, partly, merged.score) if practice else ""
         if decision != "follow_up":
-            lead = join(lang, [said, feedback.review(lang, item, merged)]) if practice else ""
+            lead = join(lang, [said, review(lang, item, merged)]) if practice else ""
             return self._move_on(state, record, [lead], grade)
         chosen = choose_follow_up(
             item,
@@ -221,10 +230,10 @@ class Interview:
         state.ended_early = ended_early
         report = build_report(state, self.bank)
         lang = state.plan.language
-        closing = feedback.closing(lang, report)
-        self._say(state, "notice", closing, action="end")
+        farewell = closing(lang, report)
+        self._say(state, "notice", farewell, action="end")
         self._say(state, "report", render_report_text(report, lang), action="end")
-        return self._reply(state, "\n\n".join([*lead, closing]), "end", evaluation, report=report)
+        return self._reply(state, "\n\n".join([*lead, farewell]), "end", evaluation, report=report)
 
     # ---- asking -------------------------------------------------------------------------------
 
@@ -235,7 +244,7 @@ class Interview:
         topic = primary_topic(item, state.plan.topics)
         body = phrase_question(self.phraser, item, topic, lang)
         state.records.append(QuestionRecord(item_id=item.id, question=body, topic=topic))
-        shown = phrasing.header(lang, state.current + 1, len(state.question_ids), topic) + body
+        shown = header(lang, state.current + 1, len(state.question_ids), topic) + body
         self._say(state, "question", shown, item.id, action="next")
         return shown
 
