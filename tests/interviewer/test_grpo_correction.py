@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.grading.models import GradeRequest
+from interviewer.grading.models import request_for_item
 from interviewer.grading.offline import OfflineGrader
+from knowledge.chunking import corpus_chunks
 from knowledge.overlays import BUNDLED_DOCS
 from knowledge.parsing import parse_corpus
 
@@ -21,13 +22,15 @@ ANSWERS = json.loads((Path(__file__).parents[1] / "knowledge" / "grpo_answers.js
 
 @pytest.fixture(scope="module")
 def scores(e5) -> dict[str, float]:
-    item = next(i for i in parse_corpus(BUNDLED_DOCS).items if i.id == ANSWERS["item"])
-    grader = OfflineGrader(e5)
-    return {
-        kind: grader.grade(GradeRequest(question=item.question, answer=ANSWERS[kind], key_points=item.key_points,
-                                        references=item.references, item_id=item.id)).score
-        for kind in ("correct", "invented")
-    }
+    """Both answers graded as the product grades them: against the item's corrected key points, with every
+    key point of the bank as the background the answer is ranked against (embedded here, ~30 s: without
+    it the grader sees an answer to a bank of one, which is not what the learned scorer was trained on)."""
+    items = parse_corpus(BUNDLED_DOCS).items
+    points = [c for c in corpus_chunks(items) if c.kind == "point"]
+    background = e5.embed_passages([c.text for c in points])
+    grader = OfflineGrader(e5, background=background, background_items=[c.item_id for c in points])
+    item = next(i for i in items if i.id == ANSWERS["item"])
+    return {kind: grader.grade(request_for_item(item, ANSWERS[kind], "zh")).score for kind in ("correct", "invented")}
 
 
 def test_the_correct_grpo_answer_scores_at_least_7(scores: dict[str, float]) -> None:
@@ -35,8 +38,5 @@ def test_the_correct_grpo_answer_scores_at_least_7(scores: dict[str, float]) -> 
     assert scores["correct"] - scores["invented"] >= 4
 
 
-def test_the_invented_grpo_answer_scores_below_partial_credit(scores: dict[str, float]) -> None:
-    # Below the labelled sets' partial answers (4.2 on average). It was <= 3 until the stacked bank stage
-    # (evals/training/bank_stage.py), which moved this answer from 2.8 to 3.2 while lowering the test
-    # split's wrong-but-fluent mean from 3.9 to 3.4: this fluent invention is still scored too high.
-    assert scores["invented"] <= 3.5
+def test_the_invented_grpo_answer_scores_at_most_3(scores: dict[str, float]) -> None:
+    assert scores["invented"] <= 3
