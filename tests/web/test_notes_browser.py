@@ -189,3 +189,16 @@ def test_notes_knowledge_base_upload_interview_and_delete(browser, app_url: str)
         assert watch.outside == []
     finally:
         context.close()
+
+
+def test_a_service_with_only_default_lists_it(tmp_path: Path) -> None:
+    """The page asks every service for its knowledge bases; one without named ones answers `default`, not 404."""
+    from fastapi.testclient import TestClient
+
+    from tests.web.test_browser import _build_app
+
+    with TestClient(_build_app(tmp_path)) as client:
+        listed = client.get("/v1/knowledge-bases")
+        assert listed.status_code == 200
+        assert [kb["name"] for kb in listed.json()["knowledge_bases"]] == ["default"]
+        assert listed.json()["knowledge_bases"][0]["read_only"] is True
