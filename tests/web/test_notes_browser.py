@@ -142,6 +142,7 @@ def test_notes_knowledge_base_upload_interview_and_delete(browser, app_url: str)
         assert page.inner_text("#notes-title") == "我的笔记"
         assert "已导入" not in page.inner_text("#kb-results") and "未导入" in page.inner_text("#kb-results")
         assert "笔记（2 篇）" in page.inner_text("#kb-docs-title")
+        assert page.inner_text("#notes-status") == "上传完成：导入 0 个，拒绝 1 个。"
         page.select_option("#ui-lang", "en")
 
         # Start an interview on it: the start form has it selected; the first question is from the note.

@@ -268,6 +268,7 @@
     }
     if (app.view === "progress" && app.progressData !== undefined) renderProgressView();
     renderKbSelect();
+    if (app.notesStatus) setNotesStatus(...app.notesStatus);
     if (app.view === "notes" && app.kbs) renderNotes();
   }
 
@@ -1491,8 +1492,10 @@
     $("topics-default-only").hidden = !own;
   }
 
-  function setNotesStatus(text) {
-    $("notes-status").textContent = text || "";
+  // The status line under My notes: a string key and its values, so a language switch re-words it.
+  function setNotesStatus(key, values) {
+    app.notesStatus = key ? [key, values] : null;
+    $("notes-status").textContent = key ? t(key, values) : "";
   }
 
   function setKbNameError(message) {
@@ -1616,7 +1619,7 @@
       }
       input.value = "";
       app.kbResults = [];
-      setNotesStatus(t("kb_created", { name: made.name }));
+      setNotesStatus("kb_created", { name: made.name });
       await refreshNotes(made.name);
       if ($("kb-files")) $("kb-files").focus();
     } catch (err) {
@@ -1638,7 +1641,7 @@
     input.disabled = true;
     app.kbResults = [];
     for (const file of files) {
-      setNotesStatus(t("kb_uploading", { name: file.name }));
+      setNotesStatus("kb_uploading", { name: file.name });
       try {
         const bytes = await file.arrayBuffer();
         const doc = await getJSON(`${kbPath(kb)}/documents?name=${encodeURIComponent(file.name)}`,
@@ -1651,7 +1654,7 @@
       }
     }
     const ok = app.kbResults.filter((r) => r.ok).length;
-    setNotesStatus(t("kb_upload_done", { ok, bad: app.kbResults.length - ok }));
+    setNotesStatus("kb_upload_done", { ok, bad: app.kbResults.length - ok });
     await refreshNotes();
     if ($("kb-files")) $("kb-files").focus();
   }
@@ -1663,7 +1666,7 @@
       await request(`${kbPath(app.kbCurrent)}/documents/${encodeURIComponent(name)}`,
         { method: "DELETE", bearer: candidate.token });
       app.kbResults = [];
-      setNotesStatus(t("kb_deleted_doc", { name }));
+      setNotesStatus("kb_deleted_doc", { name });
     } catch (err) {
       showError(err.message);
     }
@@ -1678,7 +1681,7 @@
       await request(kbPath(name), { method: "DELETE", bearer: candidate.token });
       app.kbCurrent = null;
       app.kbResults = [];
-      setNotesStatus(t("kb_deleted", { name }));
+      setNotesStatus("kb_deleted", { name });
     } catch (err) {
       showError(err.message);
     }
