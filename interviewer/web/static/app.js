@@ -78,6 +78,24 @@
       hist_finished: "已结束", hist_active: "进行中", hist_answered: "作答 {a}/{n} 题", hist_no_score: "暂无分数",
       view_report: "查看报告", continue_interview: "继续面试",
       report_link_label: "查看 {date} 的{mode}报告", continue_label: "继续 {date} 的{mode}面试",
+      knowledge_base: "知识库", kb_default: "默认题库（大模型 / 机器学习）", kb_mine: "{name}（我的笔记）",
+      kb_shared: "{name}（命令行导入）",
+      knowledge_base_help: "选择自己的笔记，题目就只来自这些笔记；在「我的笔记」里创建和上传。",
+      topics_default_only: "主题只适用于默认题库；用自己的笔记时从全部笔记中抽题。",
+      my_notes: "我的笔记", notes_intro: "把自己的笔记建成知识库，面试题就只从这些笔记中出。",
+      notes_loading: "正在加载知识库…", notes_empty: "还没有自己的知识库。先在上面起个名字创建一个。",
+      kb_new_name: "新知识库的名称", kb_create: "创建", kb_creating: "创建中…",
+      kb_name_help: "1–40 个字符：小写字母、数字、- 或 _，以字母或数字开头。",
+      kb_name_invalid: "名称不符合规则：只能用小写字母、数字、- 和 _，以字母或数字开头，最多 40 个字符。",
+      kb_select: "管理的知识库", kb_upload: "上传笔记（.md / .txt，可多选）",
+      kb_upload_help: "支持五种格式：「## 1、问题？」标题、「**Q1：…**」、「问题: / 答案要点:」列表、「面试题 1：… 解答：…」、「### 1. 问题？」加「**回答：**」。",
+      kb_uploading: "正在上传 {name}…", kb_uploaded: "{name}：已导入，找到 {n} 道题。",
+      kb_refused: "{name}：未导入。{msg}", kb_upload_done: "上传完成：导入 {ok} 个，拒绝 {bad} 个。", kb_docs: "笔记（{n} 篇）", kb_no_docs: "还没有笔记，上传一篇试试。",
+      kb_doc_meta: "{n} 道题 · {size}", kb_delete_doc: "删除", kb_delete_doc_label: "删除笔记 {name}",
+      kb_deleted_doc: "已删除 {name}。", kb_practise: "用这个知识库开始面试",
+      kb_delete: "删除知识库", kb_delete_confirm: "确定删除知识库「{name}」和其中的全部笔记吗？此操作无法撤销。",
+      kb_deleted: "已删除知识库 {name}。", kb_created: "已创建知识库 {name}，现在可以上传笔记。",
+      err_kb_empty: "这个知识库还没有笔记，请先上传。", err_read_file: "无法读取这个文件。",
     },
     en: {
       title: "Mock interview", skip_to_content: "Skip to content", ui_language: "Interface language",
@@ -151,6 +169,24 @@
       view_report: "View report", continue_interview: "Continue",
       report_link_label: "View the report of the {mode} interview of {date}",
       continue_label: "Continue the {mode} interview of {date}",
+      knowledge_base: "Knowledge base", kb_default: "Default (LLM / ML interview notes)", kb_mine: "{name} (my notes)",
+      kb_shared: "{name} (from the command line)",
+      knowledge_base_help: "Pick your own notes and the questions come only from them; make one and upload under My notes.",
+      topics_default_only: "Topics apply to the default knowledge base; on your own notes questions come from all of them.",
+      my_notes: "My notes", notes_intro: "Turn your own notes into a knowledge base and be interviewed on them alone.",
+      notes_loading: "Loading your knowledge bases…", notes_empty: "No knowledge base of yours yet. Name one above to create it.",
+      kb_new_name: "Name of a new knowledge base", kb_create: "Create", kb_creating: "Creating…",
+      kb_name_help: "1–40 characters: lowercase letters, digits, - or _, starting with a letter or digit.",
+      kb_name_invalid: "That name is not allowed: lowercase letters, digits, - and _ only, starting with a letter or digit, at most 40 characters.",
+      kb_select: "Knowledge base to manage", kb_upload: "Upload notes (.md / .txt, several at once)",
+      kb_upload_help: "Five formats are read: “## 1、问题？” headings, “**Q1：…**” blocks, “问题: / 答案要点:” lists, “面试题 1：… 解答：…”, and “### 1. 问题？” with “**回答：**”.",
+      kb_uploading: "Uploading {name}…", kb_uploaded: "{name}: added, {n} question(s) found.",
+      kb_refused: "{name}: not added. {msg}", kb_upload_done: "Upload finished: {ok} added, {bad} refused.", kb_docs: "Notes ({n})", kb_no_docs: "No notes yet; upload one.",
+      kb_doc_meta: "{n} question(s) · {size}", kb_delete_doc: "Delete", kb_delete_doc_label: "Delete the note {name}",
+      kb_deleted_doc: "Deleted {name}.", kb_practise: "Start an interview on this knowledge base",
+      kb_delete: "Delete knowledge base", kb_delete_confirm: "Delete the knowledge base “{name}” and all its notes? This cannot be undone.",
+      kb_deleted: "Deleted the knowledge base {name}.", kb_created: "Created {name}; now upload your notes.",
+      err_kb_empty: "This knowledge base has no notes yet; upload some first.", err_read_file: "Could not read this file.",
     },
   };
 
@@ -231,14 +267,20 @@
       if (report) renderReport(report);
     }
     if (app.view === "progress" && app.progressData !== undefined) renderProgressView();
+    renderKbSelect();
+    if (app.notesStatus) setNotesStatus(...app.notesStatus);
+    if (app.view === "notes" && app.kbs) renderNotes();
   }
 
   // ---- errors and the API -----------------------------------------------------------------------
 
+  // message: what the page shows; detail and code: the server's own message and error code.
   class ApiError extends Error {
-    constructor(status, message) {
+    constructor(status, message, detail = "", code = "") {
       super(message);
       this.status = status;
+      this.detail = detail;
+      this.code = code;
     }
   }
 
@@ -279,18 +321,23 @@
     try {
       body = await res.json();
     } catch (_) { /* not JSON: the status says enough */ }
-    return new ApiError(res.status, friendly(res.status, serverMessage(body), res.headers.get("Retry-After")));
+    const detail = serverMessage(body);
+    const code = body && body.error && typeof body.error === "object" ? String(body.error.code || "") : "";
+    const message = code === "empty_knowledge_base" ? t("err_kb_empty")
+      : friendly(res.status, detail, res.headers.get("Retry-After"));
+    return new ApiError(res.status, message, detail, code);
   }
 
-  // auth: the open session's token; bearer: an explicit token (the candidate's).
-  async function request(path, { method = "GET", body, auth = false, bearer = "", accept = "application/json" } = {}) {
+  // auth: the open session's token; bearer: an explicit token (the candidate's); raw: bytes sent as they are.
+  async function request(path, { method = "GET", body, raw, auth = false, bearer = "", accept = "application/json" } = {}) {
     const headers = { Accept: accept };
     if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (raw !== undefined) headers["Content-Type"] = "application/octet-stream";
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
     else if (auth && app.session) headers.Authorization = `Bearer ${app.session.token}`;
     let res;
     try {
-      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(path, { method, headers, body: raw !== undefined ? raw : body === undefined ? undefined : JSON.stringify(body) });
     } catch (_) {
       throw new ApiError(0, friendly(0, ""));
     }
@@ -342,8 +389,9 @@
 
   function showView(name, focus = true) {
     app.view = name;
-    for (const v of ["setup", "chat", "report", "progress"]) $(`${v}-view`).hidden = v !== name;
+    for (const v of ["setup", "chat", "report", "progress", "notes"]) $(`${v}-view`).hidden = v !== name;
     $("show-progress").hidden = name === "progress";
+    $("show-notes").hidden = name === "notes";
     $("new-interview").hidden = !app.session;
     saveSession();
     if (focus) {
@@ -431,7 +479,9 @@
       language: $("language").value,
       mode: form.querySelector('input[name="mode"]:checked').value,
     };
-    if (topics.length) body.topics = topics;
+    const kb = $("knowledge-base").value;
+    if (kb && kb !== "default") body.knowledge_base = kb; // topics name the default bank's sections
+    else if (topics.length) body.topics = topics;
     await beginSession(body, $("start"), "start");
   }
 
@@ -1395,6 +1445,257 @@
     resume({ id: entry.id, token: candidate.token, mode: st.mode || "practice", language: st.language || app.lang });
   }
 
+  // ---- my notes: knowledge bases of this browser's candidate ----------------------------------------
+
+  const KB_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/; // the server's rule
+  const kbPath = (name) => `/v1/knowledge-bases/${encodeURIComponent(name)}`;
+  const sizeText = (bytes) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
+  Object.assign(app, { kbs: null, kbCurrent: null, kbDocs: [], kbResults: [], notesBackTo: "setup" });
+
+  // The knowledge bases this browser may use: default, those made by the CLI, and its candidate's own.
+  // Only looking makes no profile; a token the server no longer knows is dropped.
+  async function fetchKnowledgeBases() {
+    const candidate = loadCandidate();
+    try {
+      const data = await getJSON("/v1/knowledge-bases", { bearer: candidate ? candidate.token : "" });
+      return data.knowledge_bases || [];
+    } catch (err) {
+      if (!candidate || err.status !== 401) throw err;
+      forgetCandidate();
+      return fetchKnowledgeBases();
+    }
+  }
+
+  async function loadKnowledgeBases() {
+    try {
+      app.kbs = await fetchKnowledgeBases();
+    } catch (_) { /* the start form keeps `default` */ }
+    renderKbSelect();
+  }
+
+  function renderKbSelect() {
+    const select = $("knowledge-base");
+    const keep = select.value || "default";
+    const options = [el("option", { value: "default", text: t("kb_default") })];
+    for (const kb of app.kbs || []) {
+      if (kb.name === "default") continue;
+      options.push(el("option", { value: kb.name, text: t(kb.mine ? "kb_mine" : "kb_shared", { name: kb.name }) }));
+    }
+    select.replaceChildren(...options);
+    select.value = options.some((o) => o.value === keep) ? keep : "default";
+    syncTopicsField();
+  }
+
+  function syncTopicsField() {
+    const own = $("knowledge-base").value !== "default";
+    $("topics-field").disabled = own;
+    $("topics-default-only").hidden = !own;
+  }
+
+  // The status line under My notes: a string key and its values, so a language switch re-words it.
+  function setNotesStatus(key, values) {
+    app.notesStatus = key ? [key, values] : null;
+    $("notes-status").textContent = key ? t(key, values) : "";
+  }
+
+  function setKbNameError(message) {
+    $("kb-name-error").textContent = message;
+    $("kb-name-error").hidden = !message;
+    if (message) $("kb-name").setAttribute("aria-invalid", "true");
+    else $("kb-name").removeAttribute("aria-invalid");
+  }
+
+  async function showNotesView() {
+    if (app.view !== "notes") app.notesBackTo = app.view;
+    clearError();
+    showView("notes");
+    await refreshNotes();
+  }
+
+  // Reload the list (and the documents of the one being managed), then render; `select` picks one.
+  async function refreshNotes(select) {
+    const body = $("notes-body");
+    body.setAttribute("aria-busy", "true");
+    if (!app.kbs) body.replaceChildren(el("p", { className: "muted", text: t("notes_loading") }));
+    try {
+      app.kbs = await fetchKnowledgeBases();
+    } catch (err) {
+      showError(err.message);
+    }
+    renderKbSelect();
+    const mine = (app.kbs || []).filter((kb) => kb.mine);
+    if (select) app.kbCurrent = select;
+    if (!mine.some((kb) => kb.name === app.kbCurrent)) app.kbCurrent = mine.length ? mine[0].name : null;
+    app.kbDocs = [];
+    const candidate = loadCandidate();
+    if (app.kbCurrent && candidate) {
+      try {
+        app.kbDocs = (await getJSON(`${kbPath(app.kbCurrent)}/documents`, { bearer: candidate.token })).documents || [];
+      } catch (err) {
+        showError(err.message);
+      }
+    }
+    renderNotes();
+    body.setAttribute("aria-busy", "false");
+  }
+
+  function resultText(r) {
+    return r.ok ? t("kb_uploaded", { name: r.name, n: r.n }) : t("kb_refused", { name: r.name, msg: r.msg });
+  }
+
+  function renderNotes() {
+    const body = $("notes-body");
+    const mine = (app.kbs || []).filter((kb) => kb.mine);
+    if (!mine.length || !app.kbCurrent) {
+      body.replaceChildren(el("p", { id: "notes-empty", className: "muted", text: t("notes_empty") }));
+      return;
+    }
+    const select = el("select", { id: "kb-current" });
+    for (const kb of mine) select.append(el("option", { value: kb.name, text: kb.name }));
+    select.value = app.kbCurrent;
+    select.addEventListener("change", () => {
+      app.kbResults = [];
+      refreshNotes(select.value);
+    });
+
+    const files = el("input", { id: "kb-files", type: "file", multiple: true, "aria-describedby": "kb-upload-help",
+      accept: ".md,.markdown,.txt,text/markdown,text/plain" });
+    files.addEventListener("change", () => uploadFiles(files));
+
+    const results = el("ul", { id: "kb-results", className: "kb-results" });
+    for (const r of app.kbResults) results.append(el("li", { className: r.ok ? "ok" : "refused", text: resultText(r) }));
+
+    const docs = app.kbDocs;
+    const list = el("ul", { id: "kb-docs", className: "kb-docs" });
+    for (const d of docs) {
+      const remove = el("button", { type: "button", className: "btn btn-ghost btn-small", text: t("kb_delete_doc"),
+        "aria-label": t("kb_delete_doc_label", { name: d.name }) });
+      remove.addEventListener("click", () => deleteDocument(d.name));
+      list.append(el("li", null,
+        el("span", { className: "doc-name", text: d.name }),
+        el("span", { className: "muted small", text: t("kb_doc_meta", { n: d.questions, size: sizeText(d.bytes) }) }),
+        remove));
+    }
+
+    const practise = el("button", { type: "button", id: "kb-practise", className: "btn btn-primary", text: t("kb_practise"),
+      disabled: !docs.length });
+    practise.addEventListener("click", () => practiseOn(app.kbCurrent));
+    const drop = el("button", { type: "button", id: "kb-delete", className: "btn btn-danger", text: t("kb_delete") });
+    drop.addEventListener("click", () => deleteKnowledgeBase(app.kbCurrent));
+
+    body.replaceChildren(el("section", { className: "card kb-panel", "aria-labelledby": "kb-docs-title" },
+      el("div", { className: "field" }, el("label", { for: "kb-current", text: t("kb_select") }), select),
+      el("div", { className: "field" }, el("label", { for: "kb-files", text: t("kb_upload") }), files,
+        el("p", { id: "kb-upload-help", className: "muted small", text: t("kb_upload_help") })),
+      results,
+      el("h3", { id: "kb-docs-title", tabindex: "-1", text: t("kb_docs", { n: docs.length }) }),
+      docs.length ? list : el("p", { className: "muted small", text: t("kb_no_docs") }),
+      el("div", { className: "kb-actions" }, practise, drop)));
+  }
+
+  async function createKnowledgeBase(event) {
+    event.preventDefault();
+    const input = $("kb-name");
+    const name = input.value.trim();
+    if (!KB_NAME.test(name)) {
+      setKbNameError(t("kb_name_invalid"));
+      input.focus();
+      return;
+    }
+    setKbNameError("");
+    const button = $("kb-create");
+    button.disabled = true;
+    button.textContent = t("kb_creating");
+    const post = async () => getJSON("/v1/knowledge-bases", { method: "POST", body: { name },
+      bearer: (await ensureCandidate()).token });
+    try {
+      let made;
+      try {
+        made = await post();
+      } catch (err) {
+        if (err.status !== 401) throw err;
+        forgetCandidate(); // the server no longer knows this profile: make a new one
+        made = await post();
+      }
+      input.value = "";
+      app.kbResults = [];
+      setNotesStatus("kb_created", { name: made.name });
+      await refreshNotes(made.name);
+      if ($("kb-files")) $("kb-files").focus();
+    } catch (err) {
+      setKbNameError(err instanceof ApiError && err.detail ? err.detail : err.message);
+      input.focus();
+    } finally {
+      button.disabled = false;
+      button.textContent = t("kb_create");
+    }
+  }
+
+  // Each file goes as its bytes (the server checks the type, binary, encoding and questions) and gets its
+  // own line: the questions found, or the server's reason for refusing it.
+  async function uploadFiles(input) {
+    const files = [...(input.files || [])];
+    const kb = app.kbCurrent;
+    const candidate = loadCandidate();
+    if (!files.length || !kb || !candidate) return;
+    input.disabled = true;
+    app.kbResults = [];
+    for (const file of files) {
+      setNotesStatus("kb_uploading", { name: file.name });
+      try {
+        const bytes = await file.arrayBuffer();
+        const doc = await getJSON(`${kbPath(kb)}/documents?name=${encodeURIComponent(file.name)}`,
+          { method: "POST", raw: bytes, bearer: candidate.token });
+        app.kbResults.push({ ok: true, name: doc.name || file.name, n: doc.questions });
+      } catch (err) {
+        let msg = err instanceof ApiError ? err.detail || err.message : t("err_read_file");
+        if (msg.startsWith(`${file.name}: `)) msg = msg.slice(file.name.length + 2); // the line names it already
+        app.kbResults.push({ ok: false, name: file.name, msg });
+      }
+    }
+    const ok = app.kbResults.filter((r) => r.ok).length;
+    setNotesStatus("kb_upload_done", { ok, bad: app.kbResults.length - ok });
+    await refreshNotes();
+    if ($("kb-files")) $("kb-files").focus();
+  }
+
+  async function deleteDocument(name) {
+    const candidate = loadCandidate();
+    if (!candidate || !app.kbCurrent) return;
+    try {
+      await request(`${kbPath(app.kbCurrent)}/documents/${encodeURIComponent(name)}`,
+        { method: "DELETE", bearer: candidate.token });
+      app.kbResults = [];
+      setNotesStatus("kb_deleted_doc", { name });
+    } catch (err) {
+      showError(err.message);
+    }
+    await refreshNotes();
+    if ($("kb-docs-title")) $("kb-docs-title").focus();
+  }
+
+  async function deleteKnowledgeBase(name) {
+    const candidate = loadCandidate();
+    if (!candidate || !name || !window.confirm(t("kb_delete_confirm", { name }))) return;
+    try {
+      await request(kbPath(name), { method: "DELETE", bearer: candidate.token });
+      app.kbCurrent = null;
+      app.kbResults = [];
+      setNotesStatus("kb_deleted", { name });
+    } catch (err) {
+      showError(err.message);
+    }
+    await refreshNotes();
+    $("kb-name").focus();
+  }
+
+  function practiseOn(name) {
+    $("knowledge-base").value = name;
+    syncTopicsField();
+    showView("setup");
+    $("knowledge-base").focus();
+  }
+
   // ---- wiring -----------------------------------------------------------------------------------
 
   function resetToSetup() {
@@ -1408,6 +1709,7 @@
     setDone(false);
     renderProgress();
     showView("setup");
+    loadKnowledgeBases();
   }
 
   async function resume(saved) {
@@ -1474,9 +1776,19 @@
       else showView(app.backTo === "chat" && app.session ? "chat" : "setup");
     });
     $("new-interview").addEventListener("click", resetToSetup);
+    $("show-notes").addEventListener("click", showNotesView);
+    $("notes-back").addEventListener("click", () => {
+      if (app.notesBackTo === "chat" && app.session) showView("chat");
+      else if (app.notesBackTo === "progress") showProgressView();
+      else showView("setup");
+    });
+    $("kb-create-form").addEventListener("submit", createKnowledgeBase);
+    $("kb-name").addEventListener("input", () => setKbNameError(""));
+    $("knowledge-base").addEventListener("change", syncTopicsField);
     $("error-close").addEventListener("click", clearError);
 
     loadTopics();
+    loadKnowledgeBases();
     if (saved) resume(saved);
     else showView("setup", false);
   }
