@@ -99,7 +99,7 @@ def test_notes_knowledge_base_upload_interview_and_delete(browser, app_url: str)
         assert page.locator("#kb-name-error").is_hidden()
         page.press("#kb-name", "Enter")
         page.wait_for_selector("#kb-files")
-        assert page.evaluate("document.activeElement.id") == "kb-files"
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'kb-files'", timeout=5000)
         assert page.evaluate("JSON.parse(localStorage.getItem('interviewer.candidate.v1')).token")
         # The same name again: the server's 409 message shows under the field.
         page.fill("#kb-name", KB)
@@ -162,7 +162,7 @@ def test_notes_knowledge_base_upload_interview_and_delete(browser, app_url: str)
         page.wait_for_selector("#notes-view:not([hidden]) #kb-docs li")
         page.get_by_role("button", name=f"Delete the note {NOTE}").click()
         page.wait_for_selector("#kb-docs-title:has-text('Notes (1)')")
-        assert page.evaluate("document.activeElement.id") == "kb-docs-title"
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'kb-docs-title'", timeout=5000)
         assert f"Deleted {NOTE}." in page.inner_text("#notes-status")
 
         def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
