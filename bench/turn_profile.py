@@ -5,7 +5,7 @@
 Builds the app the way `interviewer serve` does (offline, warmed up), then runs `--sessions` practice
 interviews through `Interview.answer` with answers made of the reference's sentences, each sentence tagged
 so none repeats (as `bench.load --unique-answers`: no help from the embedding cache). Prints the median and
-p95 ms of a graded turn (no HTTP, no database), the engine calls per turn and the texts they embedded,
+p95 ms of a graded turn (no HTTP, no database), its median process CPU ms, the engine calls per turn and the texts they embedded,
 and with --profile the top functions by cumulative time (cProfile).
 """
 
@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     profiler = cProfile.Profile() if args.profile else None
     times: list[float] = []
+    cpu: list[float] = []  # process CPU, all threads (the engine's OpenMP workers included)
     calls_per_turn: list[list[int]] = []
     for n in range(args.sessions):
         state, reply = interview.start(SessionPlan(num_questions=2), session_id=f"profile-{args.seed}-{n}")
@@ -86,18 +87,20 @@ def main(argv: list[str] | None = None) -> int:
             asked = len(state.record.follow_ups_asked) if state.record else 0
             text = answers(item, rng, f"s{n}t{len(state.turns)}")[min(asked, 2)]
             before = len(counter.calls)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
             state, reply = interview.answer(state, text)
             if profiler:
                 profiler.disable()
             times.append(1000 * (time.perf_counter() - started))
+            cpu.append(1000 * (time.process_time() - cpu_started))
             calls_per_turn.append(counter.calls[before:])
     times.sort()
     print(json.dumps({
         "turns": len(times), "median_ms": round(statistics.median(times), 1),
         "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1),
+        "median_cpu_ms": round(statistics.median(cpu), 1),
         "engine_calls_per_turn": round(statistics.mean(len(c) for c in calls_per_turn), 2),
         "texts_embedded_per_turn": round(statistics.mean(sum(c) for c in calls_per_turn), 2),
     }))
