@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from interviewer.grading.intent_patterns import (
     ADDRESSED_PATTERNS,
@@ -262,8 +263,10 @@ def _addressed(text: str) -> bool:
     return any(claim.search(text) and about.search(text) for claim, about in _APPROVALS)
 
 
-def _verdicts(answer: str) -> list[tuple[str, bool]]:
-    """Each sentence of `answer` with whether it addresses the grader.
+@lru_cache(maxsize=512)  # ~80 KB for a 20,000-character answer: ≤ 40 MB at worst
+def _verdicts(answer: str) -> tuple[tuple[str, bool], ...]:
+    """Each sentence of `answer` with whether it addresses the grader (remembered: an interview checks
+    each earlier answer to the question again on every turn).
 
     A line that ends an explanation with a colon ("The template I use is:", "评分模板如下：") frames the
     lines after it, up to a blank line, as the example it shows.
@@ -280,7 +283,7 @@ def _verdicts(answer: str) -> list[tuple[str, bool]]:
         norm = _mask_quotes(normalise(s).strip())
         if _BLOCK_INTRO.search(norm) and _FRAME.search(norm) and not verdict:
             block = True
-    return out
+    return tuple(out)
 
 
 def find_injection(answer: str) -> list[str]:

@@ -28,20 +28,24 @@ class ScorerError(InterviewerError):
 
 
 class _Tree:
+    """One regression tree as plain Python lists: walking it touches a few nodes, and numpy's per-element
+    indexing cost more than the comparisons (~300 trees are walked per grade)."""
+
     __slots__ = ("feature", "threshold", "left", "right", "value")
 
     def __init__(self, spec: dict[str, list]) -> None:
-        self.feature = np.asarray(spec["feature"], dtype=np.int64)
-        self.threshold = np.asarray(spec["threshold"], dtype=np.float64)
-        self.left = np.asarray(spec["left"], dtype=np.int64)
-        self.right = np.asarray(spec["right"], dtype=np.int64)
-        self.value = np.asarray(spec["value"], dtype=np.float64)
+        self.feature: list[int] = [int(v) for v in spec["feature"]]
+        self.threshold: list[float] = [float(v) for v in spec["threshold"]]
+        self.left: list[int] = [int(v) for v in spec["left"]]
+        self.right: list[int] = [int(v) for v in spec["right"]]
+        self.value: list[float] = [float(v) for v in spec["value"]]
 
-    def predict(self, x: np.ndarray) -> float:
+    def predict(self, x: list[float]) -> float:
         node = 0
-        while self.left[node] >= 0:
-            node = self.left[node] if x[self.feature[node]] <= self.threshold[node] else self.right[node]
-        return float(self.value[node])
+        left, right, feature, threshold = self.left, self.right, self.feature, self.threshold
+        while left[node] >= 0:
+            node = left[node] if x[feature[node]] <= threshold[node] else right[node]
+        return self.value[node]
 
 
 class _Forest:
@@ -52,7 +56,8 @@ class _Forest:
         self.trees = [_Tree(t) for t in spec["trees"]]
 
     def predict(self, x: np.ndarray) -> float:
-        return self.base + sum(tree.predict(x) for tree in self.trees)
+        values = np.asarray(x, dtype=np.float64).tolist()  # the same float64 values, cheaper to index
+        return self.base + sum(tree.predict(values) for tree in self.trees)
 
 
 class Scorer:

@@ -6,6 +6,9 @@ Used by `interviewer grade` and by POST /v1/grade[/batch]; the interview uses th
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -83,22 +86,49 @@ class GradingService:
 
 
 
+POINT_VECTOR_ITEMS = 2048  # bank items whose key-point vectors an IndexedGrader remembers (~8 KB each)
+
+
 class IndexedGrader:
-    """The offline grader fed the key-point vectors stored at ingest, so a turn embeds only the answer."""
+    """The offline grader fed the key-point vectors stored at ingest, so a turn embeds only the answer.
+    Each item's vectors are read from the store once per bank loaded (a store read cost ~2.5 ms a turn)."""
 
     def __init__(self, index: KnowledgeIndex, offline: Any) -> None:
         self.index = index
         self.offline = offline
+        self._points: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
+        self._bank: object = None
+        self._lock = threading.Lock()
 
     def grade(self, request: GradeRequest) -> Grade:
-        return self.offline.grade(request, point_vectors=point_vectors_for(self.index, request))
+        return self.offline.grade(request, point_vectors=point_vectors_for(self.index, request, self._stored))
+
+    def _stored(self, item_id: str) -> tuple[list[str], np.ndarray]:
+        bank = self.index.bank  # a new object after each ingest: the vectors read before are dropped
+        with self._lock:
+            if bank is not self._bank:
+                self._points.clear()
+                self._bank = bank
+            found = self._points.get(item_id)
+            if found is not None:
+                self._points.move_to_end(item_id)
+                return found
+        found = self.index.point_vectors(item_id)
+        with self._lock:
+            if bank is self._bank:
+                self._points[item_id] = found
+                while len(self._points) > POINT_VECTOR_ITEMS:
+                    self._points.popitem(last=False)
+        return found
 
 
-def point_vectors_for(index: KnowledgeIndex, request: GradeRequest) -> np.ndarray | None:
-    """The stored vectors of the request's key points, in order; None if any is missing."""
+def point_vectors_for(index: KnowledgeIndex, request: GradeRequest,
+                      stored: Callable[[str], tuple[list[str], np.ndarray]] | None = None) -> np.ndarray | None:
+    """The stored vectors of the request's key points, in order; None if any is missing.
+    `stored(item_id)`: where to read an item's (chunk ids, vectors); default `index.point_vectors`."""
     if not request.item_id:
         return None
-    ids, matrix = index.point_vectors(request.item_id)
+    ids, matrix = (stored or index.point_vectors)(request.item_id)
     row = {cid: n for n, cid in enumerate(ids)}
     order = [row.get(chunk_id("point", p.source, request.item_id, p.text)) for p in request.key_points]
     if not order or any(n is None for n in order):

