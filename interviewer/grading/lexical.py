@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from math import fsum
 from pathlib import Path
 
 import jieba
@@ -84,11 +85,11 @@ class Lexicon:
         """IDF-weighted share of the point's terms that the answer uses (question terms count less)."""
         asked = self.tokens(question)
         weights = {t: self.weight(t) * (QUESTION_TERM_WEIGHT if t in asked else 1.0) for t in self.tokens(point) if is_term(t)}
-        total = sum(weights.values())
+        total = fsum(weights.values())
         if total <= 0:
             return 0.0
         used = self.tokens(answer)
-        return sum(w for t, w in weights.items() if t in used) / total
+        return fsum(w for t, w in weights.items() if t in used) / total
 
     def precision(self, answer: str, reference: str, question: str = "") -> tuple[float, float]:
         """(IDF share of the answer's terms, besides the question's, that the reference also uses;
@@ -97,12 +98,12 @@ class Lexicon:
         asked = self.tokens(question)
         ref = self.tokens(reference)
         weights = {t: self.weight(t) for t in self.tokens(answer) if is_term(t)}
-        total = sum(weights.values())
+        total = fsum(weights.values())
         if total <= 0:
             return 0.0, 0.0
-        echo = sum(w for t, w in weights.items() if t in asked)
+        echo = fsum(w for t, w in weights.items() if t in asked)
         own = total - echo
-        shared = sum(w for t, w in weights.items() if t in ref and t not in asked)
+        shared = fsum(w for t, w in weights.items() if t in ref and t not in asked)
         return (shared / own if own > 0 else 0.0), echo / total
 
 

@@ -15,6 +15,8 @@ and which answer sentence is cited for each point. An injection is cut out befor
 
 from __future__ import annotations
 
+from math import fsum
+
 import numpy as np
 
 from interviewer.grading import lexical
@@ -278,8 +280,8 @@ class OfflineGrader:
             terms = {t: self.lexicon.weight(t) * (lexical.QUESTION_TERM_WEIGHT if t in asked_terms else 1.0)
                      for t in self.lexicon.tokens(text) if lexical.is_term(t)}
             formulas = [f for f in lexical.expressions(text) if f not in asked_formulas]
-            got = sum(w for t, w in terms.items() if t in used) + fw * sum(f in answer_math for f in formulas)
-            total = sum(terms.values()) + fw * len(formulas)
+            got = fsum(w for t, w in terms.items() if t in used) + fw * sum(f in answer_math for f in formulas)
+            total = fsum(terms.values()) + fw * len(formulas)
             cover.append(got / total if total > 0 else 0.0)
             weight.append(total)
         return np.asarray(cover), np.asarray(weight)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from math import fsum
 
 from interviewer.grading.acronyms import expansion_conflicts
 from interviewer.grading.lexical import Lexicon, normalize, script_agreement
@@ -57,12 +58,12 @@ def find_contradictions(
     out: list[Contradiction] = []
     for claim in claims:
         shares = [tokens[claim] & tokens[p] for p in points]
-        masses = [sum(weights[t] * (0.3 if t in asked else 1.0) for t in sh & anchor_ok) for sh in shares]
+        masses = [fsum(weights[t] * (0.3 if t in asked else 1.0) for t in sh & anchor_ok) for sh in shares]
         for i, (shared, mass) in enumerate(zip(shares, masses, strict=True)):
             if mass < MIN_PAIR_WEIGHT:
                 continue
             pair = Pair(normed[claim], reference[i], sorted(shared & anchor_ok, key=lambda t: (-len(t), t)),
-                        [t for t in shared if weights[t] >= MIN_ENTITY_IDF and len(t) > 1 and not t.isdigit()],
+                        sorted(t for t in shared if weights[t] >= MIN_ENTITY_IDF and len(t) > 1 and not t.isdigit()),
                         reference, q_norm, weights, (tokens[claim], tokens[points[i]]))
             # Only the points a sentence is most about are held to agree with it (a sentence on the decoder
             # is no wrong statement of the encoder point next to it); a swap names both sides anyway.
@@ -119,7 +120,7 @@ def _negation(p: Pair) -> tuple[str, str] | None:
         return None
     for cc in clauses(p.claim):
         # the point clause(s) this clause is most about, by shared IDF
-        scored = [(sum(p.weights[a] for a in shared), pc, shared) for pc in clauses(p.point)
+        scored = [(fsum(p.weights[a] for a in shared), pc, shared) for pc in clauses(p.point)
                   if (shared := [a for a in p.anchors if a in cc and a in pc])]
         context = with_previous(p.claim, cc)
         if not scored or HEDGE.search(context) or CONDITION.search(context):
@@ -150,7 +151,7 @@ def _other_subjects(p: Pair, cc: str, pc: str) -> bool:
 
 
 def _polarity_cue(p: Pair, cc: str, pc: str, shared: list[str]) -> str | None:
-    for term in sorted(shared, key=pc.find):  # the first term after the negator names the cue
+    for term in sorted(shared, key=lambda t: (pc.find(t), t)):  # the first term after the negator names the cue
         pc_pol, cc_pol = _polarity(pc, term), _polarity(cc, term)
         if pc_pol is None or cc_pol is None or pc_pol == cc_pol:
             continue
@@ -177,8 +178,8 @@ def _same_predicate(p: Pair, scope: str, other: str) -> bool:
     terms = {t: w for t, w in p.weights.items()
              if w >= MIN_ANCHOR_IDF and len(t) > 1 and t in scope and not NEGATOR.search(t)}
     terms |= {t: 12.0 for t in re.findall(r"(?<![a-z])[a-z](?![a-z])", scope)}  # "不缓存 q": the q matters
-    total = sum(terms.values())
-    return total > 0 and sum(w for t, w in terms.items() if t in other) >= PREDICATE_SHARE * total
+    total = fsum(terms.values())
+    return total > 0 and fsum(w for t, w in terms.items() if t in other) >= PREDICATE_SHARE * total
 
 
 def _said_somewhere(p: Pair, term: str, polarity: str, context: list[str]) -> bool:
