@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -191,24 +190,20 @@ def store_opener(backend: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
         import pytest
 
         pytest.skip(f"PostgreSQL backend: set {PG_ENV} (e.g. `export {PG_ENV}=$(scripts/start-postgres.sh)`)")
-    import psycopg
     from psycopg.conninfo import make_conninfo
 
     from interviewer.store.postgres import PostgresSessionStore
+    from tests.fakes.subprocess_server import postgres_schema
 
-    schema = f"t_{uuid.uuid4().hex[:12]}"  # one schema per test: tests never see each other's rows
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    conninfo = make_conninfo(url, options=f"-c search_path={schema}")
+    with postgres_schema(url) as schema:  # one schema per test: tests never see each other's rows
+        conninfo = make_conninfo(url, options=f"-c search_path={schema}")
 
-    def open_pg(clock: Callable[[], float] = time.time) -> Any:
-        opened.append(PostgresSessionStore(conninfo, clock=clock))
-        return opened[-1]
+        def open_pg(clock: Callable[[], float] = time.time) -> Any:
+            opened.append(PostgresSessionStore(conninfo, clock=clock))
+            return opened[-1]
 
-    try:
-        yield open_pg
-    finally:
-        for store in opened:
-            store.close()
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+        try:
+            yield open_pg
+        finally:
+            for store in opened:
+                store.close()

@@ -15,6 +15,7 @@ from knowledge.embedders import load_embedder
 from knowledge.errors import InvalidInput
 from knowledge.index import KnowledgeIndex
 from knowledge.store import ChromaStore, collection_name
+from tests.fakes.live_server import free_port
 
 
 def test_unknown_embedder_is_a_clear_error():
@@ -35,19 +36,13 @@ def test_sentence_transformers_embedder_from_the_bundled_package(tmp_path: Path,
     assert index.search("KV Cache", k=1)[0].question.startswith("什么是 KV Cache")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path):
     # chromadb installs its `chroma` CLI beside the interpreter; the venv's bin is often not on PATH.
     beside = Path(sys.executable).with_name("chroma")
     exe = str(beside) if beside.exists() else shutil.which("chroma")
     assert exe is not None, "the `chroma` CLI (part of chromadb) is not installed"
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [exe, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,

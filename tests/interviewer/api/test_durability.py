@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,16 +14,12 @@ import httpx
 import pytest
 
 from tests.fakes.corpus import LORA_DOC
+from tests.fakes.live_server import free_port
+from tests.fakes.subprocess_server import server_env, wait_ready
 
 ROOT = Path(__file__).resolve().parents[3]
 READY_TIMEOUT = 300  # the first start ingests the corpus (loads the embedder, embeds ~15 chunks)
 
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:
@@ -35,16 +29,8 @@ class Server:
         (docs / "finetune.md").write_text(LORA_DOC, encoding="utf-8")
         self.data_dir = tmp_path / "data"
         self.log = tmp_path / "server.log"
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("INTERVIEWER_", "OPENAI_")) and k not in {"HTTP_PROXY", "HTTPS_PROXY"}}
-        self.env.update({
-            "INTERVIEWER_DATA_DIR": str(self.data_dir),
-            "INTERVIEWER_DOCS_DIR": str(docs),
-            "INTERVIEWER_RATE_LIMIT_PER_MINUTE": "0",
-            "HF_HUB_OFFLINE": "1",
-            "TRANSFORMERS_OFFLINE": "1",
-            "ANONYMIZED_TELEMETRY": "False",
-        })
+        self.env = server_env(INTERVIEWER_DATA_DIR=str(self.data_dir), INTERVIEWER_DOCS_DIR=str(docs),
+                              INTERVIEWER_RATE_LIMIT_PER_MINUTE="0")
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = ""
 
@@ -57,18 +43,7 @@ class Server:
                  "--host", "127.0.0.1", "--port", str(port)],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + READY_TIMEOUT
-        with httpx.Client(base_url=self.url, trust_env=False, timeout=5) as client:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    pytest.fail(f"server exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
-                try:
-                    if client.get("/readyz").status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.3)
-        pytest.fail(f"server not ready in {READY_TIMEOUT} s:\n{self.log.read_text()[-3000:]}")
+        wait_ready(self.url, self.proc, self.log, READY_TIMEOUT)
 
     def kill(self) -> None:
         assert self.proc is not None

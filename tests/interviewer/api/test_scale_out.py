@@ -17,7 +17,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,8 @@ import pytest
 
 from tests.fakes.corpus import LORA_DOC, RAG_DOC
 from tests.fakes.interview import PG_ENV
+from tests.fakes.live_server import free_port
+from tests.fakes.subprocess_server import postgres_schema, server_env, wait_ready, with_search_path
 
 ROOT = Path(__file__).resolve().parents[3]
 READY_TIMEOUT = 300  # each host loads the embedder and warms the grader before /readyz says ready
@@ -41,12 +42,6 @@ pytestmark = [
                        reason=f"scale-out needs PostgreSQL: export {PG_ENV}=$(scripts/start-postgres.sh)"),
     pytest.mark.skipif(chroma_exe() is None, reason="scale-out needs the `chroma` CLI (pip install chromadb)"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_port(port: int, proc: subprocess.Popen[bytes], what: str, timeout: float = 60) -> None:
@@ -92,29 +87,17 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def database_url() -> Iterator[str]:
     """The test cluster's URL with a schema of its own (both hosts use this same URL)."""
-    import psycopg
-
     url = os.environ[PG_ENV]
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    with postgres_schema(url) as schema:
+        yield with_search_path(url, schema)
 
 
 def host_env(data_dir: Path, docs: Path, chroma_url: str, database_url: str) -> dict[str, str]:
     """One host's environment: its own data dir, the shared Chroma server and PostgreSQL."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("INTERVIEWER_", "OPENAI_")) and k not in {"HTTP_PROXY", "HTTPS_PROXY"}}
-    env.update({"INTERVIEWER_DATA_DIR": str(data_dir), "INTERVIEWER_DOCS_DIR": str(docs),
-                "INTERVIEWER_CHROMA_URL": chroma_url, "INTERVIEWER_DATABASE_URL": database_url,
-                "INTERVIEWER_INGEST_ON_START": "false",  # a host without the index fails /readyz, never ingests
-                "INTERVIEWER_RATE_LIMIT_PER_MINUTE": "0",
-                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"})
-    return env
+    return server_env(INTERVIEWER_DATA_DIR=str(data_dir), INTERVIEWER_DOCS_DIR=str(docs),
+                      INTERVIEWER_CHROMA_URL=chroma_url, INTERVIEWER_DATABASE_URL=database_url,
+                      INTERVIEWER_INGEST_ON_START="false",  # a host without the index fails /readyz, never ingests
+                      INTERVIEWER_RATE_LIMIT_PER_MINUTE="0")
 
 
 def ingest(env: dict[str, str]) -> dict[str, int]:
@@ -143,26 +126,11 @@ def two_hosts(tmp_path: Path, chroma_url: str, database_url: str) -> Iterator[tu
                                           stderr=subprocess.STDOUT, start_new_session=True))
             urls.append(f"http://127.0.0.1:{port}")
         for url, proc, name in zip(urls, procs, "ab", strict=True):
-            wait_ready(url, proc, tmp_path / f"serve-{name}.log")
+            wait_ready(url, proc, tmp_path / f"serve-{name}.log", READY_TIMEOUT)
         yield urls[0], urls[1], stats
     finally:
         for proc in procs:
             stop(proc)
-
-
-def wait_ready(url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:
-            with httpx.Client(base_url=url, trust_env=False, timeout=5) as client:
-                if client.get("/readyz").status_code == 200:
-                    return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"server not ready in {READY_TIMEOUT} s:\n{log_path.read_text()[-3000:]}")
 
 
 ANSWERS = ["冻结预训练权重，旁路加入低秩矩阵 A 和 B，只训练它们，推理时合并回原权重。",

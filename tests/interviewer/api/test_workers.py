@@ -10,12 +10,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +22,9 @@ import pytest
 
 from tests.fakes.corpus import LORA_DOC
 from tests.fakes.interview import PG_ENV
+from tests.fakes.live_server import free_port
 from tests.fakes.openai_server import Action, FakeOpenAIServer, delay, reply
+from tests.fakes.subprocess_server import postgres_schema, server_env, wait_ready, with_search_path
 
 ROOT = Path(__file__).resolve().parents[3]
 READY_TIMEOUT = 300  # the first start ingests the corpus, then each worker loads the embedder and warms up
@@ -33,12 +32,6 @@ LLM_SECONDS = 1.5
 GRADE = json.dumps({"score": 6.0, "rubric": [{"criterion": c, "score": 6.0, "comment": "ok"}
                                              for c in ("accuracy", "completeness", "depth", "clarity")],
                     "covered": [1], "missing": [], "flags": [], "summary": "fake grade"})
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class SlowLLM(FakeOpenAIServer):
@@ -58,16 +51,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     url = os.environ.get(PG_ENV)
     if not url:
         pytest.skip(f"PostgreSQL backend: set {PG_ENV} (e.g. `export {PG_ENV}=$(scripts/start-postgres.sh)`)")
-    import psycopg
-
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+    with postgres_schema(url) as schema:
+        yield with_search_path(url, schema)
 
 
 @pytest.fixture
@@ -76,12 +61,9 @@ def two_workers(tmp_path: Path, database_url: str) -> Iterator[tuple[str, int]]:
     docs.mkdir()
     (docs / "finetune.md").write_text(LORA_DOC, encoding="utf-8")
     llm = SlowLLM().start()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("INTERVIEWER_", "OPENAI_")) and k not in {"HTTP_PROXY", "HTTPS_PROXY"}}
-    env.update({"INTERVIEWER_DATA_DIR": str(tmp_path / "data"), "INTERVIEWER_DOCS_DIR": str(docs),
-                "INTERVIEWER_DATABASE_URL": database_url, "INTERVIEWER_RATE_LIMIT_PER_MINUTE": "0",
-                "OPENAI_API_KEY": "test", "OPENAI_BASE_URL": llm.base_url,
-                "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"})
+    env = server_env(INTERVIEWER_DATA_DIR=str(tmp_path / "data"), INTERVIEWER_DOCS_DIR=str(docs),
+                     INTERVIEWER_DATABASE_URL=database_url, INTERVIEWER_RATE_LIMIT_PER_MINUTE="0",
+                     OPENAI_API_KEY="test", OPENAI_BASE_URL=llm.base_url)
     port = free_port()
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
@@ -90,7 +72,8 @@ def two_workers(tmp_path: Path, database_url: str) -> Iterator[tuple[str, int]]:
                                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(url, proc, log_path)
+        # ready several times in a row: not just the first worker up
+        wait_ready(url, proc, log_path, READY_TIMEOUT, in_a_row=4)
         yield url, proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)  # uvicorn stops its workers
@@ -100,23 +83,6 @@ def two_workers(tmp_path: Path, database_url: str) -> Iterator[tuple[str, int]]:
             os.killpg(proc.pid, signal.SIGKILL)  # the group this test started
             proc.wait(10)
         llm.stop()
-
-
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
-    answers = 0
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"server exited with {proc.returncode}:\n{log_path.read_text()[-3000:]}")
-        try:  # a fresh connection each time, so both workers get asked
-            with httpx.Client(base_url=url, trust_env=False, timeout=5) as client:
-                answers = answers + 1 if client.get("/readyz").status_code == 200 else 0
-                if answers >= 4:  # ready several times in a row: not just the first worker up
-                    return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"server not ready in {READY_TIMEOUT} s:\n{log_path.read_text()[-3000:]}")
 
 
 def _workers(root: int) -> int:
