@@ -139,12 +139,13 @@ def move_on_threshold(pred: np.ndarray, human: np.ndarray) -> tuple[float, dict[
                       "complete_at_human": COMPLETE, "n": int(len(pred))}
 
 
-def choose_bank_stage(x: np.ndarray, y: np.ndarray, oof_raw: np.ndarray, linear: np.ndarray, sources: np.ndarray,
-                      groups: np.ndarray, gradeable: np.ndarray, quick: bool = False,
+def choose_bank_stage(x: np.ndarray, y: np.ndarray, oof_raw: np.ndarray, linear: np.ndarray, first: np.ndarray,
+                      sources: np.ndarray, groups: np.ndarray, gradeable: np.ndarray, quick: bool = False,
                       ) -> tuple[bank_stage.Stage | None, np.ndarray, list[dict[str, Any]]]:
     """For answers to bank items: the linear map (`linear`, cross-fitted) or a stacked stage, whichever has the
-    best cross-validated mean of Pearson and Spearman on our dev answers. Returns the choice (None: the linear
-    map), its out-of-fold predictions and every option's figures."""
+    best cross-validated mean of Pearson and Spearman on our dev answers (`first`: the first stage's out-of-fold
+    scores, already computed when the recipe was judged). Returns the choice (None: the linear map), its
+    out-of-fold predictions and every option's figures."""
     own = sources == "own"
 
     def figures(name: str, pred: np.ndarray) -> dict[str, Any]:
@@ -153,8 +154,8 @@ def choose_bank_stage(x: np.ndarray, y: np.ndarray, oof_raw: np.ndarray, linear:
                 "mae": round(float(m["mae"]), 4), "selection": (m["pearson"] + m["spearman"]) / 2}
 
     options: list[tuple[bank_stage.Stage | None, np.ndarray, dict[str, Any]]] = [(None, linear, figures("linear map", linear))]
-    for stage in bank_stage.STAGES[:1] if quick else bank_stage.STAGES:
-        pred = bank_stage.cross_validated(stage, x, y, oof_raw, sources, groups, gradeable, FOLDS)
+    for n, stage in enumerate(bank_stage.STAGES[:1] if quick else bank_stage.STAGES):
+        pred = first if n == 0 else bank_stage.cross_validated(stage, x, y, oof_raw, sources, groups, gradeable, FOLDS)
         options.append((stage, pred, figures(stage.name, pred)))
         print(f"{stage.name:28s} own: r={options[-1][2]['pearson']:.3f} rho={options[-1][2]['spearman']:.3f}",
               file=sys.stderr)
@@ -194,9 +195,11 @@ def main(argv: list[str] | None = None) -> int:
                 # Answers to bank items are served through a stacked stage over this pooled score, so the
                 # recipe is judged on what they would get from it (the first stage), not on its raw output.
                 staged = bank_stage.cross_validated(bank_stage.STAGES[0], x, y, pred, sources, groups, gradeable, FOLDS)
-                judged = {**m, "own": source_metrics(staged, y, sources, n_boot=20)["own"]} if "own" in m else m
+                own = sources == "own"
+                judged = {**m, "own": {k: round(float(v), 4) for k, v in summarize(staged[own], y[own]).items()}
+                          } if "own" in m else m
                 recipes.append({"candidate": candidate, "synthetic": with_synthetic, "balanced": balanced,
-                                "metrics": m, "selection": selection_score(judged), "pred": pred,
+                                "metrics": m, "selection": selection_score(judged), "pred": pred, "staged": staged,
                                 "staged_own": judged.get("own")})
                 print(f"{candidate.name:15s} synthetic={with_synthetic!s:5s} balanced={balanced!s:5s} "
                       + " ".join(f"{s}: r={v['pearson']:.3f} rho={v['spearman']:.3f}" for s, v in m.items()),
@@ -205,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     oof_raw = best["pred"].copy()
     best["raw_metrics"] = source_metrics(best["pred"], y, sources, n_boot=200)
     best["pred"] = cross_fitted(best["pred"], y, sources, groups, gradeable, FOLDS)
-    stage, best["pred"], best["stages"] = choose_bank_stage(x, y, oof_raw, best["pred"], sources, groups, gradeable,
-                                                            quick=args.quick)
+    stage, best["pred"], best["stages"] = choose_bank_stage(x, y, oof_raw, best["pred"], best["staged"], sources,
+                                                            groups, gradeable, quick=args.quick)
     best["metrics"] = source_metrics(best["pred"], y, sources)  # the chosen one, calibrated, full bootstraps
 
     chosen: Candidate = best["candidate"]
