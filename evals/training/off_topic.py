@@ -1,43 +1,84 @@
-"""A learned off-topic judgement for answers to bank questions: logistic regression on the scorer's features.
+"""A learned off-topic judgement for answers to bank questions: a classifier on the scorer's features.
 
 Positive: our labelled answers that answer something else (kinds off-topic, different-question,
-confused-term: the term taken for something else); negative: every other gradeable answer. Fitted on the
-dev side of evals/labelled only, cross-validated by question; the product flags `off_topic` when the
-probability reaches the cut and the calibrated score is low (offline.py). The cut is the lowest one whose
-out-of-fold precision on dev reaches TARGET_PRECISION: a flagged answer moves on without a follow-up, so
-calling a thin on-topic answer off topic costs the candidate more than missing an off-topic one.
+confused-term: the term taken for something else); negative: every other gradeable answer, thin one-liners
+included (kind thin: on topic, just short). Fitted on the dev side of evals/labelled only, cross-validated
+by question. Two model kinds are tried, logistic regression and boosted trees (HistGradientBoosting, depth
+2); the one with the higher out-of-fold average precision is exported. The product flags `off_topic` when
+the probability reaches the cut and the calibrated score is low (offline.py). The cut is the lowest one
+whose out-of-fold precision on dev reaches TARGET_PRECISION: a flagged answer moves on without a
+follow-up, so calling a thin on-topic answer off topic costs the candidate more than missing an off-topic
+one.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from interviewer.grading.scorer import OffTopicModel
 
 OFF_TOPIC_KINDS = ("off-topic", "different-question", "confused-term")
 TARGET_PRECISION = 0.9
 CUTS = tuple(round(0.5 + 0.05 * n, 2) for n in range(10))  # 0.5 ... 0.95
 
 
-def _model() -> Any:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+@dataclass(frozen=True)
+class Classifier:
+    name: str
+    kind: str  # "logistic" | "trees"
 
-    return make_pipeline(StandardScaler(), LogisticRegression(C=0.3, class_weight="balanced", max_iter=2000))
+    def build(self) -> Any:
+        if self.kind == "trees":
+            from sklearn.ensemble import HistGradientBoostingClassifier
+
+            return HistGradientBoostingClassifier(max_depth=2, learning_rate=0.05, max_iter=200, min_samples_leaf=10,
+                                                  l2_regularization=1.0, class_weight="balanced", random_state=0)
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        return make_pipeline(StandardScaler(), LogisticRegression(C=0.3, class_weight="balanced", max_iter=2000))
+
+
+CLASSIFIERS = (Classifier("logistic C=0.3", "logistic"), Classifier("trees d2 n200", "trees"))
+
+
+def _out_of_fold(clf: Classifier, x: np.ndarray, target: np.ndarray, groups: np.ndarray, folds: int) -> np.ndarray:
+    from sklearn.model_selection import GroupKFold
+
+    prob = np.zeros(len(target))
+    for train, held in GroupKFold(n_splits=folds).split(x, target, groups):
+        prob[held] = clf.build().fit(x[train], target[train]).predict_proba(x[held])[:, 1]
+    return prob
+
+
+def _export(clf: Classifier, model: Any, cut: float) -> dict[str, Any]:
+    if clf.kind == "trees":
+        from evals.training.models import export_trees
+
+        return {"kind": "trees", "name": clf.name, **export_trees(model), "cut": cut}
+    scaler, logistic = model[0], model[-1]
+    return {"kind": "logistic", "name": clf.name, "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(),
+            "coef": logistic.coef_[0].tolist(), "intercept": float(logistic.intercept_[0]), "cut": cut}
 
 
 def train_off_topic(x: np.ndarray, kinds: np.ndarray, groups: np.ndarray, folds: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the exported classifier, its cross-validated precision and recall)."""
-    from sklearn.model_selection import GroupKFold
+    from sklearn.metrics import average_precision_score
 
     target = np.isin(kinds, OFF_TOPIC_KINDS)
-    prob = np.zeros(len(target))
-    for train, held in GroupKFold(n_splits=folds).split(x, target, groups):
-        prob[held] = _model().fit(x[train], target[train]).predict_proba(x[held])[:, 1]
+    tried = {clf: _out_of_fold(clf, x, target, groups, folds) for clf in CLASSIFIERS}
+    precision = {clf: float(average_precision_score(target, prob)) for clf, prob in tried.items()}
+    chosen = max(CLASSIFIERS, key=lambda clf: precision[clf])
+    prob = tried[chosen]
     cut = next((c for c in CUTS if (prob >= c).any() and target[prob >= c].mean() >= TARGET_PRECISION), CUTS[-1])
     flagged = prob >= cut
     report = {
+        "model": chosen.name,
+        "average_precision": {clf.name: round(v, 3) for clf, v in precision.items()},
         "cut": cut,
         "n": int(len(target)), "positives": int(target.sum()),
         "precision": round(float(target[flagged].mean()), 3) if flagged.any() else None,
@@ -45,8 +86,9 @@ def train_off_topic(x: np.ndarray, kinds: np.ndarray, groups: np.ndarray, folds:
         "false_positive_rate": round(float(flagged[~target].mean()), 3),
         "flagged_by_kind": {k: f"{int(flagged[kinds == k].sum())}/{int((kinds == k).sum())}" for k in sorted(set(kinds))},
     }
-    model = _model().fit(x, target)
-    scaler, logistic = model[0], model[-1]
-    spec = {"mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(),
-            "coef": logistic.coef_[0].tolist(), "intercept": float(logistic.intercept_[0]), "cut": cut}
+    model = chosen.build().fit(x, target)
+    spec = _export(chosen, model, cut)
+    ours = np.asarray([OffTopicModel(spec).probability(v) for v in x])
+    if not np.allclose(ours, model.predict_proba(x)[:, 1], atol=1e-6):
+        raise SystemExit("off-topic export mismatch: the exported classifier does not reproduce scikit-learn's")
     return spec, report

@@ -101,7 +101,9 @@ def markdown(r: dict[str, Any]) -> str:
         f"tells answers a human scored {r['decision'].get('complete_at_human')}+ from the rest with balanced accuracy "
         f"{r['decision'].get('balanced_accuracy')} ({r['decision'].get('complete_moved_on')} of complete answers move on, "
         f"{r['decision'].get('incomplete_followed_up')} of the others get a follow-up; n = {r['decision'].get('n')}).", "",
-        "## Off topic (answers to bank questions; logistic regression, cross-validated by question on dev)", "",
+        "## Off topic (answers to bank questions; cross-validated by question on dev)", "",
+        f"Model: **{r['off_topic'].get('model')}**, the higher out-of-fold average precision of "
+        + ", ".join(f"{k} {v}" for k, v in r["off_topic"].get("average_precision", {}).items()) + ". "
         f"Flagged from a probability of {r['off_topic'].get('cut')} (the lowest cut with precision >= 0.9). "
         f"Precision {r['off_topic'].get('precision')}, recall {r['off_topic'].get('recall')}, false positives "
         f"{r['off_topic'].get('false_positive_rate')} of on-topic answers; flagged per kind: "

@@ -60,6 +60,30 @@ class _Forest:
         return self.base + sum(tree.predict(values) for tree in self.trees)
 
 
+class OffTopicModel:
+    """P(an answer to a bank question answers something else): logistic regression over standardised features
+    (kind "logistic", the default) or boosted trees over the raw features (kind "trees", log-odds)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.kind = spec.get("kind", "logistic")
+        if self.kind == "trees":
+            self.forest = _Forest(spec)
+            return
+        if self.kind != "logistic":
+            raise ScorerError(f"unknown off-topic model kind {self.kind!r}")
+        self.mean = np.asarray(spec["mean"], dtype=np.float64)
+        self.scale = np.asarray(spec["scale"], dtype=np.float64)
+        self.coef = np.asarray(spec["coef"], dtype=np.float64)
+        self.intercept = float(spec["intercept"])
+
+    def probability(self, features: np.ndarray) -> float:
+        if self.kind == "trees":
+            log_odds = self.forest.predict(features)
+        else:
+            log_odds = float((np.asarray(features, dtype=np.float64) - self.mean) / self.scale @ self.coef) + self.intercept
+        return float(1.0 / (1.0 + np.exp(-log_odds)))
+
+
 class Scorer:
     """Maps one feature vector (features.FEATURES order) to a score, clipped to 0-10."""
 
@@ -87,9 +111,9 @@ class Scorer:
         if stage is not None and tuple(stage.get("inputs", ())) != (*FEATURES, "pooled_score"):
             raise ScorerError("the scorer model's bank stage was trained on other features: run `make train-grader`")
         self.bank_stage = _Forest(stage) if stage is not None else None
-        # For answers to bank questions: a logistic map of the features to "answers something else".
-        self.off_topic = model.get("off_topic")
-        self.off_topic_cut = float((self.off_topic or {}).get("cut", 0.5))  # the probability that flags it
+        # For answers to bank questions: a classifier of the features to "answers something else".
+        self.off_topic = OffTopicModel(model["off_topic"]) if model.get("off_topic") else None
+        self.off_topic_cut = float((model.get("off_topic") or {}).get("cut", 0.5))  # the probability that flags it
         if self.kind == "blend":  # weight * first part + (1 - weight) * second part
             self.weight = float(model["weight"])
             self.parts = [Scorer({**part, "features": names}) for part in model["parts"]]
@@ -127,11 +151,9 @@ class Scorer:
 
     def off_topic_probability(self, features: np.ndarray) -> float | None:
         """How likely an answer to a bank question answers something else; None without a bank item."""
-        if not self.off_topic or features[self._has_item] <= 0.5:
+        if self.off_topic is None or features[self._has_item] <= 0.5:
             return None
-        m = self.off_topic
-        z = (np.asarray(features, dtype=np.float64) - np.asarray(m["mean"])) / np.asarray(m["scale"])
-        return float(1.0 / (1.0 + np.exp(-(z @ np.asarray(m["coef"]) + float(m["intercept"])))))
+        return self.off_topic.probability(features)
 
     def raw_score(self, features: np.ndarray) -> float:
         """The model's 0-10 output before the per-use calibration."""

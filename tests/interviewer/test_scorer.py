@@ -10,6 +10,7 @@ import pytest
 
 from evals.training import bank_stage
 from evals.training.models import CANDIDATES, export
+from evals.training.off_topic import train_off_topic
 from interviewer.grading.features import FEATURES, text_shape
 from interviewer.grading.scorer import MODEL_PATH, Scorer, ScorerError, default_scorer
 
@@ -57,6 +58,36 @@ def test_bank_stage_for_other_features_is_refused() -> None:
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     model["bank_stage"] = {"inputs": list(FEATURES), "base": 0.0, "trees": []}
     with pytest.raises(ScorerError, match="bank stage"):
+        Scorer(model)
+
+
+def test_off_topic_classifier_is_chosen_by_average_precision_and_exported_exactly() -> None:
+    """A band-shaped off-topic region (only trees can learn it) makes the trees win; either kind's export
+    reproduces scikit-learn's probabilities (train_off_topic itself refuses a mismatch)."""
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(400, len(FEATURES)))
+    x[:, FEATURES.index("has_item")] = 1.0
+    band = np.abs(x[:, 0]) < 0.5
+    kinds = np.where(band, "off-topic", "partial")
+    groups = np.arange(len(x)) % 40
+    spec, report = train_off_topic(x, kinds, groups, folds=5)
+    assert report["model"] == "trees d2 n200" and spec["kind"] == "trees"
+    assert report["average_precision"]["trees d2 n200"] > report["average_precision"]["logistic C=0.3"]
+    assert report["precision"] >= 0.9 and report["recall"] > 0.5
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    scorer = Scorer({**model, "off_topic": json.loads(json.dumps(spec))})
+    inside, outside = np.zeros(len(FEATURES)), np.zeros(len(FEATURES))
+    inside[FEATURES.index("has_item")] = outside[FEATURES.index("has_item")] = 1.0
+    outside[0] = 2.0
+    assert scorer.off_topic_probability(inside) > 0.9 > 0.1 > scorer.off_topic_probability(outside)
+    outside[FEATURES.index("has_item")] = 0.0  # no bank item: no learned judgement
+    assert scorer.off_topic_probability(outside) is None
+
+
+def test_unknown_off_topic_model_kind_is_refused() -> None:
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    model["off_topic"] = {"kind": "forest-of-doom", "cut": 0.5}
+    with pytest.raises(ScorerError, match="off-topic model kind"):
         Scorer(model)
 
 
