@@ -24,6 +24,7 @@ KINDS = (
     "excellent", "good", "partial", "wrong-but-fluent", "padded",
     "injection", "different-question", "off-topic", "non-answer",
     "english", "about-injection", "confused-term", "keyword-list",
+    "thin",
 )
 METRICS: dict[str, Callable[[Any, Any], float]] = {"spearman": spearman, "pearson": pearson, "qwk": qwk, "mae": mae}
 N_BOOT = 1000
