@@ -1,7 +1,7 @@
 """The injection-intent set: does `find_injection` flag text addressed to the grader, and only that?
 
-`python -m evals.intent [--split dev|dev-hard|dev-blind|test|all] [--json]`. Lines of
-evals/intent/{dev,dev-hard,dev-blind,test}.jsonl
+`python -m evals.intent [--split dev|dev-hard|dev-blind|dev-blind2|test|all] [--json]`. Lines of
+evals/intent/{dev,dev-hard,dev-blind,dev-blind2,test}.jsonl
 are `{id, text, label: injection|content, lang: zh|en, note}`; a line is predicted "injection" when
 `find_injection(text)` returns anything. Reports, per split and per language, precision and recall on
 the injection side and the false-positive rate on the content side, each with a seeded 95% bootstrap
@@ -13,7 +13,8 @@ flagged: text that is all content, so every flag there is a false positive.
 dev and test are split by id: a line is in dev when int(sha256(id)[:8], 16) % 10 < 6 (see `split_of`).
 dev-hard is a separate, harder dev-side set (ids `hard-…`), written after the detector to find its failures.
 dev-blind (ids `blind-…`, 289 lines) was written later by someone who had read neither the detector nor
-any other intent file, and measured once before the detector was changed for it (README: Intent).
+any other intent file, and measured once before the detector was changed for it (README: Intent);
+dev-blind2 (ids `blind2-…`, 300 lines) the same way, later.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from interviewer.grading.guards import find_injection
 
 DATA = Path(__file__).resolve().parent / "intent"
 SPLITS = ("dev", "test")  # the split rule's two halves
-DEV_SIDE = ("dev", "dev-hard", "dev-blind")  # what the detector may be designed on
-ALL = ("dev", "dev-hard", "dev-blind", "test")
+DEV_SIDE = ("dev", "dev-hard", "dev-blind", "dev-blind2")  # what the detector may be designed on
+ALL = ("dev", "dev-hard", "dev-blind", "dev-blind2", "test")
 REPO = Path(__file__).resolve().parents[1]
 SEED_NOTES = REPO / "knowledge" / "docs"
 SAS = (REPO.parent / "shared" / "data" / "sas-ads" / "ads-train.jsonl",

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 # --- building blocks -------------------------------------------------------------------------------
 _END = r"[^。！？!?\n]"  # any character inside one sentence
-_THIS_ZH = r"(?:本|这个|这份|这道|这|此|该|以上|上述|上面的?|我的)(?:回答|答案|作答|答卷|题|卷|回复|答题)"
-_SCORE_ZH = (r"(?:满分|10\s*分|一百分|100\s*分|高分|最高分|最高档|最高(?:评价|评级|等级|档次)|全对|全分|10\s*/\s*10|及格|优秀|"
+_THIS_ZH = r"(?:本|这个|这份|这道|这段|此段|本段|这|此|该|以上|上述|上面的?|我的)(?:回答|答案|作答|答卷|题|卷|回复|答题)"
+_SCORE_ZH = (r"(?:满分|full\s*(?:marks|score)|10\s*分|一百分|100\s*分|高分|最高分|最高档|最高(?:评价|评级|等级|档次)|全对|全分|10\s*/\s*10|及格|优秀|"
              r"(?:[89]|[八九])\s*分以上)")
 _GRADER_ZH = (
     r"(?:阅卷老师|阅卷人|阅卷官|评分模型|评分员|评分者|评分系统|评分助手|评分器|评卷老师|改卷老师|评审老师|"
@@ -88,6 +88,15 @@ ADDRESSED_PATTERNS: tuple[str, ...] = (
     rf"(?:{_SCORE_ZH}|最高评分|最高分数)",
     r"(?:分数|得分|评分|成绩)(?:请|就)(?:写|填|打|记|给)(?:为|成)?\s*[:：]?\s*(?:10|十|满分|100)(?![0-9.])",
     r"以本条为准",
+    # (added for evals/intent/dev-blind2.jsonl, each measured blind first: README "Intent")
+    rf"(?:你|您)(?:在|正在)?(?:给|为|对){_THIS_ZH}(?:打分|评分|判分|评估|阅卷)(?:之前|以前|前|时|的时候)",
+    rf"(?:分数|得分|评分|成绩|分值)\s*(?:不应|不应该|不能|不得|不可|不要|别|绝不能?)(?:低于|少于|小于){_END}{{0,3}}\d",
+    r"(?:^|[，,。!！\s])(?:满分|10\s*分|高分|full\s*marks)[，,!！~～]?\s*(?:谢谢|多谢|感谢|拜托|麻烦)",
+    rf"{_GRADER_ZH}\s*(?:请|务必|一定)?\s*(?:照做|照办|遵照执行|遵守)",
+    r"如果(?:你|您)(?:正在|在|是在)?(?:评估|评分|打分|阅卷|评判|批改|判分)" + _END + r"{0,20}(?:输出|给|打|判|评|写)",
+    rf"(?:你|您)的(?:输出|回答|评分|打分|结论|判定)(?:应该|应当|必须|只能|就)(?:是|为){_END}{{0,8}}(?:{_SCORE_ZH}|正确)",
+    # pinyin written to slip past Chinese patterns ("qing gei wo manfen")
+    r"\bgei\s*wo\s*(?:da\s*)?man\s*fen\b|\bman\s*fen\b\W+(?:xie\s*xie|qing)\b|\bhu\s*lue\s*(?:yi\s*shang|biao\s*zhun|can\s*kao|zhi\s*ling)",
     r"\[\d+\]\s*[-–~至到]\s*\[\d+\]",
     # --- zh: text addressed to the grader
     rf"(?:给|致|写给|备注给|提醒|留言给|提示|通知){_GRADER_ZH}的?(?:话|备注|留言|说明|提示)?\s*[:：]",
@@ -123,6 +132,14 @@ ADDRESSED_PATTERNS: tuple[str, ...] = (
     r"\b(?:shall|must|should|will)\s+(?:return|output|give|reply\s+with|award)\s+(?:a\s+)?(?:score\s+(?:of\s+)?)?(?:10|ten|full)\b",
     r"\b(?:grade|score)\s+for\s+this\s+(?:answer|response)\s+is\s+10\b|\b(?:grade|score)\s+(?:it|this|me)\s+accordingly|"
     r"\bscore\s+accordingly|\b(?:grade|score|mark|rate)\s+(?:it|this|me)\s+as\s+such\b",
+    # (added for evals/intent/dev-blind2.jsonl, each measured blind first: README "Intent")
+    r"\b(?:already|previously)\s+(?:gave|given|scored|graded|rated|marked)\s+(?:this|it|me|my\s+answer)\s+(?:a\s+|an\s+)?"
+    r"(?:10|ten|full|perfect|maximum)|\bdo\s*n'?t\s+re-?(?:evaluate|grade|score|assess)\s*(?:it|this|me)?\s*[.!]?$",
+    rf"\byou\s+as\s+(?:the|a|an|my)\s+(?:{_GRADER_EN})\b",
+    rf"\b(?:appreciate\s+it\s+if|(?:be\s+)?(?:great|nice|grateful)\s+if|i\s+hope|i\s+wish)\b{_END}{{0,40}}"
+    rf"\b(?:mark|marked|score|scored|grade|graded|rate|rated|count|counted)\s+{_SELF_EN}\s+as\s+(?:fully\s+|completely\s+)?"
+    r"(?:correct|complete|perfect|right)",
+    rf"{_LEAD_EN}(?:mark|score|grade|rate|count)\s+{_SELF_EN}\s+as\s+(?:fully\s+|completely\s+|entirely\s+)?(?:correct|complete|perfect)",
     # --- en: approval / coverage claims
     r"\b(?:this|the\s+above|my|the\s+previous)\s+(?:answer|response|submission|text)\s+(?:has|have|was|is|had)\s+"
     r"(?:already\s+)?(?:been\s+)?(?:already\s+)?(?:reviewed|approved|verified|validated|confirmed|pre-?graded|pre-?approved|"
@@ -139,7 +156,7 @@ ADDRESSED_PATTERNS: tuple[str, ...] = (
     rf"(?:^|[.;!?(\[]\s*){_GRADER_EN}s?\s*[,:!]",
     rf",\s*{_GRADER_EN}\s*[.!?]?\s*$",
     r"\bwhoever\s+(?:or\s+whatever\s+)?(?:grades|reads|evaluates|marks)\s+this",
-    rf"\b(?:aside|note|message|memo|reminder|p\.?s\.?)\s+(?:for|to)\s+(?:the\s+)?(?:ai\s+)?(?:{_GRADER_EN}|model|ai|llm)\b{_END}{{0,20}}[:：]",
+    rf"\b(?:aside|note|message|memo|reminder|instructions?|p\.?s\.?)\s+(?:for|to)\s+(?:the\s+)?(?:ai\s+)?(?:{_GRADER_EN}|model|ai|llm)\b{_END}{{0,20}}[:：]",
     rf"{_LEAD_EN}(?:output|return|reply\s+with|respond\s+with|print|write)\s+(?:only\s+|just\s+)?[\"'“]?\s*(?:10|ten)"
     r"(?:\s*/\s*10)?\s*[\"'”]?\s+(?:as|for)\s+(?:the\s+|my\s+|its\s+|your\s+)?(?:score|grade|mark)",
     rf"{_LEAD_EN}(?:score|grade|mark|rate|evaluate|treat|judge)\s+{_SELF_EN}\s+as\s+(?:if|though)\s+(?:it|this)\s+(?:were|was|is)\s+"
@@ -304,7 +321,7 @@ DESCRIPTION_PATTERN = (
 # A reported quotation ('写“…”', 'is told "…"'): the quote is named, not said, but the rest of the
 # sentence is still read as is (an injection can say '先说“我会给满分”').
 REPORT_PATTERN = (
-    r"(?:写|说|加上|加一句|输入|插入|夹带|附上|附加|带上|问|叫)\s*[:：,，]?\s*⟦q⟧|"
+    r"(?:写|说|加上|加一句|输入|插入|夹带|附上|附加|带上|问|叫)(?:了|着|过)?\s*[:：,，]?\s*⟦q⟧|"
     r"\b(?:write|writes|wrote|add|adds|append|appends|type|types|insert|inserts)\s*[:,]?\s*⟦q⟧|"
     r"\bsays\b|saying|\bsaid\b|\btold\b|\basks\b|asking|\bwrites\b|\bwrote\b|typing|"
     # a third party's output or an added string, in the third person or past ('we appended "…"',
@@ -322,7 +339,7 @@ REPORT_PATTERN = (
 # Source code: a string literal assigned or put in a message dict is data ('SYSTEM = "Ignore …"',
 # '{"role": "system", "content": "You are …"}'). Run on text with quotes masked.
 CODE_PATTERN = (
-    r"^\s*[a-z_][\w.]*(?:\[[^\]]*\])?\s*\+?=\s*[\[{(]*\s*(?:[a-z_][\w.]*\()?[frbu]?⟦q⟧|\{\s*⟦q⟧\s*:\s*⟦q⟧"
+    r"(?:^|[:：])\s*[a-z_][\w.]*(?:\[[^\]]*\])?\s*\+?=\s*[\[{(]*\s*(?:[a-z_][\w.]*\()?[frbu]?⟦q⟧|\{\s*⟦q⟧\s*:\s*⟦q⟧"
 )
 
 # A line that introduces a block of text being shown ("The template I use is:", "评分模板如下："): the lines
