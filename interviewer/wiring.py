@@ -130,9 +130,9 @@ def warm_up(index: KnowledgeIndex, grader: Grader) -> float:
 
     started = time.perf_counter()
     offline = grader if isinstance(grader, IndexedGrader) else getattr(grader, "fallback", None)
-    items = index.bank.items
-    if isinstance(offline, IndexedGrader) and items:
-        item = items[0]
+    ids = index.bank.ids[:1]
+    if isinstance(offline, IndexedGrader) and ids:
+        item = index.bank.get(ids[0])
         points = [p.text for p in item.key_points[:2]]
         offline.grade(request_for_item(item, "；".join(points) or item.question, "zh"))
         english = item.en.key_points[:2] if item.en else ["It depends on the model."]

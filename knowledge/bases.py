@@ -165,8 +165,8 @@ class KnowledgeBaseFolders:
     def documents(self, name: str, index: KnowledgeIndex | None = None) -> list[DocumentInfo]:
         counts: dict[str, int] = {}
         if index is not None and index.is_ready():
-            for item in index.bank.items:
-                for source in {ref.source for ref in item.references}:
+            for item in index.bank.summaries():
+                for source in item.sources:
                     counts[source] = counts.get(source, 0) + 1
         return [DocumentInfo(name=p.name, bytes=p.stat().st_size, questions=counts.get(p.name, 0))
                 for p in _notes(self.docs_dir(name))]

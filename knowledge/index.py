@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from knowledge.bank import QuestionBank
 from knowledge.bm25 import BM25Index
+from knowledge.chunk_table import ChunkTable
 from knowledge.chunking import corpus_chunks
 from knowledge.embedders import Embedder
 from knowledge.errors import IndexNotReady, InvalidInput
@@ -92,7 +93,7 @@ class KnowledgeIndex:
         self.embedder = embedder
         self.store = store
         self._bank: QuestionBank | None = None
-        self._chunks: dict[str, Chunk] | None = None
+        self._chunks: ChunkTable | None = None
         self._bm25: BM25Index | None = None
         self._live: Path | None = None
         self._generation: Generation | None = None
@@ -287,10 +288,9 @@ class KnowledgeIndex:
         return self._bank
 
     @property
-    def chunks(self) -> dict[str, Chunk]:
+    def chunks(self) -> ChunkTable:
         if self._chunks is None:
-            raw = json.loads((self.live_dir / "chunks.json").read_text(encoding="utf-8"))
-            self._chunks = {c["id"]: Chunk.model_validate(c) for c in raw}
+            self._chunks = ChunkTable.load(self.live_dir / "chunks.json")
         return self._chunks
 
     @property
@@ -330,13 +330,14 @@ class KnowledgeIndex:
             vector = self.embedder.embed_queries([query])[0]
             dense = self.store.query(vector, depth * 3, item_ids=sorted(allowed) if allowed is not None else None)
             ranking = []
+            chunks = self.chunks
             for chunk_id, _sim in dense:
-                chunk = self.chunks.get(chunk_id)
-                if chunk is None or (source and chunk.source != source):
+                item_id = chunks.item_id(chunk_id)
+                if item_id is None or (source and chunks.source(chunk_id) != source):
                     continue
-                if chunk.item_id not in best_chunk:
-                    best_chunk[chunk.item_id] = chunk_id
-                    ranking.append(chunk.item_id)
+                if item_id not in best_chunk:
+                    best_chunk[item_id] = chunk_id
+                    ranking.append(item_id)
             rankings.append(ranking[:depth])
         # BM25 runs over jieba tokens of a Chinese corpus: for a query with no Chinese at all it only
         # matches stray English words ("model", "llm") and drags dense's good ranks down in the fusion.
@@ -349,9 +350,9 @@ class KnowledgeIndex:
     def _allowed_items(self, topics: list[str] | None, source: str | None) -> set[str] | None:
         if not topics and not source:
             return None
-        items = self.bank.by_topics(topics)
+        items = self.bank.summaries(topics)
         if source:
-            items = [i for i in items if any(r.source == source for r in i.references)]
+            items = [i for i in items if source in i.sources]
         return {i.id for i in items}
 
     def _hit(self, item_id: str, score: float, chunk_id: str | None, source: str | None) -> Hit:

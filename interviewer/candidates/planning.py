@@ -5,13 +5,12 @@ from __future__ import annotations
 from interviewer.candidates.reviews import ReviewCard
 from interviewer.session.models import SessionPlan
 from interviewer.session.planner import candidates, item_tier, plan_questions
-from knowledge.bank import QuestionBank
-from knowledge.models import QAItem
+from knowledge.bank import ItemSummary, QuestionBank
 
 
-def _weak_topic_items(pool: list[QAItem], weak: list[str], latest: dict[str, float], taken: set[str]) -> list[str]:
+def _weak_topic_items(pool: list[ItemSummary], weak: list[str], latest: dict[str, float], taken: set[str]) -> list[str]:
     """Round-robin over the weak topics (weakest first); within one, never-asked items, then the lowest score."""
-    queues: list[list[QAItem]] = []
+    queues: list[list[ItemSummary]] = []
     for topic in weak:
         items = [it for it in pool if topic in it.topics and it.id not in taken and item_tier(it) < 2]
         items.sort(key=lambda it: (it.id in latest, latest.get(it.id, 0.0), item_tier(it), it.id))

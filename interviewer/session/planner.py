@@ -15,50 +15,56 @@ Heuristics:
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
+from typing import Protocol
 
 from interviewer.session.models import Difficulty, SessionPlan
-from knowledge.bank import QuestionBank
+from knowledge.bank import ItemSummary, QuestionBank
 from knowledge.errors import InvalidInput
-from knowledge.models import QAItem
 
 _LEVELS: dict[Difficulty, int] = {"easy": 0, "medium": 1, "hard": 2}
 NO_TOPIC = ""
 
 
-def item_level(item: QAItem) -> int:
+class _Topical(Protocol):
+    @property
+    def topics(self) -> Sequence[str]: ...
+
+
+def item_level(item: ItemSummary) -> int:
     """0 easy, 1 medium, 2 hard, from the number of key points."""
-    n = len(item.key_points)
+    n = item.key_points
     return 0 if n <= 3 else 1 if n <= 5 else 2
 
 
-def item_tier(item: QAItem) -> int:
-    if "no_answer" in item.flags or not (item.key_points or item.answer.strip()):
+def item_tier(item: ItemSummary) -> int:
+    if "no_answer" in item.flags or not (item.key_points or item.has_answer):
         return 2
     if not item.key_points or "encoding_loss" in item.flags:
         return 1
     return 0
 
 
-def primary_topic(item: QAItem, wanted: list[str] | None) -> str:
+def primary_topic(item: _Topical, wanted: list[str] | None) -> str:
     if wanted:
         lowered = {t.lower() for t in wanted}
         return next((t for t in item.topics if t.lower() in lowered), NO_TOPIC)
     return item.topics[0] if item.topics else NO_TOPIC
 
 
-def candidates(bank: QuestionBank, topics: list[str] | None) -> list[QAItem]:
+def candidates(bank: QuestionBank, topics: list[str] | None) -> list[ItemSummary]:
     """The bank's items for these topics (case-insensitive); all items when no topic is given."""
     if not topics:
-        return list(bank.items)
+        return bank.summaries()
     lowered = {t.lower() for t in topics}
-    found = [item for item in bank.items if lowered.intersection(t.lower() for t in item.topics)]
+    found = [item for item in bank.summaries() if lowered.intersection(t.lower() for t in item.topics)]
     if not found:
         known = ", ".join(list(bank.topics())[:20])
         raise InvalidInput(f"no questions for topics {', '.join(topics)}; known topics: {known}")
     return found
 
 
-def _distance(item: QAItem, wanted_level: int | None) -> int:
+def _distance(item: ItemSummary, wanted_level: int | None) -> int:
     return abs(item_level(item) - wanted_level) if wanted_level is not None else 0
 
 
@@ -70,7 +76,7 @@ def plan_questions(bank: QuestionBank, plan: SessionPlan, seed: str) -> list[str
     rng = random.Random(seed)
     wanted_level = _LEVELS[plan.difficulty] if plan.difficulty else None
 
-    groups: dict[str, list[QAItem]] = {}
+    groups: dict[str, list[ItemSummary]] = {}
     for item in pool:
         groups.setdefault(primary_topic(item, plan.topics), []).append(item)
     order = sorted(groups)

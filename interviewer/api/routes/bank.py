@@ -49,9 +49,9 @@ def questions(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> QuestionPage:
     wanted = [t.strip() for value in topic or [] for t in value.split(",") if t.strip()]
-    items = services.bank.by_topics(wanted or None)
-    page = items[offset : offset + limit]
-    return QuestionPage(total=len(items), offset=offset, limit=limit, items=[_question(i) for i in page])
+    found = services.bank.summaries(wanted or None)
+    page = [services.bank.get(s.id) for s in found[offset : offset + limit]]
+    return QuestionPage(total=len(found), offset=offset, limit=limit, items=[_question(i) for i in page])
 
 
 @router.get("/search", response_model=SearchOut, summary="Hybrid search over the reference passages")

@@ -50,7 +50,7 @@ def test_no_answer_items_only_when_nothing_else_is_left(bank: QuestionBank, kit)
 
 
 def test_difficulty_prefers_items_by_key_point_count(bank: QuestionBank) -> None:
-    assert item_level(bank.get("att-self")) == 2 and item_level(bank.get("att-kv")) == 0
+    assert item_level(bank.summary("att-self")) == 2 and item_level(bank.summary("att-kv")) == 0
     plan = SessionPlan(topics=["attention"], num_questions=1, difficulty="hard")
     assert all(plan_questions(bank, plan, f"s{i}") == ["att-self"] for i in range(5))
     easy = SessionPlan(topics=["attention"], num_questions=2, difficulty="easy")
