@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from knowledge.bank import QuestionBank
 from knowledge.chunk_table import ChunkTable
-from knowledge.errors import IndexNotReady, NotFound
 from knowledge.chunking import corpus_chunks
+from knowledge.errors import IndexNotReady, NotFound
 from knowledge.models import KeyPoint, QAItem, Reference
 
 

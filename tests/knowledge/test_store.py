@@ -1,11 +1,13 @@
-"""ChromaStore: upserts above Chroma's per-call maximum, and the HNSW settings a new collection gets."""
+"""ChromaStore: upserts above Chroma's per-call maximum, the HNSW settings a new collection gets, and queries."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from knowledge.errors import IndexNotReady
 from knowledge.models import Chunk
 from knowledge.store import ChromaStore
 
@@ -32,3 +34,20 @@ def test_hnsw_settings_apply_to_a_new_collection_only(tmp_path: Path) -> None:
     assert reopened._collection.metadata == {"hnsw:space": "cosine"}
     fresh = ChromaStore("new-kb", path=tmp_path, hnsw={"hnsw:sync_threshold": 5000})
     assert fresh._collection.metadata == {"hnsw:space": "cosine", "hnsw:sync_threshold": 5000}
+
+
+def test_query_asks_for_more_than_there_is_without_counting_and_refuses_an_empty_index(tmp_path: Path) -> None:
+    store = ChromaStore("query-test", path=tmp_path)
+    with pytest.raises(IndexNotReady, match="ingest"):
+        store.query(np.ones(4, np.float32), 10)
+    with pytest.raises(IndexNotReady, match="ingest"):
+        store.query(np.ones(4, np.float32), 10, item_ids=[])
+    vectors = np.random.default_rng(1).random((3, 4)).astype(np.float32)
+    store.add(chunks(3), vectors)
+    counted = []
+    store.count = lambda: counted.append(1) or 3  # type: ignore[method-assign]
+    hits = store.query(vectors[1], 150)  # k above the number of vectors: what there is
+    assert [cid for cid, _ in hits][0] == "c1" and len(hits) == 3 and abs(hits[0][1] - 1.0) < 1e-5
+    assert store.query(vectors[1], 150, item_ids=["i0", "i2"]) and not counted  # no count on the way
+    assert store.query(vectors[1], 5, item_ids=["nope"]) == [] and counted == [1]  # nothing back: counted once
+    assert store.query(vectors[1], 5, item_ids=[]) == []
