@@ -48,7 +48,7 @@ def measured() -> dict[str, tuple[float, str]]:
         "syn_chroma_bytes": (syn["ingest"]["chroma_bytes"], "results.json synthetic.ingest.chroma_bytes"),
         "syn_tables_bytes": (syn["ingest"]["tables_bytes"], "results.json synthetic.ingest.tables_bytes"),
         "syn_store_add_s": (syn["ingest"]["store_add_seconds"],
-                            "results.json synthetic.ingest.store_add_seconds (16 per upsert then)"),
+                            "results.json synthetic.ingest.store_add_seconds (512 per upsert)"),
         "chroma_ms_seeds": (seeds["query"]["dense_breakdown"]["chroma_query"]["p50"], "results.json seeds chroma p50"),
         "chroma_ms_syn": (syn["query"]["dense_breakdown"]["chroma_query"]["p50"], "results.json synthetic chroma p50"),
         "bm25_ms_seeds": (bm25["seeds"]["current"]["p50_ms"], "bm25-results.json seeds p50"),
@@ -138,8 +138,8 @@ def project(m: dict[str, float], scale: float, candidates: int, answer_every: li
 
 ASSUMPTIONS = [
     "A1: chunks and questions grow linearly with the bank (measured: 100× the seed files gave 99.6× the chunks).",
-    "A2: upsert time per chunk stays what it was at 100× (measured then with 16 chunks per upsert; ingest now "
-    "sends 512): HNSW inserts grow ~log n, so this is neither an upper nor a lower bound.",
+    "A2: upsert time per chunk stays what it was at 100× (512 chunks per upsert, as ingest sends them): HNSW "
+    "inserts grow ~log n, so this is an upper bound if nothing else grows.",
     "A3: a query's time follows the power law through the two measured points (seeds, 100×); HNSW search "
     "grows ~log n in theory, so this is likely pessimistic for Chroma.",
     "A4: the only part of a turn's CPU that grows with the bank is the grader's background comparison "
