@@ -19,12 +19,15 @@ from interviewer.session.interview import Interview
 from interviewer.session.models import SessionState
 from interviewer.settings import Settings
 from interviewer.store import SessionStore
+from interviewer.store.base import StoreUnavailable
 from knowledge.bank import QuestionBank
 from knowledge.bases import DEFAULT_KB
 from knowledge.errors import EmptyKnowledgeBase, IndexNotReady, NotFound
 from knowledge.models import Hit
 
 log = logging.getLogger("interviewer.api")
+START_ATTEMPTS = 3  # builds tried when the session database is unavailable at start-up
+START_RETRY_S = 2.0  # wait before the next try, times the tries so far
 
 
 class Searcher(Protocol):
@@ -145,15 +148,27 @@ class ServiceHolder:
 
     def _build(self) -> None:
         started = time.perf_counter()
-        try:
-            services = self._builder(self.settings)
-            services.purge_expired(force=True)
-        except Exception as exc:  # noqa: BLE001 - reported by /readyz and every request, logged in full
-            log.exception("the service could not start")
-            self._error = f"the service could not start: {exc}"
-            return
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                services = self._builder(self.settings)
+                services.purge_expired(force=True)
+                break
+            except StoreUnavailable as exc:
+                # The session database was briefly unavailable (restarting, a deadlock between hosts starting
+                # together): worth another try, unlike a missing index or a bad setting.
+                if attempt == START_ATTEMPTS:
+                    return self._fail(exc)
+                log.warning("the session database is unavailable (%s): try %d of %d in %.0f s",
+                            exc, attempt + 1, START_ATTEMPTS, START_RETRY_S * attempt)
+                time.sleep(START_RETRY_S * attempt)
+            except Exception as exc:  # noqa: BLE001 - reported by /readyz and every request, logged in full
+                return self._fail(exc)
         self._services, self._owned = services, True
         log.info("ready in %.1f s", time.perf_counter() - started)
+
+    def _fail(self, exc: Exception) -> None:
+        log.error("the service could not start", exc_info=exc)
+        self._error = f"the service could not start: {exc}"
 
     def get(self) -> Services:
         if self._services is None:

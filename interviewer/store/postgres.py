@@ -111,6 +111,10 @@ class PostgresSessionStore:
 
     def delete_expired(self, idle_seconds: float) -> int:
         with self._tx() as cur:
+            # The sweep deletes candidate_sessions -> turns -> sessions, the schema is created the other way
+            # round: a host sweeping while another creates the schema deadlocked (two hosts starting at once).
+            # Shared here, exclusive there: sweeps run together and wait for a schema being created.
+            cur.execute("SELECT pg_advisory_xact_lock_shared(%s)", (SCHEMA_LOCK,))
             return sql.delete_idle(cur, POSTGRES, self._clock() - idle_seconds)
 
     def create_candidate(self, candidate: StoredCandidate) -> None:

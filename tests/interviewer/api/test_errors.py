@@ -191,3 +191,42 @@ def test_a_failed_start_is_reported_by_readyz(tmp_path: Path) -> None:
         ready = client.get("/readyz").json()
         assert ready["status"] == "failed" and "chroma is gone" in ready["detail"]
         assert client.get("/v1/topics").status_code == 503
+
+
+def test_a_session_database_unavailable_at_start_is_tried_again(tmp_path: Path, store, monkeypatch) -> None:
+    """Two hosts starting together once deadlocked in PostgreSQL and the loser stayed 503 for good: a start
+    that fails on the session database is tried again (START_ATTEMPTS in all); other failures are final."""
+    from interviewer.api import deps
+    from interviewer.store.base import StoreUnavailable
+
+    monkeypatch.setattr(deps, "START_RETRY_S", 0.0)
+    services = make_services(store, make_settings(tmp_path))
+    calls: list[str] = []
+
+    def flaky(settings: Any) -> Any:
+        calls.append("flaky")
+        if len(calls) < deps.START_ATTEMPTS:
+            raise StoreUnavailable("session database error: deadlock detected")
+        return services
+
+    holder = ServiceHolder(make_settings(tmp_path), builder=flaky)
+    holder.start()
+    assert holder.wait(10) and len(calls) == deps.START_ATTEMPTS
+
+    def down(settings: Any) -> Any:
+        calls.append("down")
+        raise StoreUnavailable("cannot connect to the session database")
+
+    holder = ServiceHolder(make_settings(tmp_path), builder=down)
+    holder.start()
+    holder.wait(10)
+    assert holder.failed and "cannot connect" in holder.reason and calls.count("down") == deps.START_ATTEMPTS
+
+    def broken(settings: Any) -> Any:
+        calls.append("broken")
+        raise RuntimeError("no index")
+
+    holder = ServiceHolder(make_settings(tmp_path), builder=broken)
+    holder.start()
+    holder.wait(10)
+    assert holder.failed and calls.count("broken") == 1

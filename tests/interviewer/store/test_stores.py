@@ -232,3 +232,29 @@ def test_open_store_refuses_an_unknown_url(tmp_path: Path) -> None:
 
     with pytest.raises(InvalidInput, match="postgresql://"):
         open_store(make_settings(tmp_path, database_url="mysql://x"))
+
+
+def test_a_sweep_waits_for_a_schema_being_created_instead_of_deadlocking(tmp_path: Path, interview) -> None:
+    """Two hosts starting at once: one created the schema (sessions -> ... -> candidate_sessions) while the other
+    swept expired sessions (candidate_sessions -> turns -> sessions) and PostgreSQL killed one as a deadlock.
+    A sweep now holds the schema lock shared: it waits while another process holds it to create the schema."""
+    from tests.fakes.interview import store_opener
+
+    with store_opener("postgres", tmp_path) as open_store_:
+        store = open_store_()
+        store.create(started(interview, "old"), "h")
+        import psycopg
+
+        from interviewer.store.postgres import SCHEMA_LOCK
+
+        with psycopg.connect(store.url, autocommit=True) as other, other.transaction():
+            other.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))  # a schema being created
+            swept: list[int] = []
+            sweeper = threading.Thread(target=lambda: swept.append(store.delete_expired(-1)))
+            sweeper.start()
+            sweeper.join(1.0)
+            assert sweeper.is_alive() and swept == []  # waiting for the schema, not deleting under it
+        sweeper.join(10)
+        assert swept == [1]
+        with pytest.raises(NotFound):
+            store.load("old")
