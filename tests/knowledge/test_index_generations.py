@@ -239,3 +239,23 @@ def test_a_pointer_to_a_missing_generation_falls_back_to_the_old_layout_or_not_r
     small_index.ingest(small_docs)
     (small_index.index_dir / "current").write_text("nope\n", encoding="utf-8")
     assert not _fresh(small_index).is_ready()
+
+
+def test_the_graders_background_comes_in_chunk_id_order_whatever_the_storage_order(
+    small_index: KnowledgeIndex, small_docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The grader's float32 means over the background depend on row order; a collection returns rows in its
+    storage order (its ingest history), so the index sorts them: a fresh and a long-lived index grade alike."""
+    small_index.ingest(small_docs)
+    items, background = small_index.background_vectors()
+    stored = small_index.store.vectors
+
+    def reversed_vectors(where=None):  # type: ignore[no-untyped-def]
+        ids, meta, matrix = stored(where)
+        return ids[::-1], meta[::-1], matrix[::-1]
+
+    monkeypatch.setattr(small_index.store, "vectors", reversed_vectors)
+    items_again, background_again = small_index.background_vectors()
+    assert items_again == items and np.array_equal(background_again, background)
+    ids = sorted(cid for cid, chunk in small_index.chunks.items() if chunk.kind == "point")
+    assert items == [small_index.chunks[cid].item_id for cid in ids]
