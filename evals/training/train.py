@@ -41,6 +41,8 @@ from interviewer.grading.scorer import DEFAULT_MOVE_ON_AT, MODEL_PATH, Scorer
 CACHE = REPO / ".interviewer" / "cache" / "train-features.npz"
 GRADING_SOURCES = ("features.py", "offline.py", "points.py", "background.py", "lexical.py", "guards.py", "truth.py", "truth_cues.py",
                    "truth_pairs.py", "truth_structure.py", "acronyms.py", "calibration.py", "intent.py", "intent_patterns.py")
+# Outside interviewer/grading, what the features also depend on: the order of the grader's background rows.
+INDEX_SOURCES = ("knowledge/index.py",)
 FOLDS = 5
 COMPLETE = 6.0  # a human score from which an answer needs no follow-up (good: 6.5-8, partial: 3-5.5)
 
@@ -48,8 +50,8 @@ COMPLETE = 6.0  # a human score from which an answer needs no follow-up (good: 6
 def code_version() -> str:
     """Hash of the code that computes features: a change invalidates the feature cache."""
     h = hashlib.sha1(",".join(FEATURES).encode())
-    for name in GRADING_SOURCES:
-        path = REPO / "interviewer" / "grading" / name
+    paths = [REPO / "interviewer" / "grading" / name for name in GRADING_SOURCES] + [REPO / p for p in INDEX_SOURCES]
+    for path in paths:
         if path.is_file():
             h.update(path.read_bytes())
     return h.hexdigest()[:12]
