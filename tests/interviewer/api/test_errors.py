@@ -201,32 +201,26 @@ def test_a_session_database_unavailable_at_start_is_tried_again(tmp_path: Path, 
 
     monkeypatch.setattr(deps, "START_RETRY_S", 0.0)
     services = make_services(store, make_settings(tmp_path))
-    calls: list[str] = []
 
-    def flaky(settings: Any) -> Any:
-        calls.append("flaky")
-        if len(calls) < deps.START_ATTEMPTS:
-            raise StoreUnavailable("session database error: deadlock detected")
-        return services
+    def started(failures: list[Exception]) -> tuple[ServiceHolder, list[int]]:
+        """A holder whose builder raises `failures` in turn, then succeeds; and its calls."""
+        calls: list[int] = []
 
-    holder = ServiceHolder(make_settings(tmp_path), builder=flaky)
-    holder.start()
-    assert holder.wait(10) and len(calls) == deps.START_ATTEMPTS
+        def builder(settings: Any) -> Any:
+            calls.append(1)
+            if len(calls) <= len(failures):
+                raise failures[len(calls) - 1]
+            return services
 
-    def down(settings: Any) -> Any:
-        calls.append("down")
-        raise StoreUnavailable("cannot connect to the session database")
+        holder = ServiceHolder(make_settings(tmp_path), builder=builder)
+        holder.start()
+        holder.wait(10)
+        return holder, calls
 
-    holder = ServiceHolder(make_settings(tmp_path), builder=down)
-    holder.start()
-    holder.wait(10)
-    assert holder.failed and "cannot connect" in holder.reason and calls.count("down") == deps.START_ATTEMPTS
-
-    def broken(settings: Any) -> Any:
-        calls.append("broken")
-        raise RuntimeError("no index")
-
-    holder = ServiceHolder(make_settings(tmp_path), builder=broken)
-    holder.start()
-    holder.wait(10)
-    assert holder.failed and calls.count("broken") == 1
+    deadlock = StoreUnavailable("session database error: deadlock detected")
+    holder, calls = started([deadlock] * (deps.START_ATTEMPTS - 1))
+    assert holder.ready and len(calls) == deps.START_ATTEMPTS
+    holder, calls = started([StoreUnavailable("cannot connect to the session database")] * 9)
+    assert holder.failed and "cannot connect" in holder.reason and len(calls) == deps.START_ATTEMPTS
+    holder, calls = started([RuntimeError("no index")])
+    assert holder.failed and "no index" in holder.reason and len(calls) == 1
