@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.errors import IndexNotReady, NotFound
-from knowledge.json_array import entries
+from knowledge.json_array import entries, interner
 from knowledge.models import QAItem
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -47,10 +47,12 @@ class ItemSummary:
     has_answer: bool
 
     @classmethod
-    def of(cls, item: QAItem) -> ItemSummary:
-        return cls(id=item.id, question=item.question, topics=tuple(item.topics),
-                   sources=tuple(dict.fromkeys(r.source for r in item.references)), key_points=len(item.key_points),
-                   flags=tuple(item.flags), has_answer=bool(item.answer.strip()))
+    def of(cls, item: QAItem, share: Callable[[Any], Any] = lambda value: value) -> ItemSummary:
+        """`share`: returns one copy of equal values (json_array.interner), so a loaded bank holds each topic
+        list and source name once rather than once per item."""
+        return cls(id=item.id, question=item.question, topics=share(tuple(item.topics)),
+                   sources=share(tuple(dict.fromkeys(r.source for r in item.references))),
+                   key_points=len(item.key_points), flags=share(tuple(item.flags)), has_answer=bool(item.answer.strip()))
 
 
 class QuestionBank:
@@ -129,12 +131,9 @@ class QuestionBank:
             raise IndexNotReady(f"no question bank at {path}: run `interviewer ingest` first")
         raw: dict[str, bytes] = {}
         summaries: dict[str, ItemSummary] = {}
-        shared: dict[Any, Any] = {}
+        share = interner()
         for obj, text in entries(path.read_text(encoding="utf-8"), "question bank"):
-            s = ItemSummary.of(QAItem.model_validate(obj))
-            summaries[s.id] = ItemSummary(  # topic and source names are shared, not one copy per item
-                id=s.id, question=s.question, topics=shared.setdefault(s.topics, s.topics),
-                sources=shared.setdefault(s.sources, s.sources), key_points=s.key_points,
-                flags=shared.setdefault(s.flags, s.flags), has_answer=s.has_answer)
+            s = ItemSummary.of(QAItem.model_validate(obj), share)
+            summaries[s.id] = s
             raw[s.id] = zlib.compress(text.encode("utf-8"))
         return cls._lazy(raw, summaries)

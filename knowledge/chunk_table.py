@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from knowledge.json_array import entries
+from knowledge.json_array import entries, interner
 from knowledge.models import Chunk
 
 # tuple layout: what a Chunk holds besides its id
@@ -25,11 +25,7 @@ class ChunkTable(Mapping[str, Chunk]):
     """chunk id -> Chunk, built on access; `item_id` and `source` answer the search loop without one."""
 
     def __init__(self, rows: Iterable[dict[str, Any]]) -> None:
-        shared: dict[Any, Any] = {}
-
-        def one(value: Any) -> Any:
-            return shared.setdefault(value, value)
-
+        one = interner()
         table: dict[str, tuple[Any, ...]] = {}
         for row in rows:
             c = Chunk.model_validate(row)  # a malformed entry is an error here, not at search time

@@ -4,8 +4,10 @@ notes, and building the whole list of dicts first would double a loading process
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _DECODER = json.JSONDecoder()
 _BETWEEN = " \t\r\n,"
@@ -30,3 +32,10 @@ def entries(text: str, what: str) -> Iterator[tuple[dict[str, Any], str]]:
         if not isinstance(obj, dict):
             raise ValueError(f"{what}: every entry must be an object")
         yield obj, text[start:i]
+
+
+def interner() -> Callable[[T], T]:
+    """A function returning one shared copy of each equal value it is given: the entries of an index file
+    repeat the same item ids, sources and topic lists thousands of times."""
+    seen: dict[Any, Any] = {}
+    return lambda value: seen.setdefault(value, value)
