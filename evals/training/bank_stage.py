@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from evals.training.models import MONOTONE, export_trees
-from interviewer.grading.features import FEATURES
+from interviewer.grading.features import ALL_FEATURES
 
-POOLED = "pooled_score"  # the stage's extra input, after FEATURES
+POOLED = "pooled_score"  # the stage's extra input, after ALL_FEATURES (BANK_FEATURES included)
 PADDING_WEIGHT = 0.5  # padded copies of our answers: half a real answer's say (as in the pooled fit)
 
 
@@ -43,7 +43,7 @@ class Stage:
             loss="squared_error", max_depth=self.depth, learning_rate=0.05, max_iter=self.trees,
             min_samples_leaf=self.leaf, l2_regularization=1.0, random_state=0,
             # More pooled score never lowers the stage's score; the features keep their pooled constraints.
-            monotonic_cst=[MONOTONE.get(name, 0) for name in FEATURES] + [1],
+            monotonic_cst=[MONOTONE.get(name, 0) for name in ALL_FEATURES] + [1],
         )
 
 
@@ -96,4 +96,4 @@ def cross_validated(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarr
 
 def export(stage: Stage, model: Any) -> dict[str, Any]:
     """The fitted stage as the JSON block interviewer/grading/scorer.py reads (`bank_stage`)."""
-    return {"candidate": stage.name, "inputs": [*FEATURES, POOLED], **export_trees(model)}
+    return {"candidate": stage.name, "inputs": [*ALL_FEATURES, POOLED], **export_trees(model)}

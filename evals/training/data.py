@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer.grading.features import FEATURES, feature_vector
+from interviewer.grading.domain import vocabulary_for
+from interviewer.grading.features import ALL_FEATURES, feature_vector
 from interviewer.grading.guards import is_non_answer, without_injection
 from interviewer.grading.models import request_for_item
 from interviewer.grading.offline import OfflineGrader
@@ -116,6 +117,7 @@ class Featurizer:
         item_ids, background = index.background_vectors()
         self.grader = OfflineGrader(CachedEmbedder(index.embedder, CACHE), background=background,
                                     background_items=item_ids)
+        self.domain = vocabulary_for(index.bank, index.live_dir)
 
     def rule_score(self, row: Row) -> float | None:
         """0 when the production rules grade the answer without the scorer (non-answers), else None."""
@@ -135,14 +137,14 @@ class Featurizer:
             vectors = point_vectors_for(self.index, request)
         points = key_points(request)
         ev = self.grader.evidence(request.question, answer, points, vectors, item_id=request.item_id,
-                                  english=english_texts(request, points))
+                                  english=english_texts(request, points), domain=self.domain)
         return feature_vector(ev)
 
 
 def featurize(rows: list[Row]) -> tuple[np.ndarray, np.ndarray]:
     """(X, gradeable mask): features of every row the scorer grades; non-answers are left to the rules."""
     featurizer = Featurizer()
-    x = np.zeros((len(rows), len(FEATURES)))
+    x = np.zeros((len(rows), len(ALL_FEATURES)))
     gradeable = np.zeros(len(rows), dtype=bool)
     for n, row in enumerate(rows):
         if featurizer.rule_score(row) is not None:

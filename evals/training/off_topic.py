@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from interviewer.grading.features import ALL_FEATURES
 from interviewer.grading.scorer import OffTopicModel
 
 OFF_TOPIC_KINDS = ("off-topic", "different-question", "confused-term")
@@ -59,9 +60,9 @@ def _export(clf: Classifier, model: Any, cut: float) -> dict[str, Any]:
     if clf.kind == "trees":
         from evals.training.models import export_trees
 
-        return {"kind": "trees", "name": clf.name, **export_trees(model), "cut": cut}
+        return {"kind": "trees", "name": clf.name, "inputs": list(ALL_FEATURES), **export_trees(model), "cut": cut}
     scaler, logistic = model[0], model[-1]
-    return {"kind": "logistic", "name": clf.name, "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(),
+    return {"kind": "logistic", "name": clf.name, "inputs": list(ALL_FEATURES), "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(),
             "coef": logistic.coef_[0].tolist(), "intercept": float(logistic.intercept_[0]), "cut": cut}
 
 

@@ -35,11 +35,11 @@ from evals.training.data import REAL_SOURCES, REPO, Row, featurize, load_rows
 from evals.training.models import CANDIDATES, Candidate, export
 from evals.training.off_topic import train_off_topic
 from evals.training.report import write_report
-from interviewer.grading.features import FEATURES
+from interviewer.grading.features import ALL_FEATURES, FEATURES
 from interviewer.grading.scorer import DEFAULT_MOVE_ON_AT, MODEL_PATH, Scorer
 
 CACHE = REPO / ".interviewer" / "cache" / "train-features.npz"
-GRADING_SOURCES = ("features.py", "offline.py", "points.py", "background.py", "lexical.py", "guards.py", "truth.py", "truth_cues.py",
+GRADING_SOURCES = ("features.py", "domain.py", "offline.py", "points.py", "background.py", "lexical.py", "guards.py", "truth.py", "truth_cues.py",
                    "truth_pairs.py", "truth_structure.py", "acronyms.py", "calibration.py", "intent.py", "intent_patterns.py")
 # Outside interviewer/grading, what the features also depend on: the order of the grader's background rows.
 INDEX_SOURCES = ("knowledge/index.py",)
@@ -49,7 +49,7 @@ COMPLETE = 6.0  # a human score from which an answer needs no follow-up (good: 6
 
 def code_version() -> str:
     """Hash of the code that computes features: a change invalidates the feature cache."""
-    h = hashlib.sha1(",".join(FEATURES).encode())
+    h = hashlib.sha1(",".join(ALL_FEATURES).encode())
     paths = [REPO / "interviewer" / "grading" / name for name in GRADING_SOURCES] + [REPO / p for p in INDEX_SOURCES]
     for path in paths:
         if path.is_file():
@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     rows = load_rows()
-    x, gradeable = cached_features(rows, use_cache=not args.no_cache)
+    x, gradeable = cached_features(rows, use_cache=not args.no_cache)  # ALL_FEATURES: the stages read them all
+    pooled_x = x[:, : len(FEATURES)]  # the pooled scorer reads FEATURES only (features.BANK_FEATURES says why)
     y = np.asarray([r.score for r in rows])
     sources = np.asarray([r.source for r in rows])
     # Synthetic variants are grouped with the real answers to the same bank question.
@@ -192,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         for balanced in (True,) if args.quick else (False, True):
             fit_mask = gradeable & (real | (sources == "padding") | with_synthetic)
             for candidate in CANDIDATES[-1:] if args.quick else CANDIDATES:
-                pred = np.where(gradeable, cross_validate(candidate, x, y, groups, sources, fit_mask, balanced), 0.0)
+                pred = np.where(gradeable, cross_validate(candidate, pooled_x, y, groups, sources, fit_mask, balanced), 0.0)
                 m = source_metrics(pred, y, sources, n_boot=200)
                 # Answers to bank items are served through a stacked stage over this pooled score, so the
                 # recipe is judged on what they would get from it (the first stage), not on its raw output.
@@ -217,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen: Candidate = best["candidate"]
     fit_mask = gradeable & (real | (sources == "padding") | best["synthetic"])
     model = chosen.build()
-    model.fit(x[fit_mask], y[fit_mask], **{fit_weight_name(chosen): sample_weights(sources, best["balanced"])[fit_mask]})
+    model.fit(pooled_x[fit_mask], y[fit_mask], **{fit_weight_name(chosen): sample_weights(sources, best["balanced"])[fit_mask]})
     spec = export(chosen, model, version=code_version())
     own = (sources == "own") & gradeable
     spec["calibration"] = fit_maps(oof_raw, y, sources, gradeable)
@@ -229,11 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     spec["move_on_at"], best["decision"] = move_on_threshold(best["pred"][own], y[own])
     scorer = Scorer(spec)
     ours = np.asarray([scorer.raw_score(v) for v in x[fit_mask]])
-    theirs = np.clip(model.predict(x[fit_mask]), 0, 10)
+    theirs = np.clip(model.predict(pooled_x[fit_mask]), 0, 10)
     if not np.allclose(ours, theirs, atol=1e-6):
         raise SystemExit(f"export mismatch: max difference {np.abs(ours - theirs).max()}")
     args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n", encoding="utf-8")
-    write_report(rows, x, y, sources, gradeable, fit_mask, recipes, best, model, chosen)
+    write_report(rows, pooled_x, y, sources, gradeable, fit_mask, recipes, best, model, chosen)
     print(f"chose {chosen.name} (synthetic={best['synthetic']}, balanced={best['balanced']}); "
           f"wrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}", file=sys.stderr)
     return 0

@@ -22,6 +22,7 @@ import numpy as np
 from interviewer.grading import lexical
 from interviewer.grading.background import DEFAULT_BACKGROUND, GENERIC_TALK
 from interviewer.grading.calibration import DEFAULT_CALIBRATION, Calibration
+from interviewer.grading.domain import DomainVocabulary
 from interviewer.grading.features import (
     Evidence,
     asks_for_explanation,
@@ -104,7 +105,9 @@ class OfflineGrader:
             self._background = self.embedder.embed_passages(list(DEFAULT_BACKGROUND))
         return self._background
 
-    def grade(self, request: GradeRequest, point_vectors: np.ndarray | None = None) -> Grade:
+    def grade(self, request: GradeRequest, point_vectors: np.ndarray | None = None,
+              domain: DomainVocabulary | None = None) -> Grade:
+        """`domain`: the knowledge base's vocabulary (answers to bank items; the grader of an index gives it)."""
         points = key_points(request)
         injection = find_injection(request.answer)
         answer = strip_injection(request.answer) if injection else request.answer
@@ -113,7 +116,7 @@ class OfflineGrader:
             flags += ["non_answer"] + (["empty"] if content_chars(answer) == 0 else [])
             return self._compose(request, points, None, 0.0, flags)
         ev = self.evidence(request.question, answer, points, point_vectors, item_id=request.item_id,
-                           english=english_texts(request, points))
+                           english=english_texts(request, points), domain=domain)
         features = feature_vector(ev)
         score = self.score(ev, features)
         cal = self.calibration
@@ -144,8 +147,10 @@ class OfflineGrader:
         point_vectors: np.ndarray | None = None,
         item_id: str | None = None,
         english: list[str] | None = None,
+        domain: DomainVocabulary | None = None,
     ) -> Evidence:
-        """`english`: the points' English texts (aligned with `points`), used when the answer is English."""
+        """`english`: the points' English texts (aligned with `points`), used when the answer is English;
+        `domain`: the bank's vocabulary, read only for an answer to a bank item."""
         cal = self.calibration
         texts = [p.text for p in points]
         all_units = split_claims(answer, max_chars=UNIT_CHARS) or [answer.strip()]
@@ -192,6 +197,7 @@ class OfflineGrader:
             contradictions += [c for c in find_contradictions(answer, english, lexicon=self.lexicon, question=question)
                                if c.point_index not in seen]
         verdict = lexical.verdict_match(question, reference, answer)
+        has_item = item_id in self._item_ids
         return Evidence(
             strengths=strengths,
             weights=weights,
@@ -211,7 +217,7 @@ class OfflineGrader:
             agreement=agree,
             item_rank=item_rank,
             item_margin=item_margin,
-            has_item=item_id in self._item_ids,
+            has_item=has_item,
             precision=precision,
             question_echo=echo,
             # Length counts only in sentences about the question: filler around a thin answer adds nothing.
@@ -227,6 +233,7 @@ class OfflineGrader:
             surface_precision=surface_precision,
             true_false_question=lexical.is_judgement(question),
             verdict_agrees=verdict is True,
+            outside_domain=domain.outside_share(answer, self.lexicon) if domain is not None and has_item else 0.0,
         )
 
     def _english_vectors(self, texts: list[str]) -> np.ndarray:

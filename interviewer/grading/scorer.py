@@ -4,7 +4,9 @@
 `scorer_model.json` beside this file. Three kinds are read here: "linear" (standardised features times
 weights), "trees" (a sum of regression trees, leaf values already scaled by the learning rate) and
 "blend" (a weighted mean of one of each); answers to bank items may then go through a stacked "bank_stage"
-(trees over the features plus that score). The model names its features; loading a model whose names differ from `features.FEATURES` is an error.
+(trees over the features, features.BANK_FEATURES included, plus that score). The model names its features;
+loading a model whose names differ from `features.FEATURES` (or, for its bank stage and off-topic
+classifier, `features.ALL_FEATURES`) is an error.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from interviewer.grading.features import FEATURES
+from interviewer.grading.features import ALL_FEATURES, BANK_FEATURES, FEATURES
 from knowledge.errors import InterviewerError
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
@@ -85,7 +87,8 @@ class OffTopicModel:
 
 
 class Scorer:
-    """Maps one feature vector (features.FEATURES order) to a score, clipped to 0-10."""
+    """Maps one feature vector (features.ALL_FEATURES order) to a score, clipped to 0-10. The pooled model reads
+    FEATURES (the first part); the bank stage and the off-topic classifier read all of them."""
 
     def __init__(self, model: dict[str, Any]) -> None:
         names = tuple(model.get("features", ()))
@@ -108,11 +111,15 @@ class Scorer:
         # For answers to bank items, a stacked stage learned on our interview answers (evals/training/
         # bank_stage.py): trees over the features plus the pooled score; it replaces the bank's linear map.
         stage = model.get("bank_stage")
-        if stage is not None and tuple(stage.get("inputs", ())) != (*FEATURES, "pooled_score"):
+        if stage is not None and tuple(stage.get("inputs", ())) != (*FEATURES, *BANK_FEATURES, "pooled_score"):
             raise ScorerError("the scorer model's bank stage was trained on other features: run `make train-grader`")
         self.bank_stage = _Forest(stage) if stage is not None else None
         # For answers to bank questions: a classifier of the features to "answers something else".
-        self.off_topic = OffTopicModel(model["off_topic"]) if model.get("off_topic") else None
+        off_topic = model.get("off_topic")
+        if off_topic and tuple(off_topic.get("inputs", ALL_FEATURES)) != ALL_FEATURES:
+            raise ScorerError("the scorer model's off-topic classifier was trained on other features: "
+                              "run `make train-grader`")
+        self.off_topic = OffTopicModel(off_topic) if off_topic else None
         self.off_topic_cut = float((model.get("off_topic") or {}).get("cut", 0.5))  # the probability that flags it
         if self.kind == "blend":  # weight * first part + (1 - weight) * second part
             self.weight = float(model["weight"])
@@ -144,7 +151,7 @@ class Scorer:
         raw = self.raw_score(features)
         path = "bank" if features[self._has_item] > 0.5 else "reference"
         if path == "bank" and self.bank_stage is not None:
-            raw = self.bank_stage.predict(np.append(np.asarray(features, dtype=np.float64), raw))
+            raw = self.bank_stage.predict(np.append(self._all(features), raw))
         elif path in self.calibration:
             raw = float(np.interp(raw, *self.calibration[path]))
         return float(np.clip(raw, 0.0, 10.0))
@@ -153,7 +160,14 @@ class Scorer:
         """How likely an answer to a bank question answers something else; None without a bank item."""
         if self.off_topic is None or features[self._has_item] <= 0.5:
             return None
-        return self.off_topic.probability(features)
+        return self.off_topic.probability(self._all(features))
+
+    @staticmethod
+    def _all(features: np.ndarray) -> np.ndarray:
+        x = np.asarray(features, dtype=np.float64)
+        if len(x) != len(ALL_FEATURES):
+            raise ValueError(f"expected {len(ALL_FEATURES)} features (ALL_FEATURES), got {len(x)}")
+        return x
 
     def raw_score(self, features: np.ndarray) -> float:
         """The model's 0-10 output before the per-use calibration."""
@@ -164,7 +178,7 @@ class Scorer:
 
     def raw(self, features: np.ndarray) -> float:
         """The model's output before clipping."""
-        x = (np.asarray(features, dtype=np.float64) - self.mean) / self.scale
+        x = (np.asarray(features, dtype=np.float64)[: len(FEATURES)] - self.mean) / self.scale
         if self.kind == "linear":
             return float(x @ self.coef) + self.intercept
         return self.forest.predict(x)

@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.grading.base import Grader
+from interviewer.grading.domain import DomainVocabulary, vocabulary_for
 from interviewer.grading.models import Grade, GradeRequest, request_for_item
 from interviewer.validation import clean_text, detect_language, validate_answer
 from knowledge.chunking import chunk_id
@@ -98,10 +99,23 @@ class IndexedGrader:
         self.offline = offline
         self._points: OrderedDict[str, tuple[list[str], np.ndarray]] = OrderedDict()
         self._bank: object = None
+        self._domain: DomainVocabulary | None = None
+        self._domain_bank: object = None
         self._lock = threading.Lock()
+        self._domain_lock = threading.Lock()
 
     def grade(self, request: GradeRequest) -> Grade:
-        return self.offline.grade(request, point_vectors=point_vectors_for(self.index, request, self._stored))
+        return self.offline.grade(request, point_vectors=point_vectors_for(self.index, request, self._stored),
+                                  domain=self.domain() if request.item_id else None)
+
+    def domain(self) -> DomainVocabulary:
+        """The served bank's vocabulary (domain.py), built or read once per bank loaded."""
+        bank = self.index.bank
+        with self._domain_lock:  # one build at a time: a second caller waits for the first one's result
+            if self._domain is None or bank is not self._domain_bank:
+                self._domain = vocabulary_for(bank, self.index.live_dir)
+                self._domain_bank = bank
+            return self._domain
 
     def _stored(self, item_id: str) -> tuple[list[str], np.ndarray]:
         bank = self.index.bank  # a new object after each ingest: the vectors read before are dropped

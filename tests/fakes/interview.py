@@ -96,6 +96,7 @@ class KeywordIndex:
 
     def __init__(self, bank: QuestionBank) -> None:
         self.bank = bank
+        self.live_dir: Path | None = None  # the generation folder: none, so nothing is saved beside it
 
     def is_ready(self) -> bool:
         return True

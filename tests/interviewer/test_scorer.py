@@ -11,14 +11,14 @@ import pytest
 from evals.training import bank_stage
 from evals.training.models import CANDIDATES, export
 from evals.training.off_topic import train_off_topic
-from interviewer.grading.features import FEATURES, text_shape
+from interviewer.grading.features import ALL_FEATURES, FEATURES, text_shape
 from interviewer.grading.scorer import MODEL_PATH, Scorer, ScorerError, default_scorer
 
 
 @pytest.fixture(scope="module")
 def data() -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(300, len(FEATURES)))
+    x = rng.normal(size=(300, len(ALL_FEATURES)))  # the pooled model reads the FEATURES part
     y = np.clip(5 + 2 * x[:, 0] - 1.5 * x[:, FEATURES.index("any_contradiction")] + rng.normal(0, 0.5, 300), 0, 10)
     return x, y
 
@@ -26,11 +26,12 @@ def data() -> tuple[np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("candidate", CANDIDATES, ids=lambda c: c.name)
 def test_exported_model_predicts_like_sklearn(candidate, data) -> None:
     x, y = data
+    pooled = x[:, : len(FEATURES)]
     model = candidate.build()
-    model.fit(x, y)
+    model.fit(pooled, y)
     scorer = Scorer(json.loads(json.dumps(export(candidate, model, version="t"))))
     ours = np.array([scorer.predict(row) for row in x])
-    assert np.allclose(ours, np.clip(model.predict(x), 0, 10), atol=1e-6)
+    assert np.allclose(ours, np.clip(model.predict(pooled), 0, 10), atol=1e-6)
 
 
 def test_bank_stage_scores_bank_answers_like_sklearn_and_leaves_references_alone(data) -> None:
@@ -39,8 +40,8 @@ def test_bank_stage_scores_bank_answers_like_sklearn_and_leaves_references_alone
     has_item = FEATURES.index("has_item")
     x[:, has_item] = (np.arange(len(x)) % 2).astype(float)  # half answers to bank items, half to a given reference
     pooled_candidate = CANDIDATES[0]
-    pooled = pooled_candidate.build().fit(x, y)
-    raw = np.clip(pooled.predict(x), 0, 10)
+    pooled = pooled_candidate.build().fit(x[:, : len(FEATURES)], y)
+    raw = np.clip(pooled.predict(x[:, : len(FEATURES)]), 0, 10)
     stage = bank_stage.STAGES[0]
     sources = np.full(len(x), "own")
     stage_model = bank_stage.fit(stage, x, 10 - y, raw, sources, np.ones(len(x), dtype=bool))  # deliberately different
@@ -56,16 +57,32 @@ def test_bank_stage_scores_bank_answers_like_sklearn_and_leaves_references_alone
 
 def test_bank_stage_for_other_features_is_refused() -> None:
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    model["bank_stage"] = {"inputs": list(FEATURES), "base": 0.0, "trees": []}
+    model["bank_stage"] = {"inputs": [*FEATURES, "pooled_score"], "base": 0.0, "trees": []}  # no BANK_FEATURES
     with pytest.raises(ScorerError, match="bank stage"):
         Scorer(model)
+
+
+def test_off_topic_classifier_for_other_features_is_refused() -> None:
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    model["off_topic"] = {**model["off_topic"], "inputs": list(FEATURES)}
+    with pytest.raises(ScorerError, match="off-topic classifier"):
+        Scorer(model)
+
+
+def test_a_vector_without_the_bank_features_is_refused_by_the_stages() -> None:
+    """The pooled part reads the first len(FEATURES) values; a short vector must not reach the bank stage,
+    whose trees would read the pooled score where a bank feature belongs."""
+    x = np.zeros(len(FEATURES))
+    x[FEATURES.index("has_item")] = 1.0
+    with pytest.raises(ValueError, match="ALL_FEATURES"):
+        default_scorer().predict(x)
 
 
 def test_off_topic_classifier_is_chosen_by_average_precision_and_exported_exactly() -> None:
     """A band-shaped off-topic region (only trees can learn it) makes the trees win; either kind's export
     reproduces scikit-learn's probabilities (train_off_topic itself refuses a mismatch)."""
     rng = np.random.default_rng(1)
-    x = rng.normal(size=(400, len(FEATURES)))
+    x = rng.normal(size=(400, len(ALL_FEATURES)))
     x[:, FEATURES.index("has_item")] = 1.0
     band = np.abs(x[:, 0]) < 0.5
     kinds = np.where(band, "off-topic", "partial")
@@ -76,7 +93,7 @@ def test_off_topic_classifier_is_chosen_by_average_precision_and_exported_exactl
     assert report["precision"] >= 0.9 and report["recall"] > 0.5
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     scorer = Scorer({**model, "off_topic": json.loads(json.dumps(spec))})
-    inside, outside = np.zeros(len(FEATURES)), np.zeros(len(FEATURES))
+    inside, outside = np.zeros(len(ALL_FEATURES)), np.zeros(len(ALL_FEATURES))
     inside[FEATURES.index("has_item")] = outside[FEATURES.index("has_item")] = 1.0
     outside[0] = 2.0
     assert scorer.off_topic_probability(inside) > 0.9 > 0.1 > scorer.off_topic_probability(outside)
@@ -94,7 +111,7 @@ def test_unknown_off_topic_model_kind_is_refused() -> None:
 def test_committed_model_loads_and_scores_in_range() -> None:
     scorer = default_scorer()
     assert scorer.kind in {"linear", "trees", "blend"}
-    for row in np.random.default_rng(1).normal(size=(20, len(FEATURES))) * 5:
+    for row in np.random.default_rng(1).normal(size=(20, len(ALL_FEATURES))) * 5:
         assert 0.0 <= scorer.predict(row) <= 10.0
 
 

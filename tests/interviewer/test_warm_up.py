@@ -15,7 +15,7 @@ class Recording(KeywordGrader):
         super().__init__()
         self.requests: list[Any] = []
 
-    def grade(self, request: Any, point_vectors: Any = None) -> Any:
+    def grade(self, request: Any, point_vectors: Any = None, domain: Any = None) -> Any:
         self.requests.append(request)
         return super().grade(request)
 
