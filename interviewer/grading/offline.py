@@ -136,7 +136,9 @@ class OfflineGrader:
         off_topic = evidence and score <= cal.off_topic_score
         flags += (["off_topic"] if off_topic else []) + (["truncated"] if ev.truncated else [])
         grade = self._compose(request, points, ev, score, flags)
-        grade.complete = score >= self.scorer.move_on_at
+        # A capped answer (a bare list of terms, a hedge) is never complete, whatever the learned move-on
+        # score: the caps equal it when the learned cut falls to 4.0, and such an answer needs the follow-up.
+        grade.complete = score >= self.scorer.move_on_at and not (ev.term_list or ev.hedge)
         return grade
 
     def evidence(

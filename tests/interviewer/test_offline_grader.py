@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from interviewer.grading import lexical
 from interviewer.grading.models import CRITERIA, Grade, GradeRequest
 from interviewer.grading.offline import PROMPT_VERSION, OfflineGrader
+from interviewer.grading.scorer import MODEL_PATH, Scorer
 from knowledge.claims import split_claims
 from knowledge.embedders import load_embedder
 from knowledge.models import KeyPoint, Reference
@@ -338,3 +340,18 @@ def test_a_formula_said_in_words_with_a_hyphenated_name_is_no_conflict() -> None
     reference = "Cross-Entropy Loss = -∑ y_i * log(ŷ_i)，真实分布是 one-hot 向量"
     answer = "损失就是对正确那个词的概率取负对数，公式是负的求和 y 乘 log y-hat"
     assert lexical.formula_evidence(reference, answer)[1] == 0.0
+
+
+def test_a_capped_answer_is_never_complete_whatever_the_learned_cut(grader: OfflineGrader) -> None:
+    """A bare list of terms or a hedge is capped (at 4.0); a learned move-on cut at or below the cap must not
+    turn that into "complete": such an answer needs the follow-up that asks for the explanation."""
+    anything_moves_on = OfflineGrader(grader.embedder, background=grader.background, scorer=_scorer_moving_on_at(0.0))
+    assert anything_moves_on.grade(request(EXCELLENT)).complete
+    listed = anything_moves_on.grade(request(KEYWORDS))
+    assert listed.score > 0 and not listed.complete
+    hedged = anything_moves_on.grade(request("我不太确定，大概是为了防止点积的数值太大吧。"))
+    assert not hedged.complete or "non_answer" in hedged.flags
+
+
+def _scorer_moving_on_at(cut: float) -> Scorer:
+    return Scorer({**json.loads(MODEL_PATH.read_text(encoding="utf-8")), "move_on_at": cut})
