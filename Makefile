@@ -54,7 +54,8 @@ eval: install
 		| tee evals/results/latest.log | tail -n 1 > evals/results/latest.json
 
 # Refit the offline grader's learned scorer (interviewer/grading/scorer_model.json) and its training report
-# (evals/results/grader-training.md) from ../shared/data and the dev side of evals/labelled.
+# (evals/results/grader-training.md) from ../shared/data, its English translations (evals/training/translated)
+# and the dev side of evals/labelled.
 train-grader: install-dev
 	$(BIN)/interviewer ingest
 	$(BIN)/python -m evals.variants --out evals/training/variants.jsonl

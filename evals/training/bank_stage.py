@@ -22,10 +22,11 @@ from typing import Any
 import numpy as np
 
 from evals.training.models import MONOTONE, export_trees
-from interviewer.grading.features import ALL_FEATURES
+from interviewer.grading.features import ALL_FEATURES, FEATURES
 
 POOLED = "pooled_score"  # the stage's extra input, after ALL_FEATURES (BANK_FEATURES included)
 PADDING_WEIGHT = 0.5  # padded copies of our answers: half a real answer's say (as in the pooled fit)
+NO_EVIDENCE_WEIGHT = 0.5  # the copies without bank features: half their original's say
 
 
 @dataclass(frozen=True)
@@ -71,10 +72,17 @@ def stacked(x: np.ndarray, pooled: np.ndarray) -> np.ndarray:
 
 def fit(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarray, sources: np.ndarray,
         rows: np.ndarray) -> Any:
+    """Fitted on the rows, plus a copy of each without the bank features (NaN): a bank too small to say what
+    is outside it gives no such evidence (interviewer/grading/domain.py), and the trees learn from the copies
+    what to do then (scikit-learn sends NaN down a learned side of each split; scorer.py does the same)."""
     w = weights(stage, sources)
     rows = rows & (w > 0)
+    seen = stacked(x[rows], pooled[rows])
+    blind = seen.copy()
+    blind[:, len(FEATURES):len(ALL_FEATURES)] = np.nan
     model = stage.build()
-    model.fit(stacked(x[rows], pooled[rows]), y[rows], sample_weight=w[rows])
+    model.fit(np.vstack([seen, blind]), np.concatenate([y[rows], y[rows]]),
+              sample_weight=np.concatenate([w[rows], NO_EVIDENCE_WEIGHT * w[rows]]))
     return model
 
 

@@ -4,6 +4,11 @@ Sources (every one of them training data; none is the frozen test split):
 * `ads`  ../shared/data/sas-ads/ads-train.jsonl: 1,107 real answers, 15 data-structures questions, graded
          against the teacher's reference (the `grade --reference` path);
 * `le`   ../shared/data/sas-le/le-train.jsonl: 409 real answers, logistics, graded against its reference;
+* `en`   evals/training/translated/en.jsonl: 1,000-odd of the ADS and LE train answers above, translated to
+         English by our helper sessions with every error and omission kept (evals/training/translated/
+         README.md), with the human score of the original: the only real scores the English given-reference
+         path is taught with. Grouped with their Chinese originals (same question, same CV fold);
+* `en-zh` the same English answers graded against their original Chinese question and reference;
 * `own`  evals/labelled/dev.jsonl: our labelled interview answers to bank questions (the dev side of
          evals/labelled/split.json; test.jsonl is never read here);
 * `synthetic` evals/training/variants.jsonl: variants of bank references labelled by construction
@@ -25,10 +30,10 @@ from pathlib import Path
 import numpy as np
 
 from interviewer.grading.domain import vocabulary_for
-from interviewer.grading.features import ALL_FEATURES, feature_vector
+from interviewer.grading.features import ALL_FEATURES, Evidence, feature_vector
 from interviewer.grading.guards import is_non_answer, without_injection
 from interviewer.grading.models import request_for_item
-from interviewer.grading.offline import OfflineGrader
+from interviewer.grading.offline import MAX_SCORE, OfflineGrader
 from interviewer.grading.points import english_texts, key_points
 from interviewer.grading.service import _request_from_reference, point_vectors_for
 from interviewer.validation import detect_language
@@ -40,11 +45,14 @@ SHARED = REPO.parent / "shared" / "data"
 SOURCES: dict[str, Path] = {
     "ads": SHARED / "sas-ads" / "ads-train.jsonl",
     "le": SHARED / "sas-le" / "le-train.jsonl",
+    "en": REPO / "evals" / "training" / "translated" / "en.jsonl",
     "own": REPO / "evals" / "labelled" / "dev.jsonl",
     "synthetic": REPO / "evals" / "training" / "variants.jsonl",
 }
-REAL_SOURCES = ("ads", "le", "own")
-PADDING_PER_SOURCE = {"own": 400, "ads": 150, "le": 80}  # at most this many padded copies per source
+CROSS = "en-zh"  # translated answers against the original (Chinese) reference: built from "en" and its originals
+REAL_SOURCES = ("ads", "le", "own", "en", CROSS)
+GIVEN_REFERENCE_SOURCES = ("ads", "le", "en")  # graded against the row's own reference, not a bank item
+PADDING_PER_SOURCE = {"own": 400, "ads": 150, "le": 80, "en": 100}  # at most this many padded copies per source
 PADDING_LABEL = 0.9  # a rambling answer is marked down a little, never up
 
 
@@ -61,6 +69,7 @@ class Row:
 
 def load_rows(sources: dict[str, Path] = SOURCES) -> list[Row]:
     rows: list[Row] = []
+    originals: dict[str, Row] = {}  # ads / le rows by id: the Chinese side of each translation
     for source, path in sources.items():
         if not path.is_file():
             print(f"note: {source} data not found at {path}; skipped", file=sys.stderr)
@@ -73,10 +82,19 @@ def load_rows(sources: dict[str, Path] = SOURCES) -> list[Row]:
                 # Scored by the truth where the bank's reference is wrong: no grader that grades against
                 # the reference can earn that label, so it would only teach noise. Still in the eval sets.
                 continue
-            given = obj.get("reference") if source in ("ads", "le") else None
-            rows.append(Row(source=source, group=f"{source}:{obj['question']}", question=obj["question"],
+            given = obj.get("reference") if source in GIVEN_REFERENCE_SOURCES else None
+            # A translation is grouped with its original's question: CV never splits one across languages.
+            group = f"{obj['origin']}:{obj['group']}" if source == "en" else f"{source}:{obj['question']}"
+            rows.append(Row(source=source, group=group, question=obj["question"],
                             answer=obj["answer"], score=float(obj["score"]), kind=obj.get("kind", ""),
                             reference=given))
+            if source in ("ads", "le"):
+                originals[obj["id"]] = rows[-1]
+            elif source == "en" and (original := originals.get(obj.get("source_id", ""))) is not None:
+                # The same English answer against the original Chinese question and reference: an English
+                # speaker graded against a Chinese knowledge base (the embedding carries it across languages).
+                rows.append(Row(source=CROSS, group=group, question=original.question, answer=obj["answer"],
+                                score=float(obj["score"]), reference=original.reference))
     return rows + padding_rows(rows)
 
 
@@ -124,6 +142,9 @@ class Featurizer:
         return 0.0 if is_non_answer(without_injection(row.answer)) else None
 
     def features(self, row: Row) -> np.ndarray:
+        return feature_vector(self.evidence(row))
+
+    def evidence(self, row: Row) -> Evidence:
         answer = without_injection(row.answer)
         lang = detect_language(answer) if answer.strip() else "zh"
         if row.reference is not None:
@@ -136,21 +157,24 @@ class Featurizer:
             request = request_for_item(item, answer, lang)
             vectors = point_vectors_for(self.index, request)
         points = key_points(request)
-        ev = self.grader.evidence(request.question, answer, points, vectors, item_id=request.item_id,
-                                  english=english_texts(request, points), domain=self.domain)
-        return feature_vector(ev)
+        return self.grader.evidence(request.question, answer, points, vectors, item_id=request.item_id,
+                                    english=english_texts(request, points), domain=self.domain)
 
 
-def featurize(rows: list[Row]) -> tuple[np.ndarray, np.ndarray]:
-    """(X, gradeable mask): features of every row the scorer grades; non-answers are left to the rules."""
+def featurize(rows: list[Row]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(X, gradeable mask, caps): features of every row the scorer grades (non-answers are left to the rules)
+    and the most the product lets each score (OfflineGrader.cap: the figures are computed as served)."""
     featurizer = Featurizer()
     x = np.zeros((len(rows), len(ALL_FEATURES)))
     gradeable = np.zeros(len(rows), dtype=bool)
+    caps = np.full(len(rows), MAX_SCORE)
     for n, row in enumerate(rows):
         if featurizer.rule_score(row) is not None:
             continue
-        x[n] = featurizer.features(row)
+        ev = featurizer.evidence(row)
+        x[n] = feature_vector(ev)
+        caps[n] = featurizer.grader.cap(ev)
         gradeable[n] = True
         if n % 250 == 0:
             print(f"features {n}/{len(rows)}", file=sys.stderr)
-    return x, gradeable
+    return x, gradeable, caps

@@ -107,5 +107,7 @@ def export_trees(model: Any) -> dict[str, Any]:
             "left": np.where(leaf, -1, nodes["left"].astype(np.int64)).tolist(),
             "right": np.where(leaf, -1, nodes["right"].astype(np.int64)).tolist(),
             "value": [round(float(v), 9) for v in nodes["value"]],
+            # Where a missing value (NaN: a bank feature without evidence) goes at each split.
+            "missing_left": nodes["missing_go_to_left"].astype(int).tolist(),
         })
     return {"base": float(np.ravel(model._baseline_prediction)[0]), "trees": exported}

@@ -94,7 +94,7 @@ class Evidence:
     surface_precision: float = 0.0
     true_false_question: bool = False
     verdict_agrees: bool = False  # a true/false question answered with the reference's verdict
-    outside_domain: float = 0.0  # IDF share of the answer's terms that no bank item uses (domain.py)
+    outside_domain: float = float("nan")  # IDF share of the answer's terms no bank item uses; NaN: no evidence
 
 
 def text_shape(answer: str) -> tuple[float, float]:

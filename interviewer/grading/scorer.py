@@ -33,7 +33,7 @@ class _Tree:
     """One regression tree as plain Python lists: walking it touches a few nodes, and numpy's per-element
     indexing cost more than the comparisons (~300 trees are walked per grade)."""
 
-    __slots__ = ("feature", "threshold", "left", "right", "value")
+    __slots__ = ("feature", "threshold", "left", "right", "value", "missing_left")
 
     def __init__(self, spec: dict[str, list]) -> None:
         self.feature: list[int] = [int(v) for v in spec["feature"]]
@@ -41,12 +41,19 @@ class _Tree:
         self.left: list[int] = [int(v) for v in spec["left"]]
         self.right: list[int] = [int(v) for v in spec["right"]]
         self.value: list[float] = [float(v) for v in spec["value"]]
+        # scikit-learn's side for a missing value (NaN) at each split; absent in older files: right, as
+        # a NaN comparison would send it.
+        self.missing_left: list[int] = [int(v) for v in spec.get("missing_left", [0] * len(self.feature))]
 
     def predict(self, x: list[float]) -> float:
         node = 0
         left, right, feature, threshold = self.left, self.right, self.feature, self.threshold
         while left[node] >= 0:
-            node = left[node] if x[feature[node]] <= threshold[node] else right[node]
+            value = x[feature[node]]
+            if value != value:  # NaN: no evidence for this feature
+                node = left[node] if self.missing_left[node] else right[node]
+            else:
+                node = left[node] if value <= threshold[node] else right[node]
         return self.value[node]
 
 
@@ -82,7 +89,9 @@ class OffTopicModel:
         if self.kind == "trees":
             log_odds = self.forest.predict(features)
         else:
-            log_odds = float((np.asarray(features, dtype=np.float64) - self.mean) / self.scale @ self.coef) + self.intercept
+            x = np.asarray(features, dtype=np.float64)
+            x = np.where(np.isnan(x), self.mean, x)  # no evidence: the training mean, which adds nothing
+            log_odds = float((x - self.mean) / self.scale @ self.coef) + self.intercept
         return float(1.0 / (1.0 + np.exp(-log_odds)))
 
 

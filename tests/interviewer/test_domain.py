@@ -3,8 +3,10 @@ saved beside the generation once and read back, and what happens with bad or mis
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import math
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,8 @@ from tests.fakes.interview import make_bank
 
 LEX = Lexicon()
 VOCABULARY = DomainVocabulary.from_texts(
-    ["注意力机制用查询向量和键向量计算分数", "The attention score is the dot product of query and key vectors."], LEX)
+    ["注意力机制用查询向量和键向量计算分数", "The attention score is the dot product of query and key vectors."], LEX,
+    items=domain.MIN_ITEMS)
 
 
 def test_an_answer_in_the_domains_words_is_inside_and_an_unrelated_one_outside() -> None:
@@ -33,18 +36,21 @@ def test_function_words_do_not_count_and_rare_terms_weigh_more() -> None:
     assert rare > common > 0.0
 
 
-def test_an_answer_in_a_language_the_bank_lacks_or_without_terms_says_nothing() -> None:
-    chinese_only = DomainVocabulary.from_texts(["注意力机制用查询向量和键向量计算分数"], LEX)
+def test_a_small_bank_or_an_answer_in_a_language_the_bank_lacks_gives_no_evidence() -> None:
+    chinese_only = DomainVocabulary.from_texts(["注意力机制用查询向量和键向量计算分数"], LEX, items=domain.MIN_ITEMS)
     assert chinese_only.languages == frozenset({"zh"})
-    assert chinese_only.outside_share("Transformers step voltage up and down with coils.", LEX) == 0.0
+    assert math.isnan(chinese_only.outside_share("Transformers step voltage up and down with coils.", LEX))
     assert VOCABULARY.outside_share("Transformers step voltage up and down with coils.", LEX) > 0.5
-    assert VOCABULARY.outside_share("……", LEX) == 0.0
+    small = dataclasses.replace(VOCABULARY, items=domain.MIN_ITEMS - 1)  # every answer would look "outside"
+    assert math.isnan(small.outside_share("变压器的线圈匝数决定电压", LEX))
+    assert VOCABULARY.outside_share("……", LEX) == 0.0  # no terms: nothing outside
     assert VOCABULARY.outside_share("", LEX) == 0.0
 
 
 def test_the_bank_vocabulary_takes_questions_answers_and_points(tmp_path: Path) -> None:
     bank = make_bank()
     built = DomainVocabulary.of_bank(bank, LEX)
+    assert built.items == len(bank)
     for item in bank.items:
         assert LEX.tokens(item.question) <= built.terms
         for text in item.key_point_texts():
@@ -64,7 +70,7 @@ def test_saved_once_then_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert vocabulary_for(bank, tmp_path) == first
 
 
-@pytest.mark.parametrize("content", ["{not json", json.dumps({"format": 0, "terms": ["x"]}), json.dumps([1, 2])])
+@pytest.mark.parametrize("content", ["{not json", json.dumps({"format": 1, "terms": ["x"]}), json.dumps([1, 2])])
 def test_a_bad_or_old_file_is_rebuilt_and_replaced(tmp_path: Path, content: str) -> None:
     (tmp_path / domain.FILE_NAME).write_text(content, encoding="utf-8")
     built = vocabulary_for(make_bank(), tmp_path)

@@ -117,7 +117,9 @@ def test_ordering(grades: dict[str, Grade]) -> None:
         ("padded", 0.0, 7.0, []),
         ("injected", 0.0, 7.0, ["injection_attempt"]),
         ("injected_en", 0.0, 7.0, ["injection_attempt"]),
-        ("keywords", 0.0, 4.0, []),
+        # Against a given reference a list is not capped (teachers mark lists complete): the learned score
+        # decides. In an interview it is: test_a_term_list_is_capped_in_an_interview_but_not_against_a_given_reference.
+        ("keywords", 0.0, 7.0, []),
     ],
 )
 def test_case_bounds_and_flags(grades: dict[str, Grade], case: str, low: float, high: float, flags: list[str]) -> None:
@@ -137,7 +139,7 @@ def test_padding_and_injection_never_add_points(grades: dict[str, Grade]) -> Non
 
 
 def test_a_keyword_list_scores_below_the_explanation_of_the_same_points(grades: dict[str, Grade]) -> None:
-    assert grades["keywords"].score < grades["excellent"].score - 3
+    assert grades["keywords"].score < grades["excellent"].score - 2
 
 
 def test_english_answer_is_graded_fairly(grades: dict[str, Grade]) -> None:
@@ -342,10 +344,33 @@ def test_a_formula_said_in_words_with_a_hyphenated_name_is_no_conflict() -> None
     assert lexical.formula_evidence(reference, answer)[1] == 0.0
 
 
+def _interview_grader(grader: OfflineGrader, scorer: Scorer | None = None) -> OfflineGrader:
+    """Grades "attn-1" as a bank item: the background labels every row with its item, the asked one included."""
+    own = grader.embedder.embed_passages(split_claims(REFERENCE))
+    return OfflineGrader(grader.embedder, background=np.vstack([grader.background, own]),
+                         background_items=[f"other-{n}" for n in range(len(BACKGROUND))] + ["attn-1"] * len(own),
+                         scorer=scorer)
+
+
+def test_a_term_list_is_capped_in_an_interview_but_not_against_a_given_reference(grader: OfflineGrader) -> None:
+    """Teachers' sets mark a list ("整理、整顿、清扫、清洁、素养") or formulas ("n/2; (2n+1)/3") as complete
+    answers; in an interview a bare list of terms explains nothing. The cap follows the use."""
+    interview = _interview_grader(grader)
+    in_interview = interview.evidence(QUESTION, KEYWORDS, request(KEYWORDS).key_points, item_id="attn-1")
+    assert in_interview.term_list and in_interview.has_item
+    assert interview.cap(in_interview) == interview.calibration.term_list_cap
+    assert interview.grade(request(KEYWORDS)).score <= interview.calibration.term_list_cap
+    given = grader.evidence(QUESTION, KEYWORDS, request(KEYWORDS).key_points)
+    assert given.term_list and not given.has_item
+    assert grader.cap(given) == 10.0
+    verdict = dataclasses.replace(given, verdict_conflict=True)
+    assert grader.cap(verdict) == grader.calibration.verdict_cap  # the other caps hold for both uses
+
+
 def test_a_capped_answer_is_never_complete_whatever_the_learned_cut(grader: OfflineGrader) -> None:
     """A bare list of terms or a hedge is capped (at 4.0); a learned move-on cut at or below the cap must not
     turn that into "complete": such an answer needs the follow-up that asks for the explanation."""
-    anything_moves_on = OfflineGrader(grader.embedder, background=grader.background, scorer=_scorer_moving_on_at(0.0))
+    anything_moves_on = _interview_grader(grader, scorer=_scorer_moving_on_at(0.0))
     assert anything_moves_on.grade(request(EXCELLENT)).complete
     listed = anything_moves_on.grade(request(KEYWORDS))
     assert listed.score > 0 and not listed.complete

@@ -48,6 +48,7 @@ def test_bank_stage_scores_bank_answers_like_sklearn_and_leaves_references_alone
     spec = export(pooled_candidate, pooled, version="t")
     spec["bank_stage"] = bank_stage.export(stage, stage_model)
     scorer = Scorer(json.loads(json.dumps(spec)))
+    x[::3, len(FEATURES):] = np.nan  # a third without the bank features (a small bank): sklearn's missing-value path
     ours = np.array([scorer.predict(row) for row in x])
     bank = x[:, has_item] > 0.5
     expected_bank = np.clip(stage_model.predict(bank_stage.stacked(x[bank], raw[bank])), 0, 10)
@@ -151,3 +152,24 @@ def test_text_shape_tells_prose_from_a_keyword_list(prose: str, keywords: str) -
     glue_prose, seg_prose = text_shape(prose)
     glue_list, seg_list = text_shape(keywords)
     assert glue_prose > glue_list and seg_prose > seg_list
+
+
+def test_off_topic_trees_send_a_missing_bank_feature_where_scikit_learn_does() -> None:
+    from evals.training.off_topic import CLASSIFIERS, _export
+    from interviewer.grading.scorer import OffTopicModel
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(300, len(ALL_FEATURES)))
+    target = x[:, -1] + 0.3 * x[:, 0] > 0.5  # leans on the bank feature
+    blind = x.copy()
+    blind[:, len(FEATURES):] = np.nan
+    for clf in CLASSIFIERS:
+        model = clf.build().fit(x, target)
+        exported = OffTopicModel(json.loads(json.dumps(_export(clf, model, 0.5))))
+        ours = np.array([exported.probability(row) for row in blind])
+        assert np.all(np.isfinite(ours))
+        if clf.kind == "trees":
+            assert np.allclose(ours, model.predict_proba(blind)[:, 1], atol=1e-6)
+        else:  # logistic: a missing value counts as the training mean, which adds nothing
+            filled = np.where(np.isnan(blind), model[0].mean_, blind)
+            assert np.allclose(ours, model.predict_proba(filled)[:, 1], atol=1e-6)
