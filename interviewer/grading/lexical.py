@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from math import fsum
 from pathlib import Path
+from typing import Any
 
 import jieba
 
@@ -63,6 +65,7 @@ class Lexicon:
     def __init__(self, idf: dict[str, float] | None = None) -> None:
         self._idf = idf
         self._tokens: dict[str, frozenset[str]] = {}
+        self._terms: dict[str, frozenset[str]] = {}
 
     @property
     def idf(self) -> dict[str, float]:
@@ -71,6 +74,7 @@ class Lexicon:
         return self._idf
 
     def tokens(self, text: str) -> frozenset[str]:
+        """The words of the text as written (lower-cased): what the truth checks anchor on in the text."""
         if text not in self._tokens:
             if len(self._tokens) > 4096:  # instance cache, bounded
                 self._tokens.clear()
@@ -78,26 +82,38 @@ class Lexicon:
             self._tokens[text] = frozenset(w for w in words if _WORD.search(w))
         return self._tokens[text]
 
+    def terms(self, text: str) -> frozenset[str]:
+        """`tokens` with English function words dropped and English words reduced to their stems
+        ("inserting", "insertion" -> "insert"): what coverage and precision match on. jieba's IDF table has
+        almost no English, so without this "the" and "which" weighed as much as "pointer". Chinese words
+        and short Latin ones (acronyms) are unchanged."""
+        found = self._terms.get(text)
+        if found is None:
+            if len(self._terms) > 4096:
+                self._terms.clear()
+            found = self._terms[text] = frozenset(stem(t) for t in self.tokens(text) if t not in ENGLISH_STOP)
+        return found
+
     def weight(self, term: str) -> float:
         return self.idf.get(term, UNKNOWN_IDF)
 
     def recall(self, point: str, answer: str, question: str = "") -> float:
         """IDF-weighted share of the point's terms that the answer uses (question terms count less)."""
-        asked = self.tokens(question)
-        weights = {t: self.weight(t) * (QUESTION_TERM_WEIGHT if t in asked else 1.0) for t in self.tokens(point) if is_term(t)}
+        asked = self.terms(question)
+        weights = {t: self.weight(t) * (QUESTION_TERM_WEIGHT if t in asked else 1.0) for t in self.terms(point) if is_term(t)}
         total = fsum(weights.values())
         if total <= 0:
             return 0.0
-        used = self.tokens(answer)
+        used = self.terms(answer)
         return fsum(w for t, w in weights.items() if t in used) / total
 
     def precision(self, answer: str, reference: str, question: str = "") -> tuple[float, float]:
         """(IDF share of the answer's terms, besides the question's, that the reference also uses;
         IDF share of the answer's terms that only repeat the question). Padding and answers to other
         questions have a low first share; restating the question, a high second one."""
-        asked = self.tokens(question)
-        ref = self.tokens(reference)
-        weights = {t: self.weight(t) for t in self.tokens(answer) if is_term(t)}
+        asked = self.terms(question)
+        ref = self.terms(reference)
+        weights = {t: self.weight(t) for t in self.terms(answer) if is_term(t)}
         total = fsum(weights.values())
         if total <= 0:
             return 0.0, 0.0
@@ -105,6 +121,29 @@ class Lexicon:
         own = total - echo
         shared = fsum(w for t, w in weights.items() if t in ref and t not in asked)
         return (shared / own if own > 0 else 0.0), echo / total
+
+
+_ENGLISH_STOP = (
+    "a an the of to in on at by for with from into onto over under about as than then and or but nor not no "
+    "is are was were be been being am do does did done has have had having it its this that these those there "
+    "here which who whom whose what when where why how while if so such can could will would should may might "
+    "must shall also only just very more most less least each every any all some both either neither other "
+    "they them their we our you your he she his her i me my one ones because through using use used")
+ENGLISH_STOP = frozenset(_ENGLISH_STOP.split())
+_STEMMED = re.compile(r"[a-z]{4,}")  # English words worth stemming (acronyms and short words stay whole)
+
+
+@lru_cache(maxsize=1)
+def _english_stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball (Porter 2) stem of an English word of four letters or more; anything else unchanged."""
+    return str(_english_stemmer().stemWord(word)) if _STEMMED.fullmatch(word) else word
 
 
 _SURFACE = re.compile(r"[\u4e00-\u9fff]|[0-9a-z]+")

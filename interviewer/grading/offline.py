@@ -290,14 +290,14 @@ class OfflineGrader:
     def _lexical(self, question: str, answer: str, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Per point: (coverage 0-1, weight) from terms and formulas of the point found in the answer."""
         fw = self.calibration.formula_weight
-        asked_terms = self.lexicon.tokens(question)
+        asked_terms = self.lexicon.terms(question)
         asked_formulas = set(lexical.expressions(question))
-        used = self.lexicon.tokens(answer)
+        used = self.lexicon.terms(answer)
         answer_math = lexical.normalize_math(answer)
         cover, weight = [], []
         for text in texts:
             terms = {t: self.lexicon.weight(t) * (lexical.QUESTION_TERM_WEIGHT if t in asked_terms else 1.0)
-                     for t in self.lexicon.tokens(text) if lexical.is_term(t)}
+                     for t in self.lexicon.terms(text) if lexical.is_term(t)}
             formulas = [f for f in lexical.expressions(text) if f not in asked_formulas]
             got = fsum(w for t, w in terms.items() if t in used) + fw * sum(f in answer_math for f in formulas)
             total = fsum(terms.values()) + fw * len(formulas)
