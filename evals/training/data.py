@@ -4,7 +4,7 @@ Sources (every one of them training data; none is the frozen test split):
 * `ads`  ../shared/data/sas-ads/ads-train.jsonl: 1,107 real answers, 15 data-structures questions, graded
          against the teacher's reference (the `grade --reference` path);
 * `le`   ../shared/data/sas-le/le-train.jsonl: 409 real answers, logistics, graded against its reference;
-* `en`   evals/training/translated/en.jsonl: 1,000-odd of the ADS and LE train answers above, translated to
+* `en`   evals/training/translated/en.jsonl: all the ADS and LE train answers above (1,516), translated to
          English by our helper sessions with every error and omission kept (evals/training/translated/
          README.md), with the human score of the original: the only real scores the English given-reference
          path is taught with. Grouped with their Chinese originals (same question, same CV fold);
