@@ -141,9 +141,6 @@ class Featurizer:
         """0 when the production rules grade the answer without the scorer (non-answers), else None."""
         return 0.0 if is_non_answer(without_injection(row.answer)) else None
 
-    def features(self, row: Row) -> np.ndarray:
-        return feature_vector(self.evidence(row))
-
     def evidence(self, row: Row) -> Evidence:
         answer = without_injection(row.answer)
         lang = detect_language(answer) if answer.strip() else "zh"

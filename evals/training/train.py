@@ -88,13 +88,14 @@ def fit_weight_name(candidate: Candidate) -> str:
 
 
 def cross_validate(candidate: Candidate, x: np.ndarray, y: np.ndarray, groups: np.ndarray, sources: np.ndarray,
-                   fit_mask: np.ndarray, balanced: bool) -> np.ndarray:
-    """Out-of-fold predictions for every row (folds by question); rows outside fit_mask never train."""
+                   fit_mask: np.ndarray, balanced: bool, seed: int | None = None) -> np.ndarray:
+    """Out-of-fold predictions for every row (folds by question); rows outside fit_mask never train.
+    `seed`: a shuffled split by question (split_sensitivity) instead of the fixed, size-balanced one."""
     from sklearn.model_selection import GroupKFold
 
     pred = np.zeros(len(y))
     weights = sample_weights(sources, balanced)
-    for train, held in GroupKFold(n_splits=FOLDS).split(x, y, groups):
+    for train, held in GroupKFold(n_splits=FOLDS, shuffle=seed is not None, random_state=seed).split(x, y, groups):
         train = train[fit_mask[train]]
         model = candidate.build()
         model.fit(x[train], y[train], **{fit_weight_name(candidate): weights[train]})
@@ -112,17 +113,9 @@ def split_sensitivity(candidate: Candidate, x: np.ndarray, y: np.ndarray, groups
     shuffled splits by question, as served. ADS has only 15 questions (3 per fold): one split's figure moved
     from 0.70 to 0.67 when translated rows joined the groups and changed which questions share a fold,
     with nothing else changed; the mean over splits is the steadier estimate."""
-    from sklearn.model_selection import GroupKFold
-
-    weights = sample_weights(sources, balanced)
     found: dict[str, dict[str, list[float]]] = {s: {"pearson": [], "spearman": []} for s in GIVEN_REFERENCE}
     for seed in SPLIT_SEEDS:
-        pred = np.zeros(len(y))
-        for train, held in GroupKFold(n_splits=FOLDS, shuffle=True, random_state=seed).split(x, y, groups):
-            train = train[fit_mask[train]]
-            model = candidate.build()
-            model.fit(x[train], y[train], **{fit_weight_name(candidate): weights[train]})
-            pred[held] = np.clip(model.predict(x[held]), 0, 10)
+        pred = cross_validate(candidate, x, y, groups, sources, fit_mask, balanced, seed=seed)
         pred = np.minimum(np.where(gradeable, pred, 0.0), caps)  # as served: non-answers 0, the rules' caps
         for source in GIVEN_REFERENCE:
             mask = sources == source
