@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from evals.training.data import INTERVIEW_SOURCES
+
 # Which training sources teach each use's map (synthetic labels are by construction, not human).
-PATH_SOURCES: dict[str, tuple[str, ...]] = {"bank": ("own",)}
+PATH_SOURCES: dict[str, tuple[str, ...]] = {"bank": INTERVIEW_SOURCES}
 
 
 def fit_map(pred: np.ndarray, human: np.ndarray) -> dict[str, list[float]]:

@@ -11,6 +11,10 @@ Sources (every one of them training data; none is the frozen test split):
 * `en-zh` the same English answers graded against their original Chinese question and reference;
 * `own`  evals/labelled/dev.jsonl: our labelled interview answers to bank questions (the dev side of
          evals/labelled/split.json; test.jsonl is never read here);
+* `own-en` evals/training/translated/dev-en.jsonl: those answers translated to English by helper sessions
+         (every error, confusion, filler and injection kept; the reviewer's score unchanged), graded against
+         the same bank item as an English answer is (its English key points). Without them the bank stage
+         learnt English interview answers from 19 rows. Grouped with their originals (same CV fold);
 * `synthetic` evals/training/variants.jsonl: variants of bank references labelled by construction
          (evals/variants.py), used only if cross-validation says they help, never reported as a figure;
 * `padding` copies of real answers with generic filler sentences added, labelled 0.9 x the original
@@ -47,10 +51,16 @@ SOURCES: dict[str, Path] = {
     "le": SHARED / "sas-le" / "le-train.jsonl",
     "en": REPO / "evals" / "training" / "translated" / "en.jsonl",
     "own": REPO / "evals" / "labelled" / "dev.jsonl",
+    "own-en": REPO / "evals" / "training" / "translated" / "dev-en.jsonl",
     "synthetic": REPO / "evals" / "training" / "variants.jsonl",
 }
 CROSS = "en-zh"  # translated answers against the original (Chinese) reference: built from "en" and its originals
-REAL_SOURCES = ("ads", "le", "own", "en", CROSS)
+OWN_EN = "own-en"
+REAL_SOURCES = ("ads", "le", "own", "en", CROSS, OWN_EN)
+INTERVIEW_SOURCES = ("own", OWN_EN)  # answers to bank items with a reviewer's score: what the bank stage learns
+# Taught to the bank stage (and the off-topic classifier and the move-on cut) only, not to the pooled scorer:
+# there (cross-validated, 2026-11-30) it moved ADS .691 -> .701 but cost our own answers .849 -> .839.
+STAGE_ONLY = (OWN_EN,)
 GIVEN_REFERENCE_SOURCES = ("ads", "le", "en")  # graded against the row's own reference, not a bank item
 PADDING_PER_SOURCE = {"own": 400, "ads": 150, "le": 80, "en": 100}  # at most this many padded copies per source
 PADDING_LABEL = 0.9  # a rambling answer is marked down a little, never up
@@ -84,7 +94,9 @@ def load_rows(sources: dict[str, Path] = SOURCES) -> list[Row]:
                 continue
             given = obj.get("reference") if source in GIVEN_REFERENCE_SOURCES else None
             # A translation is grouped with its original's question: CV never splits one across languages.
-            group = f"{obj['origin']}:{obj['group']}" if source == "en" else f"{source}:{obj['question']}"
+            # A translated interview answer keeps its original's Chinese question (the bank item it answers).
+            group = (f"{obj['origin']}:{obj['group']}" if source == "en"
+                     else f"own:{obj['question']}" if source == OWN_EN else f"{source}:{obj['question']}")
             rows.append(Row(source=source, group=group, question=obj["question"],
                             answer=obj["answer"], score=float(obj["score"]), kind=obj.get("kind", ""),
                             reference=given))

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.training.data import REAL_SOURCES, REPO, Row
+from evals.training.data import OWN_EN, REAL_SOURCES, REPO, STAGE_ONLY, Row
 from interviewer.grading.features import FEATURES
 
 OUT = REPO / "evals" / "results"
@@ -25,10 +25,10 @@ def importances(model: Any, candidate: Any, x: np.ndarray, y: np.ndarray) -> dic
     return {n: round(float(v), 4) for n, v in zip(FEATURES, result.importances_mean, strict=True)}
 
 
-def kind_means(rows: list[Row], pred: np.ndarray, y: np.ndarray) -> dict[str, dict[str, float]]:
+def kind_means(rows: list[Row], pred: np.ndarray, y: np.ndarray, source: str = "own") -> dict[str, dict[str, float]]:
     groups: dict[str, list[int]] = defaultdict(list)
     for n, row in enumerate(rows):
-        if row.source == "own":
+        if row.source == source:
             groups[row.kind or "(none)"].append(n)
     return {k: {"n": len(ix), "human": round(float(y[ix].mean()), 2), "cv_predicted": round(float(pred[ix].mean()), 2)}
             for k, ix in sorted(groups.items())}
@@ -41,7 +41,7 @@ def write_report(rows: list[Row], x: np.ndarray, y: np.ndarray, sources: np.ndar
         mask = sources == source
         sizes[source] = {"answers": int(mask.sum()), "graded_by_scorer": int((mask & gradeable).sum()),
                          "questions": len({r.group for r, m in zip(rows, mask, strict=True) if m})}
-    real = np.isin(sources, REAL_SOURCES) & gradeable
+    real = np.isin(sources, REAL_SOURCES) & ~np.isin(sources, STAGE_ONLY) & gradeable  # what the pooled scorer fits
     report = {
         "written": datetime.now(UTC).isoformat(timespec="seconds"),
         "chosen": {"candidate": candidate.name, "synthetic": best["synthetic"], "balanced": best["balanced"]},
@@ -56,6 +56,7 @@ def write_report(rows: list[Row], x: np.ndarray, y: np.ndarray, sources: np.ndar
                     for r in recipes],
         "bank_stage": best.get("stages", []),
         "own_kinds_cv": kind_means(rows, best["pred"], y),
+        "own_en_kinds_cv": kind_means(rows, best["pred"], y, OWN_EN),
         "decision": best.get("decision", {}),
         "off_topic": best.get("off_topic", {}),
         "split_sensitivity": best.get("split_sensitivity", {}),
@@ -104,14 +105,17 @@ def markdown(r: dict[str, Any]) -> str:
         "## Answers to bank items: linear map or a stacked stage (evals/training/bank_stage.py)", "",
         "Cross-validated by question on our dev answers, nested in the same folds; the best mean of Pearson and "
         f"Spearman is used (**{max(r['bank_stage'], key=lambda o: o['selection'])['name'] if r['bank_stage'] else 'linear map'}**).", "",
-        "| option | Pearson | Spearman | MAE |", "|---|---|---|---|",
-        *[f"| {o['name']} | {o['pearson']:.3f} | {o['spearman']:.3f} | {o['mae']:.2f} |" for o in r["bank_stage"]], "",
+        f"The English translations of the same answers ({OWN_EN}) train the stages and are shown, not selected on.", "",
+        f"| option | Pearson | Spearman | MAE | {OWN_EN} Pearson / Spearman |", "|---|---|---|---|---|",
+        *[f"| {o['name']} | {o['pearson']:.3f} | {o['spearman']:.3f} | {o['mae']:.2f} | "
+          + (f"{o[OWN_EN]['pearson']:.3f} / {o[OWN_EN]['spearman']:.3f} |" if OWN_EN in o else "- |")
+          for o in r["bank_stage"]], "",
         "## When the interviewer moves on (learned on our labelled dev answers, out-of-fold predictions)", "",
         f"An offline grade of at least **{r['decision'].get('move_on_at')}** is complete enough to move on: it "
         f"tells answers a human scored {r['decision'].get('complete_at_human')}+ from the rest with balanced accuracy "
         f"{r['decision'].get('balanced_accuracy')} ({r['decision'].get('complete_moved_on')} of complete answers move on, "
         f"{r['decision'].get('incomplete_followed_up')} of the others get a follow-up; n = {r['decision'].get('n')}).", "",
-        "## Off topic (answers to bank questions; cross-validated by question on dev)", "",
+        f"## Off topic (answers to bank questions; cross-validated by question on dev and {OWN_EN})", "",
         f"Model: **{r['off_topic'].get('model')}**, the higher out-of-fold average precision of "
         + ", ".join(f"{k} {v}" for k, v in r["off_topic"].get("average_precision", {}).items()) + ". "
         f"Flagged from a probability of {r['off_topic'].get('cut')} (the lowest cut with precision >= 0.9). "
@@ -121,6 +125,9 @@ def markdown(r: dict[str, Any]) -> str:
         "## Our labelled dev answers by kind (out-of-fold predictions)", "",
         "| kind | n | human | CV predicted |", "|---|---|---|---|",
         *[f"| {k} | {v['n']} | {v['human']} | {v['cv_predicted']} |" for k, v in r["own_kinds_cv"].items()], "",
+        f"The same, translated to English ({OWN_EN}):", "",
+        "| kind | n | human | CV predicted |", "|---|---|---|---|",
+        *[f"| {k} | {v['n']} | {v['human']} | {v['cv_predicted']} |" for k, v in r.get("own_en_kinds_cv", {}).items()], "",
         "## Feature importance (linear: standardised weight; trees: permutation drop in R², real rows)", "",
         "| feature | importance |", "|---|---|",
         *[f"| {k} | {v} |" for k, v in sorted(r["importance"].items(), key=lambda kv: -abs(kv[1]))], "",
