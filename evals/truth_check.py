@@ -5,6 +5,8 @@
 * dev: every answer of evals/labelled/dev.jsonl against its bank item's key points (matched by question);
   the share with at least one contradiction, per answer kind and per contradiction kind. Wrong-but-fluent
   should be high, excellent/good/partial at most 5%.
+* dev-en: the same answers translated to English (evals/training/translated/dev-en.jsonl) against the
+  item's reviewed English key points, as the product grades an English answer.
 * bank: each item's reference (its key points joined) and each single key point as an answer against the
   item's own key points: must be 0.
 * sas-ads, sas-le (when /work/shared/data holds them): human-scored answers of other domains (data
@@ -30,31 +32,39 @@ from knowledge.parsing import parse_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO / "evals" / "labelled" / "dev.jsonl"
+DEV_EN = REPO / "evals" / "training" / "translated" / "dev-en.jsonl"
 SAS = {"sas-ads": REPO.parent / "shared" / "data" / "sas-ads" / "ads-train.jsonl",
-       "sas-le": REPO.parent / "shared" / "data" / "sas-le" / "le-train.jsonl"}
+       "sas-le": REPO.parent / "shared" / "data" / "sas-le" / "le-train.jsonl",
+       "sas-en": REPO / "evals" / "training" / "translated" / "en.jsonl"}  # both, translated to English
 DOCS = REPO / "knowledge" / "docs"
 KINDS = ("negation", "antonym", "number", "swap", "expansion")
 CORRECT = ("excellent", "good", "partial")
 
 
-def load_bank(path: Path | None) -> dict[str, list[str]]:
-    """question (normalised as the bank matches it) -> key point texts, from the corpus (default) or a bank
-    export with key_points."""
+Bank = dict[str, tuple[list[str], str]]  # normalised question -> (key point texts, the question as asked)
+
+
+def load_bank(path: Path | None, language: str = "zh") -> Bank:
+    """Each item's key points in `language` (an item without a reviewed English version is left out of "en"),
+    from the corpus (default) or a bank export with key_points (Chinese only)."""
     if path is None:
-        return {normalise_question(it.question): [p.text for p in it.key_points] for it in parse_corpus(DOCS).items}
+        return {normalise_question(it.question): (it.key_point_texts(language), it.question_in(language))
+                for it in parse_corpus(DOCS).items if language == "zh" or it.en}
+    if language != "zh":
+        return {}
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return {normalise_question(r["question"]): list(r["key_points"]) for r in rows}
+    return {normalise_question(r["question"]): (list(r["key_points"]), r["question"]) for r in rows}
 
 
-def dev_rates(bank: dict[str, list[str]], lex: Lexicon, verbose: bool) -> dict[str, dict[str, int]]:
+def dev_rates(bank: Bank, lex: Lexicon, verbose: bool, path: Path = DEV) -> dict[str, dict[str, int]]:
     table: dict[str, dict[str, int]] = defaultdict(Counter)
-    for line in DEV.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        points = bank.get(normalise_question(row["question"]))
+        points, question = bank.get(normalise_question(row["question"]), (None, ""))
         if points is None:
             table[row["kind"]]["unmatched"] += 1
             continue
-        found = find_contradictions(row["answer"], points, lex, row["question"])
+        found = find_contradictions(row["answer"], points, lex, question)
         table[row["kind"]]["answers"] += 1
         table[row["kind"]]["any"] += bool(found)
         for kind in {c.kind for c in found}:
@@ -64,10 +74,10 @@ def dev_rates(bank: dict[str, list[str]], lex: Lexicon, verbose: bool) -> dict[s
     return table
 
 
-def bank_self(bank: dict[str, list[str]], lex: Lexicon, verbose: bool) -> tuple[int, int, int]:
+def bank_self(bank: Bank, lex: Lexicon, verbose: bool) -> tuple[int, int, int]:
     """(answers checked, answers with a contradiction, contradictions) for references against themselves."""
     checked = flagged = total = 0
-    for question, points in bank.items():
+    for question, (points, _) in bank.items():
         for answer in ["\n".join(points), *points]:
             found = find_contradictions(answer, points, lex, question)
             checked += 1
@@ -91,9 +101,9 @@ def sas_rates(path: Path, lex: Lexicon, verbose: bool) -> dict[int, list[int]]:
     return table
 
 
-def timing(bank: dict[str, list[str]], lex: Lexicon) -> float:
+def timing(bank: Bank, lex: Lexicon) -> float:
     """Mean milliseconds for a ~600-character answer against 6 points, tokenizing included."""
-    items = [(q, p) for q, p in bank.items() if len(p) >= 6][:30]
+    items = [(q, p) for q, (p, _) in bank.items() if len(p) >= 6][:30]
     rounds = []
     for _ in range(3):  # the best of three rounds: other processes on the machine only ever add time
         start = time.perf_counter()
@@ -103,6 +113,19 @@ def timing(bank: dict[str, list[str]], lex: Lexicon) -> float:
             find_contradictions(answer, points[:6], cold, question)
         rounds.append((time.perf_counter() - start) / max(len(items), 1))
     return 1000 * min(rounds)
+
+
+def _print_dev(path: Path, table: dict[str, dict[str, int]]) -> None:
+    print(f"dev ({path.name}): answers with >= 1 contradiction, by answer kind")
+    print(f"  {'kind':<20}{'n':>4}{'any':>12}" + "".join(f"{k:>10}" for k in KINDS))
+    for kind in sorted(table, key=lambda k: (k not in CORRECT, k)):
+        row = table[kind]
+        n = row["answers"]
+        rate = f"{row['any']}/{n} {100 * row['any'] / max(n, 1):3.0f}%"
+        print(f"  {kind:<20}{n:>4}{rate:>12}" + "".join(f"{row[k]:>10}" for k in KINDS))
+    correct = [table[k] for k in CORRECT]
+    hits, n = sum(r["any"] for r in correct), sum(r["answers"] for r in correct)
+    print(f"  excellent+good+partial: {hits}/{n} = {100 * hits / max(n, 1):.1f}% (target <= 5%)")
 
 
 def _show(label: str, found: list[Contradiction]) -> None:
@@ -117,19 +140,15 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     bank = load_bank(args.bank)
     lex = Lexicon()
-    table = dev_rates(bank, lex, args.verbose)
-    print(f"dev ({DEV.name}): answers with >= 1 contradiction, by answer kind")
-    print(f"  {'kind':<20}{'n':>4}{'any':>12}" + "".join(f"{k:>10}" for k in KINDS))
-    for kind in sorted(table, key=lambda k: (k not in CORRECT, k)):
-        row = table[kind]
-        n = row["answers"]
-        rate = f"{row['any']}/{n} {100 * row['any'] / max(n, 1):3.0f}%"
-        print(f"  {kind:<20}{n:>4}{rate:>12}" + "".join(f"{row[k]:>10}" for k in KINDS))
-    correct = [table[k] for k in CORRECT]
-    hits, n = sum(r["any"] for r in correct), sum(r["answers"] for r in correct)
-    print(f"  excellent+good+partial: {hits}/{n} = {100 * hits / max(n, 1):.1f}% (target <= 5%)")
+    for path, language in ((DEV, "zh"), (DEV_EN, "en")):
+        if path.is_file():
+            _print_dev(path, dev_rates(load_bank(args.bank, language), lex, args.verbose, path))
     checked, flagged, total = bank_self(bank, lex, args.verbose)
     print(f"bank self-check: {flagged}/{checked} references/points contradict their own item ({total} in all)")
+    english = load_bank(args.bank, "en")
+    if english:
+        checked, flagged, total = bank_self(english, lex, args.verbose)
+        print(f"bank self-check, English: {flagged}/{checked} contradict their own item ({total} in all)")
     for name, path in SAS.items():
         if path.exists():
             sas = sas_rates(path, lex, args.verbose)

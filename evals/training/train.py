@@ -52,7 +52,8 @@ from interviewer.grading.scorer import DEFAULT_MOVE_ON_AT, MODEL_PATH, Scorer
 
 CACHE = REPO / ".interviewer" / "cache" / "train-features.npz"
 GRADING_SOURCES = ("features.py", "domain.py", "offline.py", "points.py", "background.py", "lexical.py", "guards.py", "truth.py", "truth_cues.py",
-                   "truth_pairs.py", "truth_structure.py", "acronyms.py", "calibration.py", "intent.py", "intent_patterns.py")
+                   "truth_pairs.py", "truth_structure.py", "acronyms.py", "calibration.py", "intent.py", "intent_patterns.py",
+                   "data/english_frequency.tsv.gz")
 # Outside interviewer/grading, what the features also depend on: the order of the grader's background rows.
 INDEX_SOURCES = ("knowledge/index.py",)
 FOLDS = 5

@@ -18,7 +18,7 @@ from functools import lru_cache
 from math import fsum
 
 from interviewer.grading.acronyms import expansion_conflicts
-from interviewer.grading.lexical import Lexicon, normalize, script_agreement
+from interviewer.grading.lexical import ENGLISH_STOP, Lexicon, normalize, script_agreement
 from interviewer.grading.truth_cues import (
     ANTONYMS,
     BEST_SHARE,
@@ -52,7 +52,9 @@ def find_contradictions(
     asked, q_norm, reference = lex.tokens(question), normalize(question), [normalize(p) for p in points]
     claims = list(dict.fromkeys(split_claims(answer) or [answer.strip()]))
     tokens = {text: lex.tokens(text) for text in [*claims, *points]}
-    weights = {t: lex.weight(t) for toks in tokens.values() for t in toks}
+    # English function words carry no IDF in jieba's table (they would weigh as much as a rare term): they never
+    # anchor a cue, name an entity or count towards what a sentence is about ("in/is: models <-> an" was a swap).
+    weights = {t: 0.0 if t in ENGLISH_STOP else lex.weight(t) for toks in tokens.values() for t in toks}
     anchor_ok = {t for t, w in weights.items() if _is_anchor(t, w)}
     normed = {c: normalize(c) for c in claims}
     out: list[Contradiction] = []

@@ -20,7 +20,7 @@ NEAR = 12  # characters between a Q/K/V list and its anchor term
 CLAUSE = re.compile(r"[，,；;。！？!?：:\n]|(?<=[a-z0-9)])\.(?=\s|$)")
 NEGATOR = re.compile(
     r"并不|并非|不是|无需|没有|无法|不(?!断|同|少|仅|过|错|管|论|久|止|但|足|稳|均|一样|然|如|再)|没|未(?!来|知)"
-    r"|非(?!常|线性|结构)|无(?!论|监督|限|损|关|序)|\b(?:not|no|never|without|cannot|none)\b|n't"
+    r"|非(?!常|线性|结构)|无(?!论|监督|限|损|关|序)|\b(?:not(?! only)|no(?! matter)|never|without|cannot|none)\b|n't"
 )
 # Words that leave a clause's polarity unclear ("避免遗忘" is neither for nor against "遗忘").
 HEDGE = re.compile(

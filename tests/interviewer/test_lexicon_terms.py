@@ -34,3 +34,21 @@ def test_a_paraphrase_in_other_word_forms_covers_the_point_and_filler_words_do_n
 def test_chinese_terms_are_unchanged() -> None:
     text = "链表插入删除只需修改指针"
     assert LEX.terms(text) == LEX.tokens(text)
+
+
+def test_english_words_weigh_by_how_common_they_are() -> None:
+    """jieba's IDF table has no English: the family frequency table (data/english_frequency.tsv.gz) orders them."""
+    from interviewer.grading.lexical import UNKNOWN_IDF, english_weight
+
+    the, time, elements, pointer, softmax = (english_weight(w) for w in ("the", "time", "elements", "pointer", "softmax"))
+    assert the < time < elements < pointer < softmax == UNKNOWN_IDF
+    assert english_weight("pointers") == pointer  # a family weighs as one (matching is by stem)
+    assert english_weight("zxqvbnword") == UNKNOWN_IDF  # not in the table: rare
+    assert LEX.weight("pointer") == pointer and LEX.weight("指针") != pointer  # Chinese keeps jieba's IDF
+
+
+def test_a_common_word_counts_less_than_a_technical_one() -> None:
+    reference = "Insertion into a linked list only changes pointers."
+    common = LEX.recall(reference, "Something changes, only a little, into the list.")
+    technical = LEX.recall(reference, "Insertion changes the pointers.")
+    assert technical > common

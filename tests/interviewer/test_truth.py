@@ -112,6 +112,16 @@ def test_each_kind_is_caught(
         # across scripts, negations and antonyms are not compared
         ("SFT usually comes after RLHF.", [SFT]),
         ("DPO needs a separately trained reward model.", [DPO]),
+        # English function words are no entities ("in/is: models <-> an" was a swap), "no matter" no negation
+        ("Because the law is predictable, big labs can run experiments on small models first and then extrapolate.",
+         ["In one sentence: scaling laws turned LLM building from empirical tuning into designing models by formula, "
+          "and they drove the whole post-GPT-3 era of large models."]),
+        ("So no matter how far apart two words are, the path length between them is 1.",
+         ["Self-attention lets every position interact directly with every other position, so a dependency is "
+          "captured no matter how far apart the positions are, with a path length of 1."]),
+        ("Softmax: apply softmax to each row, turning it into attention weights that sum to 1.",
+         ["Scaling: divide the scores by sqrt(d_k); this keeps large dimensions from producing dot products so "
+          "large that softmax saturates into regions with tiny gradients."]),
     ],
 )
 def test_correct_or_unrelated_answers_are_left_alone(lexicon: Lexicon, answer: str, points: list[str]) -> None:
