@@ -1,6 +1,6 @@
 """Build interviewer/grading/data/english_frequency.tsv.gz: how common each English word family is.
 
-    .venv/bin/pip install wordfreq==3.1.1 && .venv/bin/python scripts/build_english_frequency.py
+    .venv/bin/pip install -e '.[data]' && .venv/bin/python scripts/build_english_frequency.py
 
 jieba's IDF table, which weighs the terms the offline grader matches, has no Latin words at all, so "pointer",
 "elements" and "time" all weighed as a rare term (lexical.UNKNOWN_IDF). This table gives each family of English
