@@ -61,6 +61,11 @@ INTERVIEW_SOURCES = ("own", OWN_EN)  # answers to bank items with a reviewer's s
 # Taught to the bank stage (and the off-topic classifier and the move-on cut) only, not to the pooled scorer:
 # there (cross-validated, 2026-11-30) it moved ADS .691 -> .701 but cost our own answers .849 -> .839.
 STAGE_ONLY = (OWN_EN,)
+
+
+def pooled_sources(sources: np.ndarray) -> np.ndarray:
+    """The rows of real sources the pooled scorer fits (the stage-only translations left out)."""
+    return np.isin(sources, REAL_SOURCES) & ~np.isin(sources, STAGE_ONLY)
 GIVEN_REFERENCE_SOURCES = ("ads", "le", "en")  # graded against the row's own reference, not a bank item
 PADDING_PER_SOURCE = {"own": 400, "ads": 150, "le": 80, "en": 100}  # at most this many padded copies per source
 PADDING_LABEL = 0.9  # a rambling answer is marked down a little, never up

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.training.data import OWN_EN, REAL_SOURCES, REPO, STAGE_ONLY, Row
+from evals.training.data import OWN_EN, REAL_SOURCES, REPO, Row, pooled_sources
 from interviewer.grading.features import FEATURES
 
 OUT = REPO / "evals" / "results"
@@ -41,7 +41,7 @@ def write_report(rows: list[Row], x: np.ndarray, y: np.ndarray, sources: np.ndar
         mask = sources == source
         sizes[source] = {"answers": int(mask.sum()), "graded_by_scorer": int((mask & gradeable).sum()),
                          "questions": len({r.group for r, m in zip(rows, mask, strict=True) if m})}
-    real = np.isin(sources, REAL_SOURCES) & ~np.isin(sources, STAGE_ONLY) & gradeable  # what the pooled scorer fits
+    real = pooled_sources(sources) & gradeable
     report = {
         "written": datetime.now(UTC).isoformat(timespec="seconds"),
         "chosen": {"candidate": candidate.name, "synthetic": best["synthetic"], "balanced": best["balanced"]},

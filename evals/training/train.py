@@ -39,10 +39,10 @@ from evals.training.data import (
     OWN_EN,
     REAL_SOURCES,
     REPO,
-    STAGE_ONLY,
     Row,
     featurize,
     load_rows,
+    pooled_sources,
 )
 from evals.training.models import CANDIDATES, Candidate, export
 from evals.training.off_topic import train_off_topic
@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     sources = np.asarray([r.source for r in rows])
     # Synthetic variants are grouped with the real answers to the same bank question.
     groups = np.asarray([r.group.replace("synthetic:", "own:") for r in rows])  # padding keeps its original's
-    real = np.isin(sources, REAL_SOURCES) & ~np.isin(sources, STAGE_ONLY)  # what the pooled scorer fits
+    real = pooled_sources(sources)
 
     recipes: list[dict[str, Any]] = []
     for with_synthetic in (False,) if args.quick else (False, True):

@@ -1,0 +1,42 @@
+"""Which training rows teach what: the English translations of our interview answers (own-en) train the bank
+stage, share their original's cross-validation group, and stay out of the pooled scorer's fit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from evals.training import bank_stage
+from evals.training.data import OWN_EN, load_rows, pooled_sources
+
+QUESTION = "大模型中的“微调”是什么"
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_a_translation_is_grouped_with_its_original(tmp_path: Path) -> None:
+    own = _write(tmp_path / "dev.jsonl", [{"id": "a", "question": QUESTION, "answer": "微调就是在预训练模型上继续训练。",
+                                           "score": 5, "kind": "partial"}])
+    en = _write(tmp_path / "dev-en.jsonl", [{"id": "a-en", "source_id": "a", "question": QUESTION,
+                                             "answer": "Fine-tuning continues training a pretrained model.",
+                                             "score": 5, "kind": "partial"}])
+    rows = [r for r in load_rows({"own": own, OWN_EN: en}) if r.source in ("own", OWN_EN)]
+    assert [r.source for r in rows] == ["own", OWN_EN]
+    assert rows[0].group == rows[1].group == f"own:{QUESTION}"  # one fold for both languages
+    assert rows[1].reference is None  # graded against the bank item (its English key points), not a reference
+    assert rows[1].kind == "partial" and rows[1].score == 5
+
+
+def test_translations_train_the_stage_but_not_the_pooled_scorer() -> None:
+    sources = np.asarray(["own", OWN_EN, "ads", "padding", "synthetic"])
+    groups = np.asarray(["own:q", "own:q", "ads:q", "own:q", "own:q"])
+    rows = bank_stage.stage_rows(groups, sources, np.ones(5, dtype=bool))
+    assert rows.tolist() == [True, True, False, True, True]
+    stage = bank_stage.STAGES[0]
+    assert bank_stage.weights(stage, sources)[1] == bank_stage.TRANSLATED_WEIGHT
+    assert pooled_sources(sources).tolist() == [True, False, True, False, False]
