@@ -58,8 +58,8 @@ CROSS = "en-zh"  # translated answers against the original (Chinese) reference: 
 OWN_EN = "own-en"
 REAL_SOURCES = ("ads", "le", "own", "en", CROSS, OWN_EN)
 INTERVIEW_SOURCES = ("own", OWN_EN)  # answers to bank items with a reviewer's score: what the bank stage learns
-# Taught to the bank stage (and the off-topic classifier and the move-on cut) only, not to the pooled scorer:
-# there (cross-validated, 2026-11-30) it moved ADS .691 -> .701 but cost our own answers .849 -> .839.
+# Taught to the bank stage and the off-topic classifier only. Not to the pooled scorer: there (cross-validated,
+# 2026-11-30) they moved ADS .691 -> .701 but cost our own answers .849 -> .839; nor to the move-on cut (train.py).
 STAGE_ONLY = (OWN_EN,)
 
 
