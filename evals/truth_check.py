@@ -44,16 +44,15 @@ CORRECT = ("excellent", "good", "partial")
 Bank = dict[str, tuple[list[str], str]]  # normalised question -> (key point texts, the question as asked)
 
 
-def load_bank(path: Path | None, language: str = "zh") -> Bank:
-    """Each item's key points in `language` (an item without a reviewed English version is left out of "en"),
-    from the corpus (default) or a bank export with key_points (Chinese only)."""
+def load_banks(path: Path | None) -> dict[str, Bank]:
+    """Each item's key points per language ("zh", and "en" for items with a reviewed English version), from the
+    corpus (default, parsed once) or a bank export with key_points (Chinese only)."""
     if path is None:
-        return {normalise_question(it.question): (it.key_point_texts(language), it.question_in(language))
-                for it in parse_corpus(DOCS).items if language == "zh" or it.en}
-    if language != "zh":
-        return {}
+        items = parse_corpus(DOCS).items
+        return {language: {normalise_question(it.question): (it.key_point_texts(language), it.question_in(language))
+                           for it in items if language == "zh" or it.en} for language in ("zh", "en")}
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return {normalise_question(r["question"]): (list(r["key_points"]), r["question"]) for r in rows}
+    return {"zh": {normalise_question(r["question"]): (list(r["key_points"]), r["question"]) for r in rows}, "en": {}}
 
 
 def dev_rates(bank: Bank, lex: Lexicon, verbose: bool, path: Path = DEV) -> dict[str, dict[str, int]]:
@@ -138,16 +137,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--verbose", action="store_true", help="print every contradiction found")
     parser.add_argument("--bank", type=Path, help="a bank export (jsonl with question, key_points)")
     args = parser.parse_args(argv)
-    bank = load_bank(args.bank)
+    banks = load_banks(args.bank)
     lex = Lexicon()
     for path, language in ((DEV, "zh"), (DEV_EN, "en")):
         if path.is_file():
-            _print_dev(path, dev_rates(load_bank(args.bank, language), lex, args.verbose, path))
-    checked, flagged, total = bank_self(bank, lex, args.verbose)
+            _print_dev(path, dev_rates(banks[language], lex, args.verbose, path))
+    checked, flagged, total = bank_self(banks["zh"], lex, args.verbose)
     print(f"bank self-check: {flagged}/{checked} references/points contradict their own item ({total} in all)")
-    english = load_bank(args.bank, "en")
-    if english:
-        checked, flagged, total = bank_self(english, lex, args.verbose)
+    if banks["en"]:
+        checked, flagged, total = bank_self(banks["en"], lex, args.verbose)
         print(f"bank self-check, English: {flagged}/{checked} contradict their own item ({total} in all)")
     for name, path in SAS.items():
         if path.exists():
@@ -156,7 +154,7 @@ def main(argv: list[str]) -> int:
             top = [sas[s] for s in sas if s >= 9]
             print(f"{name} (out of domain), flagged/answers by human score 0-10: {cells}")
             print(f"  scored 9-10: {sum(h for _, h in top)}/{sum(n for n, _ in top)} flagged")
-    print(f"timing: {timing(bank, lex):.2f} ms per 600-char answer vs 6 points")
+    print(f"timing: {timing(banks['zh'], lex):.2f} ms per 600-char answer vs 6 points")
     return 0
 
 

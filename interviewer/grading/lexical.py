@@ -95,9 +95,9 @@ class Lexicon:
 
     def terms(self, text: str) -> frozenset[str]:
         """`tokens` with English function words dropped and English words reduced to their stems
-        ("inserting", "insertion" -> "insert"): what coverage and precision match on. jieba's IDF table has
-        almost no English, so without this "the" and "which" weighed as much as "pointer". Chinese words
-        and short Latin ones (acronyms) are unchanged."""
+        ("inserting", "insertion" -> "insert"): what coverage and precision match on (an English term's
+        weight is its family's, `english_weight`). Chinese words and short Latin ones (acronyms) are
+        unchanged."""
         found = self._terms.get(text)
         if found is None:
             if len(self._terms) > 4096:

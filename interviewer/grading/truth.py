@@ -52,8 +52,8 @@ def find_contradictions(
     asked, q_norm, reference = lex.tokens(question), normalize(question), [normalize(p) for p in points]
     claims = list(dict.fromkeys(split_claims(answer) or [answer.strip()]))
     tokens = {text: lex.tokens(text) for text in [*claims, *points]}
-    # English function words carry no IDF in jieba's table (they would weigh as much as a rare term): they never
-    # anchor a cue, name an entity or count towards what a sentence is about ("in/is: models <-> an" was a swap).
+    # English function words (lexical.ENGLISH_STOP) weigh nothing here: they never anchor a cue, name an entity
+    # or count towards what a sentence is about ("in/is: models <-> an" was a swap).
     weights = {t: 0.0 if t in ENGLISH_STOP else lex.weight(t) for toks in tokens.values() for t in toks}
     anchor_ok = {t for t, w in weights.items() if _is_anchor(t, w)}
     normed = {c: normalize(c) for c in claims}
