@@ -2,7 +2,8 @@
 
 Rule, in order, on the question's merged grade (a follow-up answer is graded together with the earlier
 answers; the merge keeps the best score and the union of covered points, and the latest turn's flags):
-1. a non-answer / empty / off-topic answer -> move on, no follow-up;
+1. a non-answer / empty / off-topic answer -> move on, no follow-up (off topic only while nothing the candidate
+   said on the question was on topic: `scoring.question_flags`);
 2. the grader judged the answer complete (`Grade.complete`, the offline grader's learned threshold) -> move
    on; or, for a grader that makes no such judgement (an LLM's grade), score >= EXCELLENT, or score >=
    GOOD_ENOUGH with few key points missing (at most one, or at most a third) -> move on;

@@ -77,7 +77,8 @@ def best_grade(grades: list[Grade]) -> Grade:
 
 def merge_grades(item: QAItem, grades: list[Grade]) -> Grade:
     """One grade for the question so far: the best of its (combined) grades, covered points unioned;
-    flags are the latest turn's (they drive the policy)."""
+    flags are the latest turn's (they drive the policy), but for `off_topic` once an earlier answer was on
+    topic (`question_flags`)."""
     best = best_grade(grades)
     covered = covered_texts(grades)
     covered_keys = {norm(t) for t in covered}
@@ -89,9 +90,22 @@ def merge_grades(item: QAItem, grades: list[Grade]) -> Grade:
         update={
             "covered": covered,
             "missing": missing,
-            "flags": list(grades[-1].flags),
+            "flags": question_flags(grades),
         }
     )
+
+
+def question_flags(grades: list[Grade]) -> list[str]:
+    """The latest grade's flags, less `off_topic` when an earlier answer to the question was on topic (an
+    answer, not a skip): what the candidate has said on the question is not off topic as a whole because a
+    follow-up reply drifted or hedged ("具体细节记不清了" after an on-topic first answer read as off topic,
+    and the question moved on with follow-ups left). Such a reply draws the next follow-up, if any is left."""
+    flags = list(grades[-1].flags)
+    if "off_topic" in flags and any(
+        not ({"off_topic"} | LEFT_OUT_FLAGS).intersection(g.flags) for g in grades[:-1]
+    ):
+        flags.remove("off_topic")
+    return flags
 
 
 def zero_grade(item: QAItem, reason: str, flags: list[str] | None = None) -> Grade:

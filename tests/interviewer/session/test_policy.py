@@ -102,3 +102,25 @@ def test_keyword_table(point: str, expected: str) -> None:
     from interviewer.session.text import keyword
 
     assert keyword(point) == expected
+
+
+@pytest.mark.parametrize(
+    ("situation", "earlier", "latest", "expected"),
+    [
+        ("first answer off topic", [], ("off_topic",), "next"),
+        ("off topic throughout", [("off_topic",)], ("off_topic",), "next"),
+        ("after a skip, off topic", [("non_answer",)], ("off_topic",), "next"),
+        # an on-topic first answer, then a follow-up reply read as off topic (a hedge, a drift): not off topic
+        ("on topic, then a drifting reply", [()], ("off_topic",), "follow_up"),
+        ("on topic, then a non-answer", [()], ("non_answer",), "next"),
+    ],
+)
+def test_question_flags(situation: str, earlier: list[tuple[str, ...]], latest: tuple[str, ...], expected: str) -> None:
+    from interviewer.session.scoring import merge_grades
+    from knowledge.models import QAItem
+
+    item = QAItem(id="q1", question="Q?")
+    grades = [grade(3, 0, 1, flags) for flags in earlier] + [grade(2, 0, 1, latest)]
+    merged = merge_grades(item, grades)
+    assert decide(merged, len(earlier), 2) == expected, situation
+    assert grades[-1].flags == list(latest)  # the turn's own grade keeps what the grader said
