@@ -55,6 +55,7 @@ def write_report(rows: list[Row], x: np.ndarray, y: np.ndarray, sources: np.ndar
                      "cv": {s: {k: m[k] for k in ("pearson", "spearman", "mae")} for s, m in r["metrics"].items()}}
                     for r in recipes],
         "bank_stage": best.get("stages", []),
+        "equating": best.get("equating", {}),
         "own_kinds_cv": kind_means(rows, best["pred"], y),
         "own_en_kinds_cv": kind_means(rows, best["pred"], y, OWN_EN),
         "decision": best.get("decision", {}),
@@ -110,6 +111,7 @@ def markdown(r: dict[str, Any]) -> str:
         *[f"| {o['name']} | {o['pearson']:.3f} | {o['spearman']:.3f} | {o['mae']:.2f} | "
           + (f"{o[OWN_EN]['pearson']:.3f} / {o[OWN_EN]['spearman']:.3f} |" if OWN_EN in o else "- |")
           for o in r["bank_stage"]], "",
+        *equating_lines(r.get("equating") or {}),
         "## When the interviewer moves on (learned on our labelled dev answers, out-of-fold predictions)", "",
         f"An offline grade of at least **{r['decision'].get('move_on_at')}** is complete enough to move on: it "
         f"tells answers a human scored {r['decision'].get('complete_at_human')}+ from the rest with balanced accuracy "
@@ -133,3 +135,15 @@ def markdown(r: dict[str, Any]) -> str:
         *[f"| {k} | {v} |" for k, v in sorted(r["importance"].items(), key=lambda kv: -abs(kv[1]))], "",
     ]
     return "\n".join(lines)
+
+
+def equating_lines(e: dict[str, Any]) -> list[str]:
+    """The equating paragraph (bank_stage.Equating): kept or not, and what it did to our dev answers."""
+    if "map" not in e:
+        return []
+    m = e["map"]
+    return [f"Equating (the stage's scores onto the reviewers' mean and spread, score -> {m['mean_out']:.2f} + "
+            f"{m['scale']:.3f} x (score - {m['mean_in']:.2f})): **{'kept' if e['chosen'] else 'dropped'}** "
+            f"(kept when it does not raise the MAE); own dev, out of fold, map fitted on the other folds: MAE "
+            f"{e['mae_before']:.3f} -> {e['mae_after']:.3f}, QWK {e['qwk_before']:.3f} -> {e['qwk_after']:.3f}, "
+            f"Pearson {e['pearson_before']:.3f} -> {e['pearson_after']:.3f}.", ""]

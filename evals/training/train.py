@@ -187,7 +187,8 @@ def choose_bank_stage(x: np.ndarray, y: np.ndarray, oof_raw: np.ndarray, linear:
     """For answers to bank items: the linear map (`linear`, cross-fitted) or a stacked stage, whichever has the
     best cross-validated mean of Pearson and Spearman on our dev answers (`first`: the first stage's out-of-fold
     scores, already computed when the recipe was judged), each judged as served (under the rules' `caps`).
-    Returns the choice (None: the linear map), its out-of-fold predictions as served and every option's figures."""
+    Returns the choice (None: the linear map), its out-of-fold predictions (before the caps) and every option's
+    figures."""
     own, english = sources == "own", sources == OWN_EN
 
     def figures(name: str, pred: np.ndarray) -> dict[str, Any]:
@@ -199,16 +200,35 @@ def choose_bank_stage(x: np.ndarray, y: np.ndarray, oof_raw: np.ndarray, linear:
             out[OWN_EN] = {"pearson": round(float(e["pearson"]), 4), "spearman": round(float(e["spearman"]), 4)}
         return out
 
-    linear = np.minimum(linear, caps)
-    options: list[tuple[bank_stage.Stage | None, np.ndarray, dict[str, Any]]] = [(None, linear, figures("linear map", linear))]
+    options: list[tuple[bank_stage.Stage | None, np.ndarray, dict[str, Any]]] = [
+        (None, linear, figures("linear map", np.minimum(linear, caps)))]
     for n, stage in enumerate(bank_stage.STAGES[:1] if quick else bank_stage.STAGES):
         pred = first if n == 0 else bank_stage.cross_validated(stage, x, y, oof_raw, sources, groups, gradeable, FOLDS)
-        pred = np.minimum(pred, caps)
-        options.append((stage, pred, figures(stage.name, pred)))
+        options.append((stage, pred, figures(stage.name, np.minimum(pred, caps))))
         print(f"{stage.name:28s} own: r={options[-1][2]['pearson']:.3f} rho={options[-1][2]['spearman']:.3f}",
               file=sys.stderr)
     chosen, pred, _ = max(options, key=lambda o: float(o[2]["selection"]))
     return chosen, pred, [o[2] for o in options]
+
+
+def choose_equating(stage: bank_stage.Stage | None, served: np.ndarray, y: np.ndarray, sources: np.ndarray,
+                    groups: np.ndarray, interview: np.ndarray, caps: np.ndarray
+                    ) -> tuple[bank_stage.Equating | None, dict[str, Any]]:
+    """Whether the chosen stage's scores are equated onto the reviewers' spread (bank_stage.Equating): yes when
+    the equated out-of-fold scores (the map fitted on the other folds) have no higher MAE on our dev answers, as
+    served. The map kept is fitted on every interview answer's out-of-fold score."""
+    if stage is None:
+        return None, {"chosen": False, "why": "no stage"}
+    own = sources == "own"
+    before = summarize(np.minimum(served, caps)[own], y[own])
+    after = summarize(np.minimum(bank_stage.cross_equated(served, y, interview, groups, FOLDS), caps)[own], y[own])
+    fitted = bank_stage.equating(served[interview], y[interview])
+    report = {"chosen": bool(after["mae"] <= before["mae"]), "map": vars(fitted),
+              **{f"{k}_{side}": round(float(m[k]), 4) for side, m in (("before", before), ("after", after))
+                 for k in ("mae", "qwk", "pearson", "spearman")}}
+    print(f"equating: own MAE {before['mae']:.3f} -> {after['mae']:.3f}, QWK {before['qwk']:.3f} -> "
+          f"{after['qwk']:.3f}: {'kept' if report['chosen'] else 'dropped'}", file=sys.stderr)
+    return (fitted if report["chosen"] else None), report
 
 
 # What the selection averages: the uses outside checks grade (Chinese teachers' sets, our interview answers,
@@ -268,8 +288,13 @@ def main(argv: list[str] | None = None) -> int:
     oof_raw = best["pred"].copy()
     best["raw_metrics"] = source_metrics(np.minimum(best["pred"], caps), y, sources, n_boot=200)
     best["pred"] = cross_fitted(best["pred"], y, sources, groups, gradeable, FOLDS)
-    stage, best["pred"], best["stages"] = choose_bank_stage(x, y, oof_raw, best["pred"], np.minimum(best["staged"], caps),
-                                                            sources, groups, gradeable, caps, quick=args.quick)
+    stage, served, best["stages"] = choose_bank_stage(x, y, oof_raw, best["pred"], best["staged"], sources, groups,
+                                                      gradeable, caps, quick=args.quick)
+    interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
+    equated, best["equating"] = choose_equating(stage, served, y, sources, groups, interview, caps)
+    if equated is not None:
+        served = bank_stage.cross_equated(served, y, interview, groups, FOLDS)
+    best["pred"] = np.minimum(served, caps)
     best["metrics"] = source_metrics(best["pred"], y, sources)  # the chosen one, calibrated, full bootstraps
 
     chosen: Candidate = best["candidate"]
@@ -277,11 +302,11 @@ def main(argv: list[str] | None = None) -> int:
     model = chosen.build()
     model.fit(pooled_x[fit_mask], y[fit_mask], **{fit_weight_name(chosen): sample_weights(sources, best["balanced"])[fit_mask]})
     spec = export(chosen, model, version=code_version())
-    interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
     spec["calibration"] = fit_maps(oof_raw, y, sources, gradeable)
     if stage is not None:
         stage_mask = bank_stage.stage_rows(groups, sources, gradeable)
-        spec["bank_stage"] = bank_stage.export(stage, bank_stage.fit(stage, x, y, oof_raw, sources, stage_mask))
+        spec["bank_stage"] = bank_stage.export(stage, bank_stage.fit(stage, x, y, oof_raw, sources, stage_mask),
+                                               equated)
     kinds = np.asarray([r.kind for r in rows])
     spec["off_topic"], best["off_topic"] = train_off_topic(x[interview], kinds[interview], groups[interview], FOLDS)
     # The cut is learned on our (Chinese) answers alone: the translations carry the score the reviewer gave the

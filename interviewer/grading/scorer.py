@@ -123,6 +123,11 @@ class Scorer:
         if stage is not None and tuple(stage.get("inputs", ())) != (*FEATURES, *BANK_FEATURES, "pooled_score"):
             raise ScorerError("the scorer model's bank stage was trained on other features: run `make train-grader`")
         self.bank_stage = _Forest(stage) if stage is not None else None
+        # ... whose output is then mapped linearly onto the reviewers' mean and spread (bank_stage.Equating; the
+        # stage, fitted for squared error, shrinks towards the mean); none: the stage's output as it is.
+        equating = (stage or {}).get("equating")
+        self.equating = (float(equating["mean_in"]), float(equating["mean_out"]), float(equating["scale"])
+                         ) if equating else None
         # For answers to bank questions: a classifier of the features to "answers something else".
         off_topic = model.get("off_topic")
         if off_topic and tuple(off_topic.get("inputs", ALL_FEATURES)) != ALL_FEATURES:
@@ -161,6 +166,9 @@ class Scorer:
         path = "bank" if features[self._has_item] > 0.5 else "reference"
         if path == "bank" and self.bank_stage is not None:
             raw = self.bank_stage.predict(np.append(self._all(features), raw))
+            if self.equating is not None:  # on the stage's 0-10 score, as it was fitted (train.py)
+                mean_in, mean_out, scale = self.equating
+                raw = mean_out + scale * (float(np.clip(raw, 0.0, 10.0)) - mean_in)
         elif path in self.calibration:
             raw = float(np.interp(raw, *self.calibration[path]))
         return float(np.clip(raw, 0.0, 10.0))

@@ -56,6 +56,43 @@ def test_bank_stage_scores_bank_answers_like_sklearn_and_leaves_references_alone
     assert np.allclose(ours[~bank], raw[~bank], atol=1e-6)
 
 
+def test_equating_maps_bank_answers_onto_the_reviewers_spread_and_leaves_references_alone(data) -> None:
+    x, y = data
+    x = x.copy()
+    has_item = FEATURES.index("has_item")
+    x[:, has_item] = (np.arange(len(x)) % 2).astype(float)
+    pooled_candidate = CANDIDATES[0]
+    pooled = pooled_candidate.build().fit(x[:, : len(FEATURES)], y)
+    raw = np.clip(pooled.predict(x[:, : len(FEATURES)]), 0, 10)
+    stage = bank_stage.STAGES[0]
+    stage_model = bank_stage.fit(stage, x, y, raw, np.full(len(x), "own"), np.ones(len(x), dtype=bool))
+    spec = export(pooled_candidate, pooled, version="t")
+    spec["bank_stage"] = bank_stage.export(stage, stage_model)
+    plain = Scorer(json.loads(json.dumps(spec)))  # the stage alone (matches sklearn: the test above)
+    staged = np.array([plain.predict(row) for row in x])
+    shrunk = 5 + 0.5 * (y - 5)  # a squeezed copy of the human scores: equating must undo the squeeze
+    equated = bank_stage.equating(shrunk, y)
+    assert equated.scale == pytest.approx(2.0) and equated.mean_out == pytest.approx(y.mean())
+    assert np.allclose(equated.apply(shrunk), np.clip(y, 0, 10))
+    spec["bank_stage"] = bank_stage.export(stage, stage_model, equated)
+    scorer = Scorer(json.loads(json.dumps(spec)))
+    ours = np.array([scorer.predict(row) for row in x])
+    bank = x[:, has_item] > 0.5
+    assert np.allclose(ours[bank], equated.apply(staged[bank]), atol=1e-6)
+    assert np.allclose(ours[~bank], raw[~bank], atol=1e-6)
+
+
+def test_cross_equating_fits_each_fold_on_the_others() -> None:
+    human = np.tile(np.arange(11.0), 4)
+    groups = np.repeat(np.arange(4), 11)
+    squeezed = 5 + 0.5 * (human - 5)
+    rows = np.ones(len(human), dtype=bool)
+    rows[:11] = False  # the first question's rows are left as they are
+    out = bank_stage.cross_equated(squeezed, human, rows, groups, folds=4)
+    assert np.allclose(out[:11], squeezed[:11])
+    assert np.allclose(out[11:], human[11:])  # every fold's map (from the others) undoes the same squeeze
+
+
 def test_bank_stage_for_other_features_is_refused() -> None:
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     model["bank_stage"] = {"inputs": [*FEATURES, "pooled_score"], "base": 0.0, "trees": []}  # no BANK_FEATURES
