@@ -305,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     spec["calibration"] = fit_maps(oof_raw, y, sources, gradeable)
     if stage is not None:
         stage_mask = bank_stage.stage_rows(groups, sources, gradeable)
-        spec["bank_stage"] = bank_stage.export(stage, bank_stage.fit(stage, x, y, oof_raw, sources, stage_mask),
+        spec["bank_stage"] = bank_stage.export(stage, bank_stage.fit(stage, x, y, oof_raw, sources, stage_mask, groups),
                                                equated)
     kinds = np.asarray([r.kind for r in rows])
     spec["off_topic"], best["off_topic"] = train_off_topic(x[interview], kinds[interview], groups[interview], FOLDS)

@@ -82,6 +82,30 @@ def test_equating_maps_bank_answers_onto_the_reviewers_spread_and_leaves_referen
     assert np.allclose(ours[~bank], raw[~bank], atol=1e-6)
 
 
+def test_bagged_stage_exports_the_mean_of_its_members(data) -> None:
+    x, y = data
+    x = x.copy()
+    has_item = FEATURES.index("has_item")
+    x[:, has_item] = 1.0  # every answer to a bank item
+    pooled_candidate = CANDIDATES[0]
+    pooled = pooled_candidate.build().fit(x[:, : len(FEATURES)], y)
+    raw = np.clip(pooled.predict(x[:, : len(FEATURES)]), 0, 10)
+    stage = bank_stage.Stage("bagged", 2, 30, 10, 0.0, bags=3)
+    groups = np.repeat(np.arange(30), 10)
+    sources = np.full(len(x), "own")
+    with pytest.raises(ValueError, match="groups"):
+        bank_stage.fit(stage, x, y, raw, sources, np.ones(len(x), dtype=bool))
+    bagged = bank_stage.fit(stage, x, y, raw, sources, np.ones(len(x), dtype=bool), groups)
+    assert len(bagged.models) == 3
+    members = [m.predict(bank_stage.stacked(x, raw)) for m in bagged.models]
+    assert not np.allclose(members[0], members[1])  # fitted on different questions
+    spec = export(pooled_candidate, pooled, version="t")
+    spec["bank_stage"] = bank_stage.export(stage, bagged)
+    scorer = Scorer(json.loads(json.dumps(spec)))
+    ours = np.array([scorer.predict(row) for row in x])
+    assert np.allclose(ours, np.clip(np.mean(members, axis=0), 0, 10), atol=1e-5)
+
+
 def test_cross_equating_fits_each_fold_on_the_others() -> None:
     human = np.tile(np.arange(11.0), 4)
     groups = np.repeat(np.arange(4), 11)
