@@ -22,6 +22,7 @@ NOTE = {
 TEXT = {
     "zh": {
         "completeness": "覆盖了 {c}/{n} 个要点。",
+        "completeness_partly": "覆盖了 {c}/{n} 个要点，另有 {p} 个只是提到。",
         "accuracy_ok": "与参考答案未见矛盾（离线评分无法核实事实）。",
         "accuracy_verdict": "判断结论与参考答案相反。",
         "accuracy_formula": "给出的公式或结果与参考答案不一致。",
@@ -39,6 +40,7 @@ TEXT = {
     },
     "en": {
         "completeness": "Covers {c} of {n} key points.",
+        "completeness_partly": "Covers {c} of {n} key points and touches on {p} more.",
         "accuracy_ok": "Nothing contradicts the reference (the offline grader cannot verify facts).",
         "accuracy_verdict": "The verdict is the opposite of the reference's.",
         "accuracy_formula": "The formula or result given differs from the reference's.",
@@ -67,7 +69,7 @@ def compose_grade_text(
                   for k in CRITERIA]
         lead = t["non_answer"]
     else:
-        rubric = _rubric(t, score, ev, n, c)
+        rubric = _rubric(t, score, ev, n, c, sum(p.partly for p in points))
         lead = t["summary"].format(s=score, c=c, n=n)
     extras = []
     if ev is not None and ev.contradictions:
@@ -84,7 +86,7 @@ def compose_grade_text(
     return rubric, summary, NOTE.get(language, NOTE["zh"])
 
 
-def _rubric(t: dict[str, str], score: float, ev: Evidence, n: int, c: int) -> list[RubricScore]:
+def _rubric(t: dict[str, str], score: float, ev: Evidence, n: int, c: int, partly: int) -> list[RubricScore]:
     if ev.verdict_conflict:
         accuracy, acc_comment = min(score, 1.0), t["accuracy_verdict"]
     elif ev.contradictions:
@@ -95,13 +97,19 @@ def _rubric(t: dict[str, str], score: float, ev: Evidence, n: int, c: int) -> li
         accuracy, acc_comment = score * 0.6, t["accuracy_formula"]
     else:
         accuracy, acc_comment = score + 1.0, t["accuracy_ok"]
-    completeness = 10.0 * ev.coverage
+    # The share of key points the grade lists as covered (a point only touched on counts half): what the report
+    # shows, so the criterion and the covered/missing lists agree. It was 10 x the raw coverage evidence, which
+    # gave a concise correct answer "completeness 1.5" under an overall 5.7 (the evidence is weighted term
+    # overlap; the learned score reads much more than that).
+    completeness = 10.0 * (c + 0.5 * partly) / max(n, 1)
+    comment = (t["completeness_partly"].format(c=c, n=n, p=partly) if partly
+               else t["completeness"].format(c=c, n=n))
     top = np.sort(ev.strengths)[::-1][: max(1, (len(ev.strengths) + 1) // 2)]
     depth = min(10.0 * float(top.mean()), score + 2.0)
     clarity = min(4.0 + 6.0 * ev.on_topic_share, score + 4.0)
     return [
         RubricScore(criterion="accuracy", score=_r(accuracy), comment=acc_comment),
-        RubricScore(criterion="completeness", score=_r(completeness), comment=t["completeness"].format(c=c, n=n)),
+        RubricScore(criterion="completeness", score=_r(completeness), comment=comment),
         RubricScore(criterion="depth", score=_r(depth), comment=t["depth_high"] if depth >= 6 else t["depth_low"]),
         RubricScore(criterion="clarity", score=_r(clarity), comment=t["clarity"].format(p=round(100 * ev.on_topic_share))),
     ]

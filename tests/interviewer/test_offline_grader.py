@@ -380,3 +380,16 @@ def test_a_capped_answer_is_never_complete_whatever_the_learned_cut(grader: Offl
 
 def _scorer_moving_on_at(cut: float) -> Scorer:
     return Scorer({**json.loads(MODEL_PATH.read_text(encoding="utf-8")), "move_on_at": cut})
+
+
+def test_completeness_is_the_share_of_points_the_grade_lists(grades: dict[str, Grade]) -> None:
+    """The completeness criterion agrees with the covered / partly lists the report shows (a partly covered
+    point counts half), and its comment names the points only touched on."""
+    for name, g in grades.items():
+        if "non_answer" in g.flags:
+            continue
+        covered, partly = sum(p.covered for p in g.points), sum(p.partly for p in g.points)
+        completeness = next(r for r in g.rubric if r.criterion == "completeness")
+        assert completeness.score == round(10.0 * (covered + 0.5 * partly) / len(g.points), 1), name
+        assert f"{covered}/{len(g.points)}" in completeness.comment, name
+        assert (f"另有 {partly} 个只是提到" in completeness.comment) == (partly > 0), name
