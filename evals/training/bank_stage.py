@@ -16,7 +16,7 @@ pooled score: a stage fitted on ADS + LE lowered both their cross-validated Pear
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -117,7 +117,7 @@ def fit(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarray, sources:
         questions = np.unique(groups[rows])
         picks = [rng.choice(questions, size=max(1, int(BAG_SHARE * len(questions))), replace=False)
                  for _ in range(stage.bags)]
-        single = Stage(stage.name, stage.depth, stage.trees, stage.leaf, stage.synthetic_weight)
+        single = replace(stage, bags=1)
         return Bagged([fit(single, x, y, pooled, sources, rows & np.isin(groups, pick)) for pick in picks])
     w = weights(stage, sources)
     rows = rows & (w > 0)

@@ -213,22 +213,24 @@ def choose_bank_stage(x: np.ndarray, y: np.ndarray, oof_raw: np.ndarray, linear:
 
 def choose_equating(stage: bank_stage.Stage | None, served: np.ndarray, y: np.ndarray, sources: np.ndarray,
                     groups: np.ndarray, interview: np.ndarray, caps: np.ndarray
-                    ) -> tuple[bank_stage.Equating | None, dict[str, Any]]:
+                    ) -> tuple[bank_stage.Equating | None, np.ndarray, dict[str, Any]]:
     """Whether the chosen stage's scores are equated onto the reviewers' spread (bank_stage.Equating): yes when
     the equated out-of-fold scores (the map fitted on the other folds) have no higher MAE on our dev answers, as
-    served. The map kept is fitted on every interview answer's out-of-fold score."""
+    served. Returns the map kept (fitted on every interview answer's out-of-fold score) or None, the out-of-fold
+    scores that go with that choice, and the report."""
     if stage is None:
-        return None, {"chosen": False, "why": "no stage"}
+        return None, served, {"chosen": False, "why": "no stage"}
     own = sources == "own"
+    equated = bank_stage.cross_equated(served, y, interview, groups, FOLDS)
     before = summarize(np.minimum(served, caps)[own], y[own])
-    after = summarize(np.minimum(bank_stage.cross_equated(served, y, interview, groups, FOLDS), caps)[own], y[own])
+    after = summarize(np.minimum(equated, caps)[own], y[own])
     fitted = bank_stage.equating(served[interview], y[interview])
     report = {"chosen": bool(after["mae"] <= before["mae"]), "map": vars(fitted),
               **{f"{k}_{side}": round(float(m[k]), 4) for side, m in (("before", before), ("after", after))
                  for k in ("mae", "qwk", "pearson", "spearman")}}
     print(f"equating: own MAE {before['mae']:.3f} -> {after['mae']:.3f}, QWK {before['qwk']:.3f} -> "
           f"{after['qwk']:.3f}: {'kept' if report['chosen'] else 'dropped'}", file=sys.stderr)
-    return (fitted if report["chosen"] else None), report
+    return (fitted, equated, report) if report["chosen"] else (None, served, report)
 
 
 # What the selection averages: the uses outside checks grade (Chinese teachers' sets, our interview answers,
@@ -291,9 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     stage, served, best["stages"] = choose_bank_stage(x, y, oof_raw, best["pred"], best["staged"], sources, groups,
                                                       gradeable, caps, quick=args.quick)
     interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
-    equated, best["equating"] = choose_equating(stage, served, y, sources, groups, interview, caps)
-    if equated is not None:
-        served = bank_stage.cross_equated(served, y, interview, groups, FOLDS)
+    equated, served, best["equating"] = choose_equating(stage, served, y, sources, groups, interview, caps)
     best["pred"] = np.minimum(served, caps)
     best["metrics"] = source_metrics(best["pred"], y, sources)  # the chosen one, calibrated, full bootstraps
 
