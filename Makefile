@@ -60,6 +60,7 @@ train-grader: install-dev
 	$(BIN)/interviewer ingest
 	$(BIN)/python -m evals.variants --out evals/training/variants.jsonl
 	$(BIN)/python -m evals.training.train
+	$(BIN)/python -m evals.training.points
 
 clean:
 	rm -rf .interviewer .pytest_cache .mypy_cache .ruff_cache

