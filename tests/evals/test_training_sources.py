@@ -40,3 +40,25 @@ def test_translations_train_the_stage_but_not_the_pooled_scorer() -> None:
     stage = bank_stage.STAGES[0]
     assert bank_stage.weights(stage, sources)[1] == bank_stage.TRANSLATED_WEIGHT
     assert pooled_sources(sources).tolist() == [True, False, True, False, False]
+
+
+def test_a_data_round_adds_its_answers_to_own_and_their_translations_to_own_en(tmp_path: Path, monkeypatch) -> None:
+    from evals.training import data_round
+
+    own = _write(tmp_path / "dev.jsonl", [{"id": "a", "question": QUESTION, "answer": "旧的回答。", "score": 5,
+                                           "kind": "partial"}])
+    en = _write(tmp_path / "dev-en.jsonl", [])
+    monkeypatch.setattr(data_round, "SOURCES", {"own": own, OWN_EN: en})
+    extra = _write(tmp_path / "round.jsonl", [
+        {"id": "n1", "question": QUESTION, "answer": "新的中文回答。", "answer_en": "A new answer.", "score": 7,
+         "kind": "good", "rationale": "r"},
+        {"id": "n2", "question": QUESTION, "answer": "A native English answer.", "answer_en": "A native English answer.",
+         "score": 7, "kind": "good", "rationale": "r"},
+    ])
+    merged = data_round.merged_sources(extra, tmp_path)
+    own_rows = [json.loads(line) for line in merged["own"].read_text(encoding="utf-8").splitlines()]
+    en_rows = [json.loads(line) for line in merged[OWN_EN].read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in own_rows] == ["a", "n1", "n2"] and "answer_en" not in own_rows[1]
+    assert en_rows == [{"id": "n1-en", "source_id": "n1", "question": QUESTION, "answer": "A new answer.",
+                        "score": 7, "kind": "good"}]  # a native English answer is not translated again
+    assert own.read_text(encoding="utf-8").count("\n") == 1  # the real files are untouched
