@@ -104,6 +104,53 @@ def point_rows(split: str) -> PointRows:
     return PointRows(np.vstack(xs), np.asarray(labels), np.asarray(owners), np.asarray(groups), skipped)
 
 
+def follow_up_targets(split: str = "dev") -> dict[str, dict[str, int]]:
+    """For each labelled answer that would draw a follow-up (not complete, not off topic or a non-answer): the
+    reviewers' label of the key point the follow-up asks about, under the interviewer's order (points touched
+    on first: session/targets.py) and under an order by the point model's P(covered), lowest first."""
+    from evals.evaluation import build_context
+    from interviewer.grading.point_model import default_point_model
+    from interviewer.session.models import Language
+    from interviewer.session.targets import item_texts, targets
+
+    ctx = build_context("offline")
+    model = default_point_model()
+
+    class Keeping:  # judges as the committed model does, and keeps P(covered) of the last grade
+        last: dict[int, float] = {}
+
+        def judge(self, features: np.ndarray) -> list[tuple[bool, bool]]:
+            Keeping.last = dict(enumerate(model.covered.probability(features)))
+            return model.judge(features)
+
+    ctx.grader.offline.point_model = Keeping()  # type: ignore[attr-defined]
+    answers = {}
+    for line in (LABELLED / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            answers[json.loads(line)["id"]] = json.loads(line)
+    out: dict[str, dict[str, int]] = {"interviewer's order": {}, "lowest P(covered) first": {}}
+    for entry in load_labels(split):
+        row = answers[entry["id"]]
+        item = ctx.bank.find_by_question(row["question"])
+        if item is None or [p.text for p in item.key_points] != [p["point"] for p in entry["labels"]]:
+            continue  # the knowledge base changed since labelling
+        language: Language = "en" if detect_language(row["answer"]) == "en" else "zh"
+        Keeping.last = {}
+        grade = ctx.grader.grade(request_for_item(item, row["answer"], language))
+        if grade.complete or {"non_answer", "off_topic"} & set(grade.flags) or not Keeping.last:
+            continue
+        found = targets(item, grade, item_texts(item, language))
+        index = {p.text: i for i, p in enumerate(grade.points)}
+        labels = {p["point"]: p["label"] for p in entry["labels"]}
+        if not found:
+            continue
+        for name, target in (("interviewer's order", found[0]),
+                             ("lowest P(covered) first", min(found, key=lambda t: Keeping.last.get(index.get(t.text, -1), 0.0)))):
+            label = labels.get(target.text, "?")
+            out[name][label] = out[name].get(label, 0) + 1
+    return out
+
+
 def rule(x: np.ndarray) -> np.ndarray:
     """The old judgement: covered from Calibration.covered_at, touched on from partly_at; never a contradicted point."""
     strength = x[:, POINT_FEATURES.index("strength")]
@@ -190,7 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.training.points", description=__doc__.splitlines()[0])
     ap.add_argument("--test", action="store_true", help="measure the written model on the frozen test labels")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--followups", action="store_true",
+                    help="on dev: what the reviewers say of the key point a follow-up asks about (nothing written)")
     args = ap.parse_args(argv)
+    if args.followups:
+        for name, counts in follow_up_targets("dev").items():
+            n = sum(counts.values())
+            print(f"{name}: {n} follow-ups; the point asked about is, to the reviewers, "
+                  + ", ".join(f"{k} {v} ({v / n:.0%})" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])))
+        return 0
     report_path = RESULTS / "point-model.json"
     if args.test:
         rows = point_rows("test")
