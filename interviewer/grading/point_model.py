@@ -10,7 +10,6 @@ answer's calibrated score: P(covered) and P(at least touched on). Inference is n
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from interviewer.grading.features import Evidence
+from interviewer.grading.scorer import read_model_file
 from knowledge.errors import InterviewerError
 
 MODEL_PATH = Path(__file__).with_name("point_model.json")
@@ -93,14 +93,7 @@ class PointModel:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> PointModel:
-        try:
-            spec = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise PointModelError(f"cannot read the point model {path}: {exc}") from None
-        try:
-            return cls(spec)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise PointModelError(f"malformed point model {path}: {exc!r}") from None
+        return read_model_file(path, cls, PointModelError, "point model")
 
     def judge(self, features: np.ndarray) -> list[tuple[bool, bool]]:
         """Per point (covered, touched on but not covered). A contradicted point is never covered."""

@@ -12,9 +12,10 @@ classifier, `features.ALL_FEATURES`) is an error.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -22,7 +23,20 @@ from interviewer.grading.features import ALL_FEATURES, BANK_FEATURES, FEATURES
 from knowledge.errors import InterviewerError
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
-DEFAULT_MOVE_ON_AT = 7.0  # for a model file without a learned threshold
+DEFAULT_MOVE_ON_AT = 7.0
+M = TypeVar("M")  # for a model file without a learned threshold
+
+
+def read_model_file(path: Path, build: Callable[[dict[str, Any]], M], error: type[InterviewerError], what: str) -> M:
+    """`build` of a committed JSON model file; an unreadable or malformed file is `error`, naming the file."""
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise error(f"cannot read the {what} {path}: {exc}") from None
+    try:
+        return build(spec)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise error(f"malformed {what} {path}: {exc!r}") from None
 
 
 class ScorerError(InterviewerError):
@@ -151,14 +165,7 @@ class Scorer:
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> Scorer:
-        try:
-            model = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ScorerError(f"cannot read the scorer model {path}: {exc}") from None
-        try:
-            return cls(model)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ScorerError(f"malformed scorer model {path}: {exc!r}") from None
+        return read_model_file(path, cls, ScorerError, "scorer model")
 
     def predict(self, features: np.ndarray) -> float:
         """The calibrated 0-10 score."""
