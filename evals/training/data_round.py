@@ -12,7 +12,9 @@ the new answers, once with them; the equating is cross-fitted as served. The fig
 per source (own, own-en), with per-kind means. The rule, fixed before any round is measured (2026-11-30):
 keep the round if, on the older own answers, neither Pearson nor Spearman falls by more than 0.005, the
 wrong-but-fluent mean rises by at most 0.3, and the mean of Pearson and Spearman on the whole own set rises.
-The test split is never read. The new rows' features are computed through the production grader (a few
+The test split is never read. Mind the fold noise: GroupKFold balances the folds by size, so adding rows moves
+which questions share a fold, and the same "without" figures on the older answers moved by up to 0.009 between
+two rounds of different sizes (2026-11-30) — more than the 0.005 margin; a rule decision near it is a tie. The new rows' features are computed through the production grader (a few
 minutes); the training cache is not touched.
 """
 
