@@ -34,7 +34,7 @@ from interviewer.grading.features import (
 from interviewer.grading.guards import content_chars, find_injection, is_hedge, is_non_answer, strip_injection
 from interviewer.grading.models import Grade, GradeReference, GradeRequest, PointResult
 from interviewer.grading.offline_feedback import compose_grade_text
-from interviewer.grading.point_model import PointModel, default_point_model, point_features
+from interviewer.grading.point_model import PointJudge, default_point_model, point_features
 from interviewer.grading.points import (
     best_reference_coverage,
     best_surface_overlap,
@@ -67,7 +67,7 @@ class OfflineGrader:
         background_items: list[str] | None = None,
         scorer: Scorer | None = None,
         english_embedder: Embedder | None = None,
-        point_model: PointModel | None = None,
+        point_model: PointJudge | None = None,
     ) -> None:
         """`english_embedder`: embeds the English key points (they are not in the index); give it a
         persistent cache (knowledge.vector_cache) so each is embedded once per installation. `point_model`:
@@ -99,14 +99,14 @@ class OfflineGrader:
         return self._scorer
 
     @property
-    def point_model(self) -> PointModel:
+    def point_model(self) -> PointJudge:
         """Which key points an answer covers (point_model.py), read on first use."""
         if self._point_model is None:
             self._point_model = default_point_model()
         return self._point_model
 
     @point_model.setter
-    def point_model(self, model: PointModel) -> None:
+    def point_model(self, model: PointJudge) -> None:
         self._point_model = model
 
     @property

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -35,6 +35,12 @@ POINT_FEATURES = (
     "contradicted",  # a truth check found the answer stating this point the other way round
     "log_points",  # log of the number of key points
 )
+
+
+class PointJudge(Protocol):
+    """What the grader asks per answer: (covered, touched on but not covered) for each row of point features."""
+
+    def judge(self, features: np.ndarray) -> list[tuple[bool, bool]]: ...
 
 
 class PointModelError(InterviewerError):

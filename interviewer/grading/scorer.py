@@ -23,8 +23,8 @@ from interviewer.grading.features import ALL_FEATURES, BANK_FEATURES, FEATURES
 from knowledge.errors import InterviewerError
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
-DEFAULT_MOVE_ON_AT = 7.0
-M = TypeVar("M")  # for a model file without a learned threshold
+DEFAULT_MOVE_ON_AT = 7.0  # for a model file without a learned threshold
+M = TypeVar("M")
 
 
 def read_model_file(path: Path, build: Callable[[dict[str, Any]], M], error: type[InterviewerError], what: str) -> M:
