@@ -122,7 +122,7 @@ def build_grader(settings: Settings, index: KnowledgeIndex) -> Grader:
 
 
 def warm_up(index: KnowledgeIndex, grader: Grader) -> float:
-    """Load every lazy part a graded turn needs (jieba and its IDF table, the scorer file, the generic-talk
+    """Load every lazy part a graded turn needs (jieba and its IDF table, the scorer and point model files, the generic-talk
     and English key-point vectors, BM25) by grading one Chinese and one English answer offline and running
     one search; the seconds it took. Without it the first candidate's first answer paid ~0.9 s for them."""
     from interviewer.grading.models import request_for_item
