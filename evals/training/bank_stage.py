@@ -131,11 +131,15 @@ def fit(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarray, sources:
 
 
 def cross_validated(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarray, sources: np.ndarray,
-                    groups: np.ndarray, gradeable: np.ndarray, folds: int) -> np.ndarray:
-    """`pooled` with our answers replaced by the stage's out-of-fold scores (the same folds by question)."""
+                    groups: np.ndarray, gradeable: np.ndarray, folds: int,
+                    fit_rows: np.ndarray | None = None) -> np.ndarray:
+    """`pooled` with our answers replaced by the stage's out-of-fold scores (the same folds by question);
+    `fit_rows`: only these rows may train a fold's stage (all our answers are still scored)."""
     from sklearn.model_selection import GroupKFold
 
     rows = stage_rows(groups, sources, gradeable)
+    if fit_rows is not None:
+        rows &= fit_rows
     out = pooled.copy()
     for train, held in GroupKFold(n_splits=folds).split(x, y, groups):
         mask = np.zeros(len(y), dtype=bool)
@@ -170,13 +174,15 @@ def equating(scores: np.ndarray, human: np.ndarray) -> Equating:
 
 
 def cross_equated(scores: np.ndarray, human: np.ndarray, rows: np.ndarray, groups: np.ndarray,
-                  folds: int) -> np.ndarray:
-    """`scores` with the `rows` equated by a map fitted on the other folds' rows (the same folds by question)."""
+                  folds: int, fit_rows: np.ndarray | None = None) -> np.ndarray:
+    """`scores` with the `rows` equated by a map fitted on the other folds' rows (the same folds by question);
+    `fit_rows`: only these of them fit the maps."""
     from sklearn.model_selection import GroupKFold
 
+    fitting = rows if fit_rows is None else rows & fit_rows
     out = scores.copy()
     for train, held in GroupKFold(n_splits=folds).split(scores, human, groups):
-        fit, apply = train[rows[train]], held[rows[held]]
+        fit, apply = train[fitting[train]], held[rows[held]]
         out[apply] = equating(scores[fit], human[fit]).apply(scores[apply])
     return out
 

@@ -42,10 +42,13 @@ MAX_DROP = 0.005  # on the older answers: Pearson or Spearman may fall by at mos
 MAX_WRONG_RISE = 0.3  # ... and the wrong-but-fluent mean may rise by at most this
 
 
-def merged_sources(extra: Path, folder: Path) -> dict[str, Path]:
+def read_round(extra: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in extra.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def merged_sources(new: list[dict[str, Any]], folder: Path) -> dict[str, Path]:
     """The training sources with the new answers added to own (and their translations to own-en)."""
     own, own_en = folder / "own.jsonl", folder / "own-en.jsonl"
-    new = [json.loads(line) for line in extra.read_text(encoding="utf-8").splitlines() if line.strip()]
     keep = ("id", "question", "answer", "score", "kind", "rationale")
     with own.open("w", encoding="utf-8") as f:
         f.write(SOURCES["own"].read_text(encoding="utf-8"))
@@ -72,23 +75,8 @@ def served(x: np.ndarray, y: np.ndarray, sources: np.ndarray, groups: np.ndarray
                                                 recipe["balanced"]), 0.0)
     stage = next(s for s in bank_stage.STAGES if s.bags > 1)
     interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
-    stage_rows = bank_stage.stage_rows(groups, sources, gradeable) & train_rows
-    from sklearn.model_selection import GroupKFold
-
-    out = pooled.copy()
-    folds = list(GroupKFold(n_splits=FOLDS).split(x, y, groups))
-    for train, held in folds:
-        mask = np.zeros(len(y), dtype=bool)
-        mask[train] = True
-        model = bank_stage.fit(stage, x, y, pooled, sources, stage_rows & mask, groups)
-        scored = held[interview[held]]
-        out[scored] = np.clip(model.predict(bank_stage.stacked(x[scored], pooled[scored])), 0, 10)
-    equated = out.copy()
-    for train, held in folds:
-        fit = train[(interview & train_rows)[train]]
-        scored = held[interview[held]]
-        equated[scored] = bank_stage.equating(out[fit], y[fit]).apply(out[scored])
-    return equated
+    staged = bank_stage.cross_validated(stage, x, y, pooled, sources, groups, gradeable, FOLDS, fit_rows=train_rows)
+    return bank_stage.cross_equated(staged, y, interview, groups, FOLDS, fit_rows=train_rows)
 
 
 def figures(pred: np.ndarray, y: np.ndarray, rows: np.ndarray, kinds: np.ndarray) -> dict[str, Any]:
@@ -103,12 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extra", type=Path, required=True, help="JSONL of new dev answers")
     args = ap.parse_args(argv)
     recipe = json.loads(REPORT.read_text(encoding="utf-8"))["chosen"]
+    new = read_round(args.extra)
     with tempfile.TemporaryDirectory() as folder:
-        rows = load_rows(merged_sources(args.extra, Path(folder)))
-    new_answers = {json.loads(line)["answer"] for line in args.extra.read_text(encoding="utf-8").splitlines()
-                   if line.strip()}
-    new_answers |= {json.loads(line).get("answer_en") for line in args.extra.read_text(encoding="utf-8").splitlines()
-                    if line.strip()} - {None}
+        rows = load_rows(merged_sources(new, Path(folder)))
+    new_answers = {o["answer"] for o in new} | {o["answer_en"] for o in new if o.get("answer_en")}
     # a new row: one of the new answers, its translation, or a padded copy of either
     is_new = np.asarray([r.source in (*INTERVIEW_SOURCES, "padding") and r.group.startswith("own:")
                          and any(a in r.answer for a in new_answers) for r in rows])

@@ -30,9 +30,11 @@ import numpy as np
 
 from evals.metrics import bootstrap_ci, mae, spearman
 from interviewer.grading.calibration import DEFAULT_CALIBRATION
-from interviewer.grading.models import request_for_item
+from interviewer.grading.models import Grade, request_for_item
 from interviewer.grading.point_model import MODEL_PATH, POINT_FEATURES, PointModel
+from interviewer.session.models import Language
 from interviewer.validation import detect_language
+from knowledge.models import QAItem
 
 LABELLED = Path(__file__).resolve().parents[1] / "labelled"
 POINTS_DIR = Path(__file__).resolve().parent / "point_labels"
@@ -55,14 +57,16 @@ class PointRows:
 
 
 class _Recorder:
-    """Stands in for the point model while grading: keeps each grade's point features."""
+    """Stands in for the point model while grading: keeps each grade's point features, and judges as `model`
+    does (nothing covered without one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: PointModel | None = None) -> None:
+        self.model = model
         self.features: list[np.ndarray] = []
 
     def judge(self, features: np.ndarray) -> list[tuple[bool, bool]]:
         self.features.append(features)
-        return [(False, False)] * len(features)
+        return self.model.judge(features) if self.model else [(False, False)] * len(features)
 
 
 def load_labels(split: str) -> list[dict[str, Any]]:
@@ -70,37 +74,60 @@ def load_labels(split: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def point_rows(split: str) -> PointRows:
-    """Grade every labelled answer of `split` and pair its points' features with the labels (through a grader of
-    its own, whose point model records instead of judging)."""
+@dataclass
+class Labelled:
+    """A labelled answer of a split, ready to grade through the index's offline grader."""
+
+    n: int  # its line in the split's label file
+    labels: list[dict[str, Any]]  # per key point, in the item's order
+    question: str
+    answer: str
+    language: Language
+    item: QAItem
+
+
+def labelled_answers(split: str, recorder: _Recorder) -> tuple[Any, list[Labelled], int]:
+    """The offline eval context (its grader's point model replaced by `recorder`), the labelled answers of `split`,
+    and how many were left out because their item's key points changed since labelling."""
     from evals.evaluation import build_context
 
     ctx = build_context("offline")
-    answers = {}
-    for line in (LABELLED / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            answers[row["id"]] = row
-    recorder = _Recorder()
     offline = getattr(ctx.grader, "offline", None)  # the IndexedGrader's OfflineGrader
     if offline is None:
         raise SystemExit("the point model is fitted through the offline grader of the index: run `interviewer ingest`")
     offline.point_model = recorder
-    xs, labels, owners, groups, skipped = [], [], [], [], 0
+    answers = {row["id"]: row for row in map(json.loads, filter(str.strip, (LABELLED / f"{split}.jsonl")
+                                                                  .read_text(encoding="utf-8").splitlines()))}
+    out, skipped = [], 0
     for n, entry in enumerate(load_labels(split)):
         row = answers[entry["id"]]
         item = ctx.bank.find_by_question(row["question"])
-        texts = [p["point"] for p in entry["labels"]]
-        if item is None or [p.text for p in item.key_points] != texts:
+        if item is None or [p.text for p in item.key_points] != [p["point"] for p in entry["labels"]]:
             skipped += 1
             continue
+        language: Language = "en" if detect_language(row["answer"]) == "en" else "zh"
+        out.append(Labelled(n, entry["labels"], row["question"], row["answer"], language, item))
+    return ctx, out, skipped
+
+
+def grade(ctx: Any, a: Labelled) -> Grade:
+    return ctx.grader.grade(request_for_item(a.item, a.answer, a.language))
+
+
+def point_rows(split: str) -> PointRows:
+    """Grade every labelled answer of `split` and pair its points' features with the labels (through a grader of
+    its own, whose point model records instead of judging)."""
+    recorder = _Recorder()
+    ctx, answers, skipped = labelled_answers(split, recorder)
+    xs, labels, owners, groups = [], [], [], []
+    for a in answers:
         recorder.features.clear()
-        ctx.grader.grade(request_for_item(item, row["answer"], detect_language(row["answer"])))
+        grade(ctx, a)
         # None recorded: graded 0 by rule (a non-answer), nothing judged per point
-        xs.append(recorder.features[-1] if recorder.features else np.zeros((len(texts), len(POINT_FEATURES))))
-        labels += [min(LABELS.index(p["label"]), 2) for p in entry["labels"]]
-        owners += [n] * len(texts)
-        groups += [row["question"]] * len(texts)
+        xs.append(recorder.features[-1] if recorder.features else np.zeros((len(a.labels), len(POINT_FEATURES))))
+        labels += [min(LABELS.index(p["label"]), 2) for p in a.labels]
+        owners += [a.n] * len(a.labels)
+        groups += [a.question] * len(a.labels)
     return PointRows(np.vstack(xs), np.asarray(labels), np.asarray(owners), np.asarray(groups), skipped)
 
 
@@ -108,44 +135,26 @@ def follow_up_targets(split: str = "dev") -> dict[str, dict[str, int]]:
     """For each labelled answer that would draw a follow-up (not complete, not off topic or a non-answer): the
     reviewers' label of the key point the follow-up asks about, under the interviewer's order (points touched
     on first: session/targets.py) and under an order by the point model's P(covered), lowest first."""
-    from evals.evaluation import build_context
     from interviewer.grading.point_model import default_point_model
-    from interviewer.session.models import Language
     from interviewer.session.targets import item_texts, targets
 
-    ctx = build_context("offline")
     model = default_point_model()
-
-    class Keeping:  # judges as the committed model does, and keeps P(covered) of the last grade
-        last: dict[int, float] = {}
-
-        def judge(self, features: np.ndarray) -> list[tuple[bool, bool]]:
-            Keeping.last = dict(enumerate(model.covered.probability(features)))
-            return model.judge(features)
-
-    ctx.grader.offline.point_model = Keeping()  # type: ignore[attr-defined]
-    answers = {}
-    for line in (LABELLED / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            answers[json.loads(line)["id"]] = json.loads(line)
+    recorder = _Recorder(model)  # judges as served, and keeps the features to read P(covered) from
+    ctx, answers, _ = labelled_answers(split, recorder)
     out: dict[str, dict[str, int]] = {"interviewer's order": {}, "lowest P(covered) first": {}}
-    for entry in load_labels(split):
-        row = answers[entry["id"]]
-        item = ctx.bank.find_by_question(row["question"])
-        if item is None or [p.text for p in item.key_points] != [p["point"] for p in entry["labels"]]:
-            continue  # the knowledge base changed since labelling
-        language: Language = "en" if detect_language(row["answer"]) == "en" else "zh"
-        Keeping.last = {}
-        grade = ctx.grader.grade(request_for_item(item, row["answer"], language))
-        if grade.complete or {"non_answer", "off_topic"} & set(grade.flags) or not Keeping.last:
+    for a in answers:
+        recorder.features.clear()
+        graded = grade(ctx, a)
+        if graded.complete or {"non_answer", "off_topic"} & set(graded.flags) or not recorder.features:
             continue
-        found = targets(item, grade, item_texts(item, language))
-        index = {p.text: i for i, p in enumerate(grade.points)}
-        labels = {p["point"]: p["label"] for p in entry["labels"]}
+        found = targets(a.item, graded, item_texts(a.item, a.language))
         if not found:
             continue
+        covered = dict(zip((p.text for p in graded.points), model.covered.probability(recorder.features[-1]),
+                           strict=True))
+        labels = {p["point"]: p["label"] for p in a.labels}
         for name, target in (("interviewer's order", found[0]),
-                             ("lowest P(covered) first", min(found, key=lambda t: Keeping.last.get(index.get(t.text, -1), 0.0)))):
+                             ("lowest P(covered) first", min(found, key=lambda t: covered.get(t.text, 0.0)))):
             label = labels.get(target.text, "?")
             out[name][label] = out[name].get(label, 0) + 1
     return out
