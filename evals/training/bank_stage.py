@@ -132,16 +132,18 @@ def fit(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarray, sources:
 
 def cross_validated(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarray, sources: np.ndarray,
                     groups: np.ndarray, gradeable: np.ndarray, folds: int,
-                    fit_rows: np.ndarray | None = None) -> np.ndarray:
+                    fit_rows: np.ndarray | None = None, seed: int | None = None) -> np.ndarray:
     """`pooled` with our answers replaced by the stage's out-of-fold scores (the same folds by question);
-    `fit_rows`: only these rows may train a fold's stage (all our answers are still scored)."""
+    `fit_rows`: only these rows may train a fold's stage (all our answers are still scored); `seed`: the
+    shuffled split by question of that seed (train.cross_validate's) instead of the fixed one."""
     from sklearn.model_selection import GroupKFold
 
     rows = stage_rows(groups, sources, gradeable)
     if fit_rows is not None:
         rows &= fit_rows
     out = pooled.copy()
-    for train, held in GroupKFold(n_splits=folds).split(x, y, groups):
+    split = GroupKFold(n_splits=folds, shuffle=seed is not None, random_state=seed)
+    for train, held in split.split(x, y, groups):
         mask = np.zeros(len(y), dtype=bool)
         mask[train] = True
         model = fit(stage, x, y, pooled, sources, rows & mask, groups)

@@ -4,7 +4,7 @@ FILE holds new labelled interview answers in the dev format (`{id, question, ans
 optionally `answer_en`: an English translation, added to own-en as the other translations are). The served
 recipe (the one `make train-grader` last chose, read from evals/results/grader-training.json) and the bank
 stage are cross-validated by question twice on the same rows, dev plus the new answers: once trained without
-the new answers, once with them; the equating is cross-fitted as served. The figures are out of fold on
+the new answers, once with them; the equating, if the served model has one, is cross-fitted. The figures are out of fold on
 
 * the older answers alone (what the round must not break), and
 * the whole set (whether the round teaches what it was written for),
@@ -31,9 +31,9 @@ import numpy as np
 
 from evals.metrics import summarize
 from evals.training import bank_stage
-from evals.training.data import INTERVIEW_SOURCES, OWN_EN, SOURCES, load_rows, pooled_sources
+from evals.training.data import INTERVIEW_SOURCES, OWN_EN, SOURCES, load_rows
 from evals.training.models import CANDIDATES
-from evals.training.train import FOLDS, cross_validate, featurize
+from evals.training.train import FOLDS, cross_validate, featurize, fit_rows_of
 from interviewer.grading.features import FEATURES
 
 REPORT = Path(__file__).resolve().parents[1] / "results" / "grader-training.json"
@@ -65,18 +65,17 @@ def merged_sources(new: list[dict[str, Any]], folder: Path) -> dict[str, Path]:
 
 
 def served(x: np.ndarray, y: np.ndarray, sources: np.ndarray, groups: np.ndarray, gradeable: np.ndarray,
-           train_rows: np.ndarray, recipe: dict[str, Any]) -> np.ndarray:
-    """Out-of-fold scores of our answers as served (pooled recipe, bagged bank stage, equating), fitted on
-    `train_rows` only."""
+           train_rows: np.ndarray, recipe: dict[str, Any], equate: bool) -> np.ndarray:
+    """Out-of-fold scores of our answers as served (pooled recipe, bagged bank stage, the equating if `equate`),
+    fitted on `train_rows` only."""
     candidate = next(c for c in CANDIDATES if c.name == recipe["candidate"])
-    fit_mask = gradeable & train_rows & (pooled_sources(sources) | (sources == "padding")
-                                         | (recipe["synthetic"] & (sources == "synthetic")))
+    fit_mask = train_rows & fit_rows_of(recipe, sources, gradeable)
     pooled = np.where(gradeable, cross_validate(candidate, x[:, :len(FEATURES)], y, groups, sources, fit_mask,
                                                 recipe["balanced"]), 0.0)
     stage = next(s for s in bank_stage.STAGES if s.bags > 1)
     interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
     staged = bank_stage.cross_validated(stage, x, y, pooled, sources, groups, gradeable, FOLDS, fit_rows=train_rows)
-    return bank_stage.cross_equated(staged, y, interview, groups, FOLDS, fit_rows=train_rows)
+    return bank_stage.cross_equated(staged, y, interview, groups, FOLDS, fit_rows=train_rows) if equate else staged
 
 
 def figures(pred: np.ndarray, y: np.ndarray, rows: np.ndarray, kinds: np.ndarray) -> dict[str, Any]:
@@ -90,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.training.data_round", description=__doc__.splitlines()[0])
     ap.add_argument("--extra", type=Path, required=True, help="JSONL of new dev answers")
     args = ap.parse_args(argv)
-    recipe = json.loads(REPORT.read_text(encoding="utf-8"))["chosen"]
+    report = json.loads(REPORT.read_text(encoding="utf-8"))
+    recipe, equate = report["chosen"], bool(report.get("equating", {}).get("chosen"))
     new = read_round(args.extra)
     with tempfile.TemporaryDirectory() as folder:
         rows = load_rows(merged_sources(new, Path(folder)))
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = np.asarray([r.kind for r in rows])
     result: dict[str, Any] = {}
     for label, train_rows in (("without", ~is_new), ("with", np.ones(len(rows), dtype=bool))):
-        pred = np.minimum(served(x, y, sources, groups, gradeable, train_rows, recipe), caps)
+        pred = np.minimum(served(x, y, sources, groups, gradeable, train_rows, recipe, equate), caps)
         for source in INTERVIEW_SOURCES:
             at = sources == source  # non-answers included, graded 0 by rule (as the training report counts them)
             result[f"{label} / {source} / older"] = figures(pred, y, at & ~is_new, kinds)

@@ -62,3 +62,16 @@ def test_a_data_round_adds_its_answers_to_own_and_their_translations_to_own_en(t
     assert en_rows == [{"id": "n1-en", "source_id": "n1", "question": QUESTION, "answer": "A new answer.",
                         "score": 7, "kind": "good"}]  # a native English answer is not translated again
     assert own.read_text(encoding="utf-8").count("\n") == 1  # the real files are untouched
+
+
+def test_a_recipe_with_synthetic_variants_still_leaves_the_translations_out_of_the_pooled_fit() -> None:
+    # It once did not: "or the synthetic flag" let every gradeable row, own-en included, train the pooled scorer.
+    from evals.training.train import fit_rows_of
+
+    sources = np.asarray(["own", OWN_EN, "ads", "en", "en-zh", "le", "padding", "synthetic"])
+    gradeable = np.asarray([True, True, True, True, True, True, True, False])
+    with_variants = fit_rows_of({"synthetic": True}, sources, gradeable)
+    without = fit_rows_of({"synthetic": False}, sources, np.ones(len(sources), dtype=bool))
+    assert with_variants.tolist() == [True, False, True, True, True, True, True, False]  # a non-answer never fits
+    assert without.tolist() == [True, False, True, True, True, True, True, False]
+    assert fit_rows_of({"synthetic": True}, sources, np.ones(len(sources), dtype=bool))[-1]
