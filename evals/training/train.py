@@ -121,16 +121,18 @@ SPLIT_SEEDS = range(5)  # shuffled splits by question for the split-sensitivity 
 GIVEN_REFERENCE = (*GIVEN_REFERENCE_SOURCES, CROSS)  # served by the pooled scorer alone (no stage, no map)
 
 
-def split_sensitivity(candidate: Candidate, x: np.ndarray, y: np.ndarray, groups: np.ndarray, sources: np.ndarray,
-                      fit_mask: np.ndarray, balanced: bool, gradeable: np.ndarray, caps: np.ndarray) -> dict[str, Any]:
+def split_sensitivity(recipe: dict[str, Any], x: np.ndarray, y: np.ndarray, groups: np.ndarray, sources: np.ndarray,
+                      gradeable: np.ndarray, caps: np.ndarray) -> dict[str, Any]:
     """The chosen recipe's cross-validated Pearson / Spearman on the given-reference sources over several
     shuffled splits by question, as served. ADS has only 15 questions (3 per fold): one split's figure moved
     from 0.70 to 0.67 when translated rows joined the groups and changed which questions share a fold,
-    with nothing else changed; the mean over splits is the steadier estimate."""
+    with nothing else changed; the mean over splits is the steadier estimate. Reads the per-split pooled
+    scores `steadier_selection` kept (`split_preds`), else computes them."""
+    preds = recipe.get("split_preds") or [judge_recipe(recipe, x, y, groups, sources, gradeable, caps, seed=seed)["pred"]
+                                          for seed in SPLIT_SEEDS]
     found: dict[str, dict[str, list[float]]] = {s: {"pearson": [], "spearman": []} for s in GIVEN_REFERENCE}
-    for seed in SPLIT_SEEDS:
-        pred = cross_validate(candidate, x, y, groups, sources, fit_mask, balanced, seed=seed)
-        pred = np.minimum(np.where(gradeable, pred, 0.0), caps)  # as served: non-answers 0, the rules' caps
+    for pred in preds:
+        pred = np.minimum(pred, caps)  # as served: non-answers 0 (judge_recipe), the rules' caps
         for source in GIVEN_REFERENCE:
             mask = sources == source
             if mask.any():
@@ -290,8 +292,9 @@ def steadier_selection(recipes: list[dict[str, Any]], x: np.ndarray, y: np.ndarr
     for recipe in recipes:
         if float(recipe["selection"]) < top - NEAR:
             continue
-        scores = [float(recipe["selection"])] + [
-            judge_recipe(recipe, x, y, groups, sources, gradeable, caps, seed=seed)["selection"] for seed in SPLIT_SEEDS]
+        judged = [judge_recipe(recipe, x, y, groups, sources, gradeable, caps, seed=seed) for seed in SPLIT_SEEDS]
+        recipe["split_preds"] = [j["pred"] for j in judged]  # for split_sensitivity, if this recipe wins
+        scores = [float(recipe["selection"])] + [float(j["selection"]) for j in judged]
         recipe["selection_splits"] = {"mean": float(np.mean(scores)), "min": float(np.min(scores)),
                                       "max": float(np.max(scores)), "splits": [round(s, 4) for s in scores]}
         print(f"{recipe['candidate'].name:15s} synthetic={recipe['synthetic']!s:5s} balanced={recipe['balanced']!s:5s} "
@@ -361,8 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     if not np.allclose(ours, theirs, atol=1e-6):
         raise SystemExit(f"export mismatch: max difference {np.abs(ours - theirs).max()}")
     args.out.write_text(json.dumps(spec, separators=(",", ":")) + "\n", encoding="utf-8")
-    best["split_sensitivity"] = split_sensitivity(chosen, pooled_x, y, groups, sources, fit_mask, best["balanced"],
-                                                  gradeable, caps)
+    best["split_sensitivity"] = split_sensitivity(best, x, y, groups, sources, gradeable, caps)
     write_report(rows, pooled_x, y, sources, gradeable, fit_mask, recipes, best, model, chosen)
     print(f"chose {chosen.name} (synthetic={best['synthetic']}, balanced={best['balanced']}); "
           f"wrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}", file=sys.stderr)

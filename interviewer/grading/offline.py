@@ -25,7 +25,6 @@ from interviewer.grading.calibration import DEFAULT_CALIBRATION, Calibration
 from interviewer.grading.domain import NO_EVIDENCE, DomainVocabulary
 from interviewer.grading.features import (
     Evidence,
-    asks_for_explanation,
     f1,
     feature_vector,
     is_term_list,
@@ -244,7 +243,7 @@ class OfflineGrader:
             glue_share=glue,
             segment_chars=segment,
             contradictions=contradictions,
-            term_list=is_term_list(answer, glue, segment) and asks_for_explanation(question),
+            term_list=is_term_list(answer, glue),
             formula_recall=formula_recall,
             best_reference_coverage=best_reference_coverage(points, strengths, weights),
             surface_recall=surface_recall,
@@ -288,7 +287,7 @@ class OfflineGrader:
     def cap(self, ev: Evidence) -> float:
         """The most an answer with this evidence may score (MAX_SCORE: no cap), by the rules the data cannot
         teach: an opposite true/false verdict, a hedge, and, in an interview (a bank item), a bare list of
-        terms to a question that wants an explanation. Not for a given reference: teachers' sets mark lists
+        terms (whatever the question asks: Evidence.term_list). Not for a given reference: teachers' sets mark lists
         and formulas as complete answers ("n/2; (2n+1)/3" scored 10, "整理、整顿、清扫、清洁、素养" too), and
         capping them at 4 cost ADS Pearson .707 -> .682 and LE .869 -> .835 (cross-validated on train).
         `make train-grader` applies it to its cross-validated figures, as served."""

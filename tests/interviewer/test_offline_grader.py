@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from interviewer.grading import lexical
+from interviewer.grading.features import is_term_list, text_shape
 from interviewer.grading.models import CRITERIA, Grade, GradeRequest
 from interviewer.grading.offline import PROMPT_VERSION, OfflineGrader
 from interviewer.grading.point_model import POINT_FEATURES
@@ -377,6 +378,28 @@ def test_a_term_list_is_capped_in_an_interview_but_not_against_a_given_reference
     assert grader.cap(given) == 10.0
     verdict = dataclasses.replace(given, verdict_conflict=True)
     assert grader.cap(verdict) == grader.calibration.verdict_cap  # the other caps hold for both uses
+
+
+def test_a_term_list_is_capped_in_an_interview_even_when_the_question_asks_which(grader: OfflineGrader) -> None:
+    """"有哪些…" asks for names, but an interviewer still wants them explained: a bare list stays at most 4."""
+    interview = _interview_grader(grader)
+    which = "注意力机制的计算有哪些步骤？"
+    ev = interview.evidence(which, KEYWORDS, request(KEYWORDS).key_points, item_id="attn-1")
+    assert ev.term_list and interview.cap(ev) == interview.calibration.term_list_cap
+
+
+@pytest.mark.parametrize("answer, listed", [
+    ("FFN, key-value memory, knowledge neurons, ROME, MEMIT, causal tracing, rank-one update", True),
+    ("QK^T, 缩放 √d_k, softmax, 归一化, 概率分布, 加权求和 V", True),
+    ("低秩分解，A/B 矩阵，冻结原权重，可合并回去，显存省", True),
+    # explanations, however dense, are not lists: each piece says something about something
+    ("LoRA freezes the pretrained weights and learns a low-rank update BA, so only a few parameters train; "
+     "after training BA can be merged back into W, so inference costs nothing extra.", False),
+    ("LoRA 冻结原权重，只训练低秩矩阵 A 和 B 的乘积作为增量；训练完可以把 BA 合并回原矩阵，推理没有额外开销。", False),
+])
+def test_a_term_list_is_told_by_words_a_piece_in_either_language(answer: str, listed: bool) -> None:
+    glue, _ = text_shape(answer)
+    assert is_term_list(answer, glue) is listed
 
 
 def test_a_capped_answer_is_never_complete_whatever_the_learned_cut(grader: OfflineGrader) -> None:
