@@ -35,8 +35,9 @@ _SEGMENT_BREAK = re.compile(r"[，,、；;。.！!？?\n|/]+")
 # in a short answer (a long one with numbered items is an explanation). Pieces are measured in words (jieba
 # tokens), not characters: with "≤ 8 characters a piece" no English list was ever one ("knowledge neurons" is
 # 17). Chosen on dev and its translations (2026-11-30): of the 30 keyword-list answers the character rule
-# caught 13 and capped 2 good answers, the word rule catches 29 and caps 1 (a two-sentence good answer of 3.0
-# words a piece, which the character rule capped too); every other kind has 3.2+ words a piece but 2 thin ones.
+# caught 13, and it capped 3 good answers, a partial, 3 thin ones and an injection; the word rule catches 29
+# and caps one good answer (two dense sentences, 3.0 words a piece, which the character rule capped too) and
+# one thin one.
 TERM_LIST_GLUE = 0.12
 TERM_LIST_PIECES = 3
 TERM_LIST_PIECE_WORDS = 3.0
