@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from evals.labelled import read_jsonl
 from evals.metrics import bootstrap_ci
 from interviewer.grading.guards import find_injection
 
@@ -49,12 +50,7 @@ def split_of(line_id: str) -> str:
 
 
 def load(split: str) -> list[dict]:
-    rows = [
-        json.loads(line)
-        for line in (DATA / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    return [dict(r, split=split) for r in rows]
+    return [dict(r, split=split) for r in read_jsonl(DATA / f"{split}.jsonl")]
 
 
 def _precision(y: np.ndarray, p: np.ndarray) -> float:
@@ -122,7 +118,7 @@ def content_flags() -> dict[str, dict[str, int]]:
     out["seed notes"] = {"n": len(notes), "flagged": sum(bool(find_injection(p.read_text(encoding="utf-8"))) for p in notes)}
     for path in SAS:
         if path.exists():
-            answers = [json.loads(line)["answer"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            answers = [row["answer"] for row in read_jsonl(path)]
             out[path.parent.name] = {"n": len(answers), "flagged": sum(bool(find_injection(a)) for a in answers)}
     return out
 

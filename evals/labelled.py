@@ -79,6 +79,11 @@ class SetMetrics(BaseModel):
     predictions: list[Prediction] = Field(default_factory=list)
 
 
+def read_jsonl(path: Path) -> list[Any]:
+    """Every non-blank line of a JSON Lines file we write ourselves, parsed (no validation: see load_labelled)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def read_utf8(path: Path) -> str:
     """The file's text, or InvalidInput naming the file and what is wrong with it."""
     try:

@@ -24,6 +24,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from evals.labelled import read_jsonl
 from interviewer.grading.lexical import Lexicon
 from interviewer.grading.truth import Contradiction, find_contradictions
 from knowledge.bank import normalise_question
@@ -51,7 +52,7 @@ def load_banks(path: Path | None) -> dict[str, Bank]:
         items = parse_corpus(DOCS).items
         return {language: {normalise_question(it.question): (it.key_point_texts(language), it.question_in(language))
                            for it in items if language == "zh" or it.en} for language in ("zh", "en")}
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_jsonl(path)
     return {"zh": {normalise_question(r["question"]): (list(r["key_points"]), r["question"]) for r in rows}, "en": {}}
 
 

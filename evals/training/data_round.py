@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from evals.labelled import read_jsonl
 from evals.metrics import summarize
 from evals.training import bank_stage
 from evals.training.data import INTERVIEW_SOURCES, OWN_EN, SOURCES, load_rows
@@ -40,10 +41,6 @@ REPORT = Path(__file__).resolve().parents[1] / "results" / "grader-training.json
 KINDS = ("excellent", "good", "partial", "thin", "wrong-but-fluent", "off-topic")
 MAX_DROP = 0.005  # on the older answers: Pearson or Spearman may fall by at most this
 MAX_WRONG_RISE = 0.3  # ... and the wrong-but-fluent mean may rise by at most this
-
-
-def read_round(extra: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in extra.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def merged_sources(new: list[dict[str, Any]], folder: Path) -> dict[str, Path]:
@@ -91,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     report = json.loads(REPORT.read_text(encoding="utf-8"))
     recipe, equate = report["chosen"], bool(report.get("equating", {}).get("chosen"))
-    new = read_round(args.extra)
+    new = read_jsonl(args.extra)
     with tempfile.TemporaryDirectory() as folder:
         rows = load_rows(merged_sources(new, Path(folder)))
     new_answers = {o["answer"] for o in new} | {o["answer_en"] for o in new if o.get("answer_en")}

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from evals.labelled import read_jsonl
 from evals.metrics import bootstrap_ci, mae, spearman
 from interviewer.grading.calibration import DEFAULT_CALIBRATION
 from interviewer.grading.models import Grade, request_for_item
@@ -70,8 +71,7 @@ class _Recorder:
 
 
 def load_labels(split: str) -> list[dict[str, Any]]:
-    path = POINTS_DIR / f"{split}.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_jsonl(POINTS_DIR / f"{split}.jsonl")
 
 
 @dataclass
@@ -96,8 +96,7 @@ def labelled_answers(split: str, recorder: _Recorder) -> tuple[Any, list[Labelle
     if offline is None:
         raise SystemExit("the point model is fitted through the offline grader of the index: run `interviewer ingest`")
     offline.point_model = recorder
-    answers = {row["id"]: row for row in map(json.loads, filter(str.strip, (LABELLED / f"{split}.jsonl")
-                                                                  .read_text(encoding="utf-8").splitlines()))}
+    answers = {row["id"]: row for row in read_jsonl(LABELLED / f"{split}.jsonl")}
     out, skipped = [], 0
     for n, entry in enumerate(load_labels(split)):
         row = answers[entry["id"]]

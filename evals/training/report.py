@@ -62,6 +62,7 @@ def write_report(rows: list[Row], x: np.ndarray, y: np.ndarray, sources: np.ndar
         "decision": best.get("decision", {}),
         "off_topic": best.get("off_topic", {}),
         "split_sensitivity": best.get("split_sensitivity", {}),
+        "selection_near": best.get("selection_near"),
         "importance": importances(model, candidate, x[real], y[real]),
     }
     OUT.mkdir(parents=True, exist_ok=True)
@@ -97,8 +98,9 @@ def markdown(r: dict[str, Any]) -> str:
         "## Every recipe tried (CV Pearson / Spearman per source; selection = mean of both over ads, le, own and "
         "en (en-zh is reported, not selected on), own "
         "through the first bank stage)", "",
-        "The recipes within 0.01 of the best selection on the fixed split are judged again over the shuffled splits "
-        "above; the best mean over all their splits (fixed one included) wins (`splits`: mean, min-max).", "",
+        *([f"The recipes within {r['selection_near']} of the best selection on the fixed split are judged again over "
+           "the shuffled splits above; the best mean over all their splits (fixed one included) wins (`splits`: "
+           "mean, min-max).", ""] if r.get("selection_near") else []),
         "| candidate | synthetic | balanced | selection | splits | " + " | ".join(REAL_SOURCES) + " | own, staged |",
         "|---|---|---|---|---|" + "---|" * (len(REAL_SOURCES) + 1),
         *[f"| {x['candidate']} | {x['synthetic']} | {x['balanced']} | {x['selection']:.3f} | "

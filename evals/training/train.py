@@ -250,6 +250,10 @@ def selection_score(metrics: dict[str, Any]) -> float:
     return float(np.mean(parts))
 
 
+def recipe_name(recipe: dict[str, Any]) -> str:
+    return f"{recipe['candidate'].name:15s} synthetic={recipe['synthetic']!s:5s} balanced={recipe['balanced']!s:5s}"
+
+
 def fit_rows_of(recipe: dict[str, Any], sources: np.ndarray, gradeable: np.ndarray) -> np.ndarray:
     """The rows a recipe's pooled scorer learns from: the real sources and the padded copies, plus the synthetic
     variants when the recipe uses them."""
@@ -297,8 +301,7 @@ def steadier_selection(recipes: list[dict[str, Any]], x: np.ndarray, y: np.ndarr
         scores = [float(recipe["selection"])] + [float(j["selection"]) for j in judged]
         recipe["selection_splits"] = {"mean": float(np.mean(scores)), "min": float(np.min(scores)),
                                       "max": float(np.max(scores)), "splits": [round(s, 4) for s in scores]}
-        print(f"{recipe['candidate'].name:15s} synthetic={recipe['synthetic']!s:5s} balanced={recipe['balanced']!s:5s} "
-              f"selection over {len(scores)} splits: {np.mean(scores):.4f} ({np.min(scores):.4f}-{np.max(scores):.4f})",
+        print(f"{recipe_name(recipe)} selection over {len(scores)} splits: {np.mean(scores):.4f} ({np.min(scores):.4f}-{np.max(scores):.4f})",
               file=sys.stderr)
 
 
@@ -326,12 +329,13 @@ def main(argv: list[str] | None = None) -> int:
             for candidate in CANDIDATES[-1:] if args.quick else CANDIDATES:
                 recipe = {"candidate": candidate, "synthetic": with_synthetic, "balanced": balanced}
                 recipes.append(recipe | judge_recipe(recipe, x, y, groups, sources, gradeable, caps))
-                print(f"{candidate.name:15s} synthetic={with_synthetic!s:5s} balanced={balanced!s:5s} "
+                print(f"{recipe_name(recipe)} "
                       + " ".join(f"{s}: r={v['pearson']:.3f} rho={v['spearman']:.3f}" for s, v in recipes[-1]["metrics"].items()),
                       file=sys.stderr)
     if not args.quick:
         steadier_selection(recipes, x, y, groups, sources, gradeable, caps)
     best: dict[str, Any] = max(recipes, key=lambda r: float(r.get("selection_splits", {}).get("mean", r["selection"])))
+    best["selection_near"] = None if args.quick else NEAR
     oof_raw = best["pred"].copy()
     best["raw_metrics"] = source_metrics(np.minimum(best["pred"], caps), y, sources, n_boot=200)
     best["pred"] = cross_fitted(best["pred"], y, sources, groups, gradeable, FOLDS)

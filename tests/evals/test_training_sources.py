@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from evals.labelled import read_jsonl
 from evals.training import bank_stage
 from evals.training.data import OWN_EN, load_rows, pooled_sources
 
@@ -55,7 +56,7 @@ def test_a_data_round_adds_its_answers_to_own_and_their_translations_to_own_en(t
         {"id": "n2", "question": QUESTION, "answer": "A native English answer.", "answer_en": "A native English answer.",
          "score": 7, "kind": "good", "rationale": "r"},
     ])
-    merged = data_round.merged_sources(data_round.read_round(extra), tmp_path)
+    merged = data_round.merged_sources(read_jsonl(extra), tmp_path)
     own_rows = [json.loads(line) for line in merged["own"].read_text(encoding="utf-8").splitlines()]
     en_rows = [json.loads(line) for line in merged[OWN_EN].read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in own_rows] == ["a", "n1", "n2"] and "answer_en" not in own_rows[1]
