@@ -55,12 +55,13 @@ eval: install
 
 # Refit the offline grader's learned scorer (interviewer/grading/scorer_model.json) and its training report
 # (evals/results/grader-training.md) from ../shared/data, its English translations (evals/training/translated)
-# and the dev side of evals/labelled.
+# and the dev side of evals/labelled; then the point model and the writing-round figures (writer-shift.md).
 train-grader: install-dev
 	$(BIN)/interviewer ingest
 	$(BIN)/python -m evals.variants --out evals/training/variants.jsonl
 	$(BIN)/python -m evals.training.train
 	$(BIN)/python -m evals.training.points
+	$(BIN)/python -m evals.training.writer_shift
 
 clean:
 	rm -rf .interviewer .pytest_cache .mypy_cache .ruff_cache

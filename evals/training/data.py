@@ -27,6 +27,7 @@ as background), so the features seen in training are the features seen at run ti
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,6 +81,17 @@ class Row:
     score: float
     kind: str = ""
     reference: str | None = None
+    writer: str = ""  # our interview answers: the writing round (writing_round); "" for the other sources
+
+
+# Our dev answers were written in rounds (evals/labelled/README.md), each by its own helper sessions under its own
+# brief; the round is the id's prefix ("h4-…", "more-…"), the first 100 have none.
+_ROUND = re.compile(r"(h\d+|more\d*|thin)-")
+
+
+def writing_round(answer_id: str) -> str:
+    m = _ROUND.match(answer_id)
+    return m.group(1) if m else "first"
 
 
 def load_rows(sources: dict[str, Path] = SOURCES) -> list[Row]:
@@ -102,9 +114,11 @@ def load_rows(sources: dict[str, Path] = SOURCES) -> list[Row]:
             # A translated interview answer keeps its original's Chinese question (the bank item it answers).
             group = (f"{obj['origin']}:{obj['group']}" if source == "en"
                      else f"own:{obj['question']}" if source == OWN_EN else f"{source}:{obj['question']}")
+            writer = (writing_round(obj["source_id"]) if source == OWN_EN
+                      else writing_round(obj["id"]) if source == "own" else "")
             rows.append(Row(source=source, group=group, question=obj["question"],
                             answer=obj["answer"], score=float(obj["score"]), kind=obj.get("kind", ""),
-                            reference=given))
+                            reference=given, writer=writer))
             if source in ("ads", "le"):
                 originals[obj["id"]] = rows[-1]
             elif source == "en" and (original := originals.get(obj.get("source_id", ""))) is not None:
@@ -133,7 +147,8 @@ def padding_rows(rows: list[Row], seed: int = 0) -> list[Row]:
             cut = rng.randint(0, len(picked))
             answer = "".join(picked[:cut]) + row.answer + "".join(picked[cut:])
             out.append(Row(source="padding", group=row.group, question=row.question, answer=answer,
-                           score=round(PADDING_LABEL * row.score, 2), kind="padding", reference=row.reference))
+                           score=round(PADDING_LABEL * row.score, 2), kind="padding", reference=row.reference,
+                           writer=row.writer))
     return out
 
 
