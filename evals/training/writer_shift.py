@@ -88,26 +88,37 @@ def held_out(writers: np.ndarray, groups: np.ndarray, writer: str) -> tuple[np.n
 
 
 def round_out(served: Served, x: np.ndarray, y: np.ndarray, groups: np.ndarray, sources: np.ndarray,
-              writers: np.ndarray, gradeable: np.ndarray, pooled_oof: np.ndarray, stage_oof: np.ndarray
-              ) -> dict[str, np.ndarray]:
+              writers: np.ndarray, gradeable: np.ndarray, pooled_oof: np.ndarray, stage_oof: np.ndarray,
+              learn_from: int | None = None, seed: int = 0) -> dict[str, np.ndarray]:
     """Scores of every interview answer with its writing round held out: through the served path ("stage")
-    and through the pooled scorer and a line ("no stage"); NaN elsewhere."""
+    and through the pooled scorer and a line ("no stage"); NaN elsewhere. `learn_from`: only that many of the
+    other rounds (drawn per held round, seeded) teach it, the others are left out too (the learning curve over
+    writers); a round left with nothing to learn from stays NaN."""
     pooled_x = x[:, : len(FEATURES)]
     interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
     fit_rows = fit_rows_of(served.recipe, sources, gradeable)
     weights = sample_weights(sources, served.balanced)
     stage_rows = bank_stage.stage_rows(groups, sources, gradeable)
+    rounds = sorted(set(writers[interview]) - {""})
+    rng = np.random.default_rng(seed)
     out = {"stage": np.full(len(y), np.nan), "no stage": np.full(len(y), np.nan)}
-    for writer in sorted(set(writers[interview]) - {""}):
+    for writer in rounds:
         held, excluded = held_out(writers, groups, writer)
         held &= interview
+        if learn_from is not None:
+            others = [r for r in rounds if r != writer]
+            kept = set(rng.choice(others, size=min(learn_from, len(others)), replace=False).tolist())
+            excluded |= np.isin(writers, [r for r in others if r not in kept])
+        known = interview & ~excluded
+        if not (stage_rows & ~excluded).any() or not known.any():
+            print(f"round {writer}: nothing left to learn from; skipped", file=sys.stderr)
+            continue
         pooled_model = served.candidate.build()
         train = fit_rows & ~excluded
         pooled_model.fit(pooled_x[train], y[train], **{fit_weight_name(served.candidate): weights[train]})
         pooled = np.clip(pooled_model.predict(pooled_x[held]), 0, 10)
         stage = bank_stage.fit(served.stage, x, y, pooled_oof, sources, stage_rows & ~excluded, groups)
         staged = np.clip(stage.predict(bank_stage.stacked(x[held], pooled)), 0, 10)
-        known = interview & ~excluded
         if served.equated:
             staged = bank_stage.equating(stage_oof[known], y[known]).apply(staged)
         out["stage"][held] = staged
@@ -151,12 +162,22 @@ def write_report(result: dict[str, Any], out_dir: Path) -> None:
                      f"({a['pearson_ci'][0]:.2f}-{a['pearson_ci'][1]:.2f}) | "
                      + " | ".join(f"{f[w]['pearson']:.2f} / {f[w]['spearman']:.2f} / {f[w]['mae']:.1f}" for w in rounds)
                      + " |")
+    if result.get("learning_curve"):
+        lines += ["", "## Learning curve over writers", "",
+                  "Each round held out as above, but taught by only K of the other rounds (drawn per held round, seed 0; "
+                  "the rounds left out are left out of training too). The served path.", "",
+                  "| K other rounds | answers scored | Pearson (95% CI) | Spearman | MAE |", "|---|---|---|---|---|"]
+        for k, a in sorted(result["learning_curve"].items(), key=lambda kv: int(kv[0])):
+            lines.append(f"| {k} | {a['n']} | {a['pearson']:.3f} ({a['pearson_ci'][0]:.2f}-{a['pearson_ci'][1]:.2f}) "
+                         f"| {a['spearman']:.3f} | {a['mae']:.2f} |")
     (out_dir / "writer-shift.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.training.writer_shift", description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=RESULTS, help="folder for writer-shift.{json,md}")
+    ap.add_argument("--learn-from", type=int, nargs="*", default=[], metavar="K",
+                    help="also the learning curve: each round taught by only K other rounds (~5 min each)")
     args = ap.parse_args(argv)
     served = served_choice()
     rows = load_rows()
@@ -176,11 +197,19 @@ def main(argv: list[str] | None = None) -> int:
              "no stage (pooled + line), writing round held out": shifted["no stage"]}
     measured = {name: figures(np.where(gradeable, np.minimum(pred, caps), 0.0), y, own, writers)
                 for name, pred in paths.items()}
+    curve = {}
+    for k in args.learn_from:
+        fewer = round_out(served, x, y, groups, sources, writers, gradeable, pooled_oof, stage_oof, learn_from=k)
+        scored = own & (np.isfinite(fewer["stage"]) | ~gradeable)
+        curve[str(k)] = figures(np.where(gradeable, np.minimum(fewer["stage"], caps), 0.0), y, scored, writers)["all"]
+    if args.learn_from:
+        curve[str(len(set(writers[own])) - 1)] = measured["served, writing round held out"]["all"]
     result: dict[str, Any] = {
         "written": datetime.now(UTC).isoformat(timespec="seconds"),
         "served": f"{served.candidate.name} (synthetic={served.synthetic}, balanced={served.balanced}), "
                   f"{served.stage.name}{', equated' if served.equated else ''}",
         "paths": measured,
+        "learning_curve": curve,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     write_report(result, args.out)

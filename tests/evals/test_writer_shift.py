@@ -76,3 +76,19 @@ def test_a_rounds_scores_never_depend_on_its_own_labels() -> None:
     for path in ("stage", "no stage"):
         assert np.allclose(before[path][writers == "r2"], after[path][writers == "r2"])
         assert not np.allclose(before[path][writers == "r0"], after[path][writers == "r0"])  # the others learn from r2
+
+
+def test_the_learning_curve_teaches_a_round_from_only_k_others() -> None:
+    x, y, groups, sources, writers = _toy()
+    served = Served(CANDIDATES[0], synthetic=False, balanced=False, stage=bank_stage.Stage("toy", 2, 20, 5, 0.0),
+                    equated=False)
+    gradeable = np.ones(len(y), dtype=bool)
+    oof = np.clip(y + np.random.default_rng(1).normal(size=len(y)), 0, 10)
+    nothing = round_out(served, x, y, groups, sources, writers, gradeable, oof, oof, learn_from=0)
+    assert np.isnan(nothing["stage"]).all() and np.isnan(nothing["no stage"]).all()  # no other round: no score
+    # Taught by one other round, r2 still never depends on its own labels.
+    changed = y.copy()
+    changed[writers == "r2"] = 10 - changed[writers == "r2"]
+    one = [round_out(served, x, labels, groups, sources, writers, gradeable, oof, oof, learn_from=1)["stage"]
+           for labels in (y, changed)]
+    assert np.allclose(one[0][writers == "r2"], one[1][writers == "r2"], equal_nan=True)
