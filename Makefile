@@ -61,7 +61,7 @@ train-grader: install-dev
 	$(BIN)/python -m evals.variants --out evals/training/variants.jsonl
 	$(BIN)/python -m evals.training.train
 	$(BIN)/python -m evals.training.points
-	$(BIN)/python -m evals.training.writer_shift
+	$(BIN)/python -m evals.training.writer_shift --learn-from 2 5 8
 
 clean:
 	rm -rf .interviewer .pytest_cache .mypy_cache .ruff_cache
