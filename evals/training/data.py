@@ -114,8 +114,8 @@ def load_rows(sources: dict[str, Path] = SOURCES) -> list[Row]:
             # A translated interview answer keeps its original's Chinese question (the bank item it answers).
             group = (f"{obj['origin']}:{obj['group']}" if source == "en"
                      else f"own:{obj['question']}" if source == OWN_EN else f"{source}:{obj['question']}")
-            writer = (writing_round(obj["source_id"]) if source == OWN_EN
-                      else writing_round(obj["id"]) if source == "own" else "")
+            writer = (writing_round(obj.get("source_id", "")) if source == OWN_EN
+                      else writing_round(obj.get("id", "")) if source == "own" else "")
             rows.append(Row(source=source, group=group, question=obj["question"],
                             answer=obj["answer"], score=float(obj["score"]), kind=obj.get("kind", ""),
                             reference=given, writer=writer))
