@@ -18,7 +18,6 @@ Tune on dev only; evals/labelled/test.jsonl is never read here.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter, defaultdict
@@ -58,8 +57,7 @@ def load_banks(path: Path | None) -> dict[str, Bank]:
 
 def dev_rates(bank: Bank, lex: Lexicon, verbose: bool, path: Path = DEV) -> dict[str, dict[str, int]]:
     table: dict[str, dict[str, int]] = defaultdict(Counter)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
+    for row in read_jsonl(path):
         points, question = bank.get(normalise_question(row["question"]), (None, ""))
         if points is None:
             table[row["kind"]]["unmatched"] += 1
@@ -91,8 +89,7 @@ def bank_self(bank: Bank, lex: Lexicon, verbose: bool) -> tuple[int, int, int]:
 def sas_rates(path: Path, lex: Lexicon, verbose: bool) -> dict[int, list[int]]:
     """Human score (0-10) -> [answers, answers with a contradiction]."""
     table: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
+    for row in read_jsonl(path):
         found = find_contradictions(row["answer"], split_claims(row["reference"]), lex, row["question"])
         table[round(row["score"])][0] += 1
         table[round(row["score"])][1] += bool(found)

@@ -129,6 +129,12 @@ def load_rows(sources: dict[str, Path] = SOURCES) -> list[Row]:
     return rows + padding_rows(rows)
 
 
+def cv_groups(rows: list[Row]) -> np.ndarray:
+    """Each row's question group for cross-validation: synthetic variants join the real answers to the same bank
+    question (padded copies and translations already carry their original's)."""
+    return np.asarray([r.group.replace("synthetic:", "own:") for r in rows])
+
+
 def padding_rows(rows: list[Row], seed: int = 0) -> list[Row]:
     """Padded copies of real answers (1-3 filler sentences before, after or around them)."""
     import random

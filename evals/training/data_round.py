@@ -32,7 +32,7 @@ import numpy as np
 from evals.labelled import read_jsonl
 from evals.metrics import summarize
 from evals.training import bank_stage
-from evals.training.data import INTERVIEW_SOURCES, OWN_EN, SOURCES, load_rows
+from evals.training.data import INTERVIEW_SOURCES, OWN_EN, SOURCES, cv_groups, load_rows
 from evals.training.models import CANDIDATES
 from evals.training.train import FOLDS, cross_validate, featurize, fit_rows_of
 from interviewer.grading.features import FEATURES
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     x, gradeable, caps = featurize(rows)
     y = np.asarray([r.score for r in rows])
     sources = np.asarray([r.source for r in rows])
-    groups = np.asarray([r.group.replace("synthetic:", "own:") for r in rows])
+    groups = cv_groups(rows)
     kinds = np.asarray([r.kind for r in rows])
     result: dict[str, Any] = {}
     for label, train_rows in (("without", ~is_new), ("with", np.ones(len(rows), dtype=bool))):

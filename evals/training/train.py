@@ -42,6 +42,7 @@ from evals.training.data import (
     REAL_SOURCES,
     REPO,
     Row,
+    cv_groups,
     featurize,
     load_rows,
     pooled_sources,
@@ -260,15 +261,22 @@ def fit_rows_of(recipe: dict[str, Any], sources: np.ndarray, gradeable: np.ndarr
     return gradeable & (pooled_sources(sources) | (sources == "padding") | ((sources == "synthetic") & recipe["synthetic"]))
 
 
+def pooled_out_of_fold(recipe: dict[str, Any], x: np.ndarray, y: np.ndarray, groups: np.ndarray,
+                       sources: np.ndarray, gradeable: np.ndarray, seed: int | None = None) -> np.ndarray:
+    """A recipe's pooled scores, out of fold on one split by question (`seed`: cross_validate's), before the
+    caps; 0 for the answers the rules score."""
+    candidate: Candidate = recipe["candidate"]
+    pred = cross_validate(candidate, x[:, : len(FEATURES)], y, groups, sources, fit_rows_of(recipe, sources, gradeable),
+                          recipe["balanced"], seed=seed)
+    return np.where(gradeable, pred, 0.0)
+
+
 def judge_recipe(recipe: dict[str, Any], x: np.ndarray, y: np.ndarray, groups: np.ndarray, sources: np.ndarray,
                  gradeable: np.ndarray, caps: np.ndarray, seed: int | None = None) -> dict[str, Any]:
     """A recipe's out-of-fold figures on one split by question (`seed` None: the fixed one), as served: its
     pooled scores (`pred`, before the caps), the per-source metrics under the rules' caps, our answers
     through the first bank stage (`staged`, nested in the same folds) and the selection score."""
-    candidate: Candidate = recipe["candidate"]
-    pooled_x = x[:, : len(FEATURES)]
-    pred = np.where(gradeable, cross_validate(candidate, pooled_x, y, groups, sources,
-                                              fit_rows_of(recipe, sources, gradeable), recipe["balanced"], seed=seed), 0.0)
+    pred = pooled_out_of_fold(recipe, x, y, groups, sources, gradeable, seed=seed)
     # Figures as served: under the rules' caps (OfflineGrader.cap); the raw scores feed the stages.
     m = source_metrics(np.minimum(pred, caps), y, sources, n_boot=200 if seed is None else 0)
     # Answers to bank items are served through a stacked stage over this pooled score, so the recipe is
@@ -318,8 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     pooled_x = x[:, : len(FEATURES)]  # the pooled scorer reads FEATURES only (features.BANK_FEATURES says why)
     y = np.asarray([r.score for r in rows])
     sources = np.asarray([r.source for r in rows])
-    # Synthetic variants are grouped with the real answers to the same bank question.
-    groups = np.asarray([r.group.replace("synthetic:", "own:") for r in rows])  # padding keeps its original's
+    groups = cv_groups(rows)
 
     recipes: list[dict[str, Any]] = []
     for with_synthetic in (False,) if args.quick else (False, True):

@@ -35,14 +35,14 @@ import numpy as np
 from evals.metrics import bootstrap_ci, pearson, summarize
 from evals.training import bank_stage
 from evals.training.calibrate import fit_map
-from evals.training.data import INTERVIEW_SOURCES, REPO, load_rows
+from evals.training.data import INTERVIEW_SOURCES, REPO, cv_groups, load_rows
 from evals.training.models import CANDIDATES, Candidate
 from evals.training.train import (
     FOLDS,
     cached_features,
     fit_rows_of,
     fit_weight_name,
-    judge_recipe,
+    pooled_out_of_fold,
     sample_weights,
 )
 from interviewer.grading.features import FEATURES
@@ -184,9 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     x, gradeable, caps = cached_features(rows)
     y = np.asarray([r.score for r in rows])
     sources = np.asarray([r.source for r in rows])
-    groups = np.asarray([r.group.replace("synthetic:", "own:") for r in rows])
+    groups = cv_groups(rows)
     writers = np.asarray([r.writer for r in rows])
-    pooled_oof = judge_recipe(served.recipe, x, y, groups, sources, gradeable, caps)["pred"]
+    pooled_oof = pooled_out_of_fold(served.recipe, x, y, groups, sources, gradeable)
     stage_oof = bank_stage.cross_validated(served.stage, x, y, pooled_oof, sources, groups, gradeable, FOLDS)
     interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
     by_question = (bank_stage.cross_equated(stage_oof, y, interview, groups, FOLDS) if served.equated else stage_oof)
