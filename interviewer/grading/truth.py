@@ -3,12 +3,13 @@
 Coverage rewards an answer for a point's terms even when it states the point's core inverted ("LayerNorm 在
 整个 batch 上归一化", "KV cache 缓存 Q 和 K"). Each answer sentence is aligned with the points it shares rare
 terms with, and checked for four cues: a negation on one side only, an antonym, a different number for the
-same unit, two entities swapped across a relation. Precision first: every cue needs a shared anchor term
+same unit, two entities swapped across a relation; and the whole answer for a direction paired with what the
+reference says of the other direction ("温度调高，分布更尖锐" where the reference has "低温度：分布更尖锐"). Precision first: every cue needs a shared anchor term
 next to it; hedged, conditional or contrasted statements are skipped; what the reference itself says anywhere
 is never a contradiction.
 
-This module aligns sentences with points and holds the negation and antonym checks; the swap, number and
-Q/K/V-list checks are in truth_structure.py, the Pair and clause helpers both use in truth_pairs.py.
+This module aligns sentences with points and holds the negation and antonym checks; the swap, direction, number
+and Q/K/V-list checks are in truth_structure.py, the Pair and clause helpers both use in truth_pairs.py.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from interviewer.grading.truth_cues import (
     CONDITION,
     CONTRAST,
     CUE_WORDS,
+    DIRECTION_WEIGHT,
     HEDGE,
     MIN_ANCHOR_IDF,
     MIN_ENTITY_IDF,
@@ -40,7 +42,13 @@ from interviewer.grading.truth_cues import (
     SCOPE_BREAK,
 )
 from interviewer.grading.truth_pairs import Contradiction, Pair, clauses, with_previous, word_pattern
-from interviewer.grading.truth_structure import letter_lists, number, reference_swap, relation_swap
+from interviewer.grading.truth_structure import (
+    direction_swap,
+    letter_lists,
+    number,
+    reference_swap,
+    relation_swap,
+)
 from knowledge.claims import split_claims
 
 
@@ -77,6 +85,10 @@ def find_contradictions(
     swapped = reference_swap([normed[c] for c in claims], reference, terms, {t: weights[t] for t in said & anchor_ok})
     if swapped and not any(c.claim == claims[swapped[1]] for c in out):
         out.append(Contradiction(swapped[0], points[swapped[0]], claims[swapped[1]], "swap", swapped[2]))
+    turned = direction_swap([normed[c] for c in claims], reference, lex.tokens,
+                            lambda t: 0.0 if t in ENGLISH_STOP else lex.weight(t), DIRECTION_WEIGHT, asked)
+    if turned and not any(c.claim == claims[turned[1]] for c in out):
+        out.append(Contradiction(turned[0], points[turned[0]], claims[turned[1]], "direction", turned[2]))
     if points:  # an acronym spelled out as something else ("GRPO 是 Generative Rejection …")
         held = {c.point_index for c in out}
         out += [Contradiction(c.point_index, points[c.point_index], c.claim, "expansion", c.cue)

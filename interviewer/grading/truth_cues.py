@@ -59,3 +59,27 @@ CONTRAST = re.compile(r"(?:与|和|跟|同)[^，,。]{1,20}?(?:不同|相比|相
 PARTIAL = re.compile(r"所有|全部|每[次个一]|都|总是|一定|完全|\b(?:all|every|always)\b")
 COMPARE = re.compile(r"比|相比|而|\b(?:than|versus|vs)\b")
 HEAD = re.compile(r"^([^:：。]{2,30})[:：]")  # "掩码模型 (masked models)：如 bert 系列…"
+# Direction words said of a quantity ("温度调高", "特征值越大", "低困惑度", "x > 0"): the poles of a pairing
+# check (truth_structure.direction_swap). Single characters count only right next to the quantity, through
+# degree words; what follows must not make them part of another word ("大小", "多样", "高效", "长度").
+UP, DOWN = "+", "-"
+POLES = {"高": UP, "大": UP, "多": UP, "长": UP, "增大": UP, "增加": UP, "升高": UP, "提高": UP, "调高": UP,
+         "变大": UP, "变高": UP, "低": DOWN, "小": DOWN, "少": DOWN, "短": DOWN, "减小": DOWN, "减少": DOWN,
+         "降低": DOWN, "调低": DOWN, "变小": DOWN, "变低": DOWN}
+POLES_EN = {"high": UP, "higher": UP, "highest": UP, "large": UP, "larger": UP, "largest": UP, "big": UP,
+            "bigger": UP, "up": UP, "raise": UP, "raising": UP, "increase": UP, "increasing": UP,
+            "low": DOWN, "lower": DOWN, "lowest": DOWN, "small": DOWN, "smaller": DOWN, "smallest": DOWN,
+            "down": DOWN, "lowering": DOWN, "decrease": DOWN, "decreasing": DOWN, "reduce": DOWN, "reducing": DOWN}
+_POLE = "|".join(sorted(POLES, key=len, reverse=True))
+_DEGREE = r"(?:[很较越更太过极最偏]|非常|显著|比较|特别|调|变得?|得|设得?|的)"
+_NOT_A_POLE = r"(?!小|少|样|效|秩|度|头|量|概|于|写|多数|部分|规模|模型|数|型|类|批|家|体|语|师|幅|半|约|致|端|期|处|质)"
+_AFTER_EN = r"(?:is|are|gets?|goes|go|becomes?|was|set|turned)?\s*(?:(?:very|too|much|even|quite)\s+)?"
+POLE_AFTER = re.compile(rf"\s*(?:{_DEGREE}{{0,2}}({_POLE}){_NOT_A_POLE}|{_AFTER_EN}\b({'|'.join(POLES_EN)})\b)")
+POLE_BEFORE = re.compile(rf"(?:(?:最|较|更|很)?({_POLE})的?|\b({'|'.join(POLES_EN)})\s+(?:the\s+)?)\s*$")
+# A direction said on its own ("而 high 的则…", "调低则…"): where what was said of the other direction ends.
+POLE_WORD = re.compile(rf"(?:[很较越更太过]|调|变)([高低大小多少])|({'|'.join(p for p in POLES if len(p) > 1)})"
+                       rf"|\b({'|'.join(POLES_EN)})\b")
+COMPARE_ZERO = re.compile(r"(?<![a-z])([a-z])\s*(>=|<=|>|<|≥|≤|大于|小于)\s*0(?![.\d])")  # "x > 0"
+SIZE_NAMED = {"模型", "语言模型", "model", "models", "language"}  # "大模型" names a thing (an LLM), not a direction of the model
+SENTENCE = re.compile(r"[。！？!?\n]|(?<=[a-z0-9)])\.(?=\s|$)")
+DIRECTION_WEIGHT = 7.5  # IDF of the effects a direction swap moves (or any number): "尖锐" 7.6

@@ -4,20 +4,34 @@ reference never states, a Q/K/V letter list that names other letters. Called by 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from interviewer.grading.truth_cues import (
     ANTONYM_SET,
+    CLAUSE,
+    COMPARE_ZERO,
     CONDITION,
     CUE_WORDS,
+    DOWN,
     HEAD,
+    HEDGE,
     LETTER_LIST,
+    MIN_ANCHOR_IDF,
     MIN_ATTRIBUTE_IDF,
     NEAR,
     NEGATOR,
     NUMBER,
+    POLE_AFTER,
+    POLE_BEFORE,
+    POLE_WORD,
+    POLES,
+    POLES_EN,
+    SENTENCE,
+    SIZE_NAMED,
     UNITS,
+    UP,
 )
-from interviewer.grading.truth_pairs import Pair, clauses, find_word
+from interviewer.grading.truth_pairs import Pair, clauses, find_word, word_pattern
 
 # ---- swapped entities --------------------------------------------------------------------------------------
 
@@ -97,6 +111,100 @@ def reference_swap(
         return None
     x, y, a, b = hit
     return said[x][1], claimed[x if x in claimed else y][1], f"{a}/{b}: {x} ↔ {y}"
+
+
+# ---- a direction paired with the other side's effect -------------------------------------------------------
+
+Statement = tuple[str, str, str, frozenset[str]]  # quantity, pole (UP/DOWN), as written, the effect terms
+
+
+def _poles(text: str, quantities: set[str]) -> list[tuple[int, int, str, str]]:
+    """(start, end, quantity, pole) of each direction said of a quantity, in text order: "温度调高",
+    "低温度", "特征值越大", "x > 0"."""
+    found = []
+    for q in quantities:
+        for m in word_pattern(q).finditer(text) if len(q) > 1 else ():
+            if after := POLE_AFTER.match(text, m.end()):
+                found.append((m.start(), after.end(), q, _pole(after)))
+            elif q not in SIZE_NAMED and (before := POLE_BEFORE.search(text[max(0, m.start() - 12):m.start()])):
+                found.append((m.start() - len(before.group(0)), m.end(), q, _pole(before)))
+    for m in COMPARE_ZERO.finditer(text):
+        if m.group(1) in quantities:
+            found.append((m.start(), m.end(), m.group(1), UP if m.group(2) in (">", ">=", "≥", "大于") else DOWN))
+    return sorted(found)
+
+
+def _pole(m: re.Match[str]) -> str:
+    return POLES[m.group(1)] if m.group(1) else POLES_EN[m.group(2)]
+
+
+def _is_pole_word(term: str) -> bool:
+    return term in POLES_EN if term.isascii() else any(p in term for p in POLES)
+
+
+def _turns(clause: str, pole: str) -> bool:
+    """Whether the clause says the other direction on its own ("and a high one …", "调低则 …")."""
+    for m in POLE_WORD.finditer(clause):
+        word = m.group(1) or m.group(2) or m.group(3)
+        if (POLES_EN.get(word) if m.group(3) else POLES.get(word)) not in (None, pole):
+            return True
+    return False
+
+
+def _statements(text: str, quantities: set[str], effects: Callable[[str], frozenset[str]],
+                whole: bool) -> list[Statement]:
+    """Each direction with what is said of it: the terms from its clause's start to the next direction of the
+    same quantity, or to the end of the sentence (`whole`: of the text, for a key point). A negated or hedged
+    clause pairs nothing ("困惑度高，则不太可能是它生成的")."""
+    out = []
+    for sentence in [text] if whole else SENTENCE.split(text):
+        found = _poles(sentence, quantities)
+        for k, (start, end, q, pole) in enumerate(found):
+            stop = next((s for s, _, q2, _ in found[k + 1:] if q2 == q), len(sentence))
+            begin = max((m.end() for m in CLAUSE.finditer(sentence, 0, start)), default=0)
+            begin = max([begin, *(e for _, e, q2, _ in found[:k] if q2 == q)])
+            after = CLAUSE.split(sentence[end:stop])
+            turn = next((n for n, c in enumerate(after) if n and _turns(c, pole)), len(after))  # "…, a high one …"
+            span = [c for c in [*CLAUSE.split(sentence[begin:start]), *after[:turn]]
+                    if c.strip() and not NEGATOR.search(c) and not HEDGE.search(c)]
+            out.append((q, pole, sentence[start:end], frozenset().union(*map(effects, span)) - {q}))
+    return out
+
+
+def direction_swap(
+    claims: list[str], reference: list[str], tokens: Callable[[str], frozenset[str]], weight: Callable[[str], float],
+    min_weight: float, asked: frozenset[str] = frozenset(),
+) -> tuple[int, int, str] | None:
+    """The reference pairs an effect with one direction of a quantity and never with the other; the answer pairs
+    it with the other ("低温度：分布更尖锐" vs "温度调高，分布会变得更尖锐"; "x > 0 时导数为 1" vs "x>0 时是 0").
+    The moved effects must weigh `min_weight` (IDF; the question's own terms `asked` count 0.3) or be a number.
+    Returns (point index, claim index, cue)."""
+    said_terms = {t for c in claims for t in tokens(c)}
+    quantities = {t for r in reference for t in tokens(r) if t in said_terms and not t.isdigit() and (
+        len(t) > 1 and weight(t) >= MIN_ANCHOR_IDF or len(t) == 1 and t.isascii() and t.isalpha())}
+    quantities -= {t for t in quantities if _is_pole_word(t)}
+    if not quantities:
+        return None
+
+    def effects(span: str) -> frozenset[str]:
+        return frozenset(t for t in tokens(span) if (t.isdigit() or len(t) > 1 and weight(t) >= MIN_ANCHOR_IDF)
+                         and not _is_pole_word(t))
+
+    paired: dict[tuple[str, str], dict[str, tuple[int, str]]] = {}  # (quantity, pole) -> effect -> (point, as written)
+    for i, point in enumerate(reference):
+        for q, pole, written, said in _statements(point, quantities, effects, whole=True):
+            for e in said:
+                paired.setdefault((q, pole), {}).setdefault(e, (i, written))
+    for j, claim in enumerate(claims):
+        for q, pole, written, said in _statements(claim, quantities, effects, whole=False):
+            other = paired.get((q, DOWN if pole == UP else UP), {})
+            same = paired.get((q, pole), {})
+            crossed = sorted((e for e in said if e in other and e not in same), key=lambda e: (-weight(e), e))
+            if crossed and (any(e.isdigit() for e in crossed)
+                            or sum(weight(e) * (0.3 if e in asked else 1.0) for e in crossed) >= min_weight):
+                i, theirs = other[crossed[0]]
+                return i, j, f"{crossed[0]}: {theirs} ↔ {written}"
+    return None
 
 
 # ---- numbers and Q/K/V lists -------------------------------------------------------------------------------

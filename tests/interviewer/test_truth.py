@@ -27,6 +27,12 @@ RNN = [
     "相比之下，RNN 一步步传递信息，远距离依赖需要多步传播，容易造成梯度消失。",
     "此外，自注意力机制支持并行计算，而 RNN 必须串行执行，训练效率也低很多。",
 ]
+TEMPERATURE = [
+    "低温度 (e.g., < 1.0)：使得概率分布更加“尖锐”，模型更倾向于选择概率最高的Token。这会产生更确定性的输出。",
+    "高温度 (e.g., > 1.0)：使得概率分布更加“平坦”，增加了低概率Token被选中的机会，但可能会牺牲事实准确性。",
+]
+RELU = ["当 x > 0 时，导数为 1。", "当 x < 0 时，导数为 0。"]
+PCA = ["通过保留那些具有最大特征值的特征向量，并将原始数据投影到这些向量构成的子空间上实现降维。"]
 AR_MLM = [
     "自回归模型 (Autoregressive Models)：如GPT系列。它们以从左到右的方式生成文本，每次预测一个Token。",
     "掩码模型 (Masked Models)：如BERT系列。它们通过预测句子中被遮盖的部分来学习语言，能够理解双向上下文。",
@@ -56,6 +62,11 @@ def lexicon() -> Lexicon:
         ("自注意力是在 RNN 的隐藏状态上叠加门控，仍然需要按时间步串行计算。", RNN, "swap", None),
         ("Encoder 使用 causal mask，Decoder 使用双向注意力。", [ENC_DEC], "swap", None),
         ("自回归模型比如 BERT，靠还原被遮住的词训练；掩码模型比如 GPT，只能看左边。", AR_MLM, "swap", None),
+        # a direction paired with what the reference says of the other direction
+        ("温度调高，概率分布会变得更尖锐，输出更确定；温度调低，分布被拉平。", TEMPERATURE, "direction",
+         "尖锐: 低温度 ↔ 温度调高"),
+        ("ReLU 就是 max(0, x)，它的导数在 x>0 时是 0，x<0 时是 1。", RELU, "direction", "0: x < 0 ↔ x>0"),
+        ("降维时应该保留特征值最小的那些特征向量。", PCA, "direction", "特征向量: 最大特征值 ↔ 特征值最小"),
         # across scripts, only what reads the same in both: numbers and Q/K/V
         ("BERT base has 24 layers.", [BERT], "number", None),
         ("The KV cache stores the Q and K of every token.", [KV_CACHE], "swap", "K/V ↔ K/Q"),
@@ -103,6 +114,14 @@ def test_each_kind_is_caught(
         # two things contrasted, each stated right; a negation under a condition
         ("宜采用链表结构。在链表中插入或删除元素时，不需移动其他元素。", ["由于在顺序表中频繁进行插入和删除操作时，需要移动大量元素。"]),
         ("当 S1 满了且 S2 不为空时，则无法再入队。", ["入队：入队元素直接放入 S1 栈中（Push），出队时从 S2 出栈。"]),
+        # directions paired as the reference pairs them, in other words or order; a negated or hedged pairing;
+        # "大模型" names a thing, not a direction of the model
+        ("温度低的时候分布更尖锐，输出更确定；温度高的时候分布更平坦，低概率的词更容易被选中。", TEMPERATURE),
+        ("把温度调高，分布会更平坦；调低温度则更尖锐。", TEMPERATURE),
+        ("温度调高并不会让分布更尖锐。", TEMPERATURE),
+        ("ReLU 即 max(0,x)，x>0 时导数为 1，x<0 时导数为 0。", RELU),
+        ("保留特征值最大的特征向量，丢掉特征值小的方向。", PCA),
+        ("可以把大模型蒸馏成小模型，再配合剪枝和量化。", ["优化大模型推理速度包括模型压缩（如剪枝、量化等）。"]),
         # unrelated sentences
         ("梯度裁剪可以防止梯度爆炸。", [LAYERNORM]),
         ("TCP 不需要三次握手以外的步骤。", [DPO]),
@@ -128,7 +147,8 @@ def test_correct_or_unrelated_answers_are_left_alone(lexicon: Lexicon, answer: s
     assert find_contradictions(answer, points, lexicon) == []
 
 
-@pytest.mark.parametrize("points", [[LAYERNORM, KV_CACHE, ROPE], [PARALLEL, ENC_DEC, BERT], AR_MLM, RNN, [DPO, FINETUNE]])
+@pytest.mark.parametrize("points", [[LAYERNORM, KV_CACHE, ROPE], [PARALLEL, ENC_DEC, BERT], AR_MLM, RNN, [DPO, FINETUNE],
+                                    TEMPERATURE, RELU, PCA])
 def test_the_reference_never_contradicts_itself(lexicon: Lexicon, points: list[str]) -> None:
     assert find_contradictions("\n".join(points), points, lexicon) == []
     for point in points:
