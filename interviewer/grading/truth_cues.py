@@ -82,4 +82,6 @@ POLE_WORD = re.compile(rf"(?:[很较越更太过]|调|变)([高低大小多少])
 COMPARE_ZERO = re.compile(r"(?<![a-z])([a-z])\s*(>=|<=|>|<|≥|≤|大于|小于)\s*0(?![.\d])")  # "x > 0"
 SIZE_NAMED = {"模型", "语言模型", "model", "models", "language"}  # "大模型" names a thing (an LLM), not a direction of the model
 SENTENCE = re.compile(r"[。！？!?\n]|(?<=[a-z0-9)])\.(?=\s|$)")
-DIRECTION_WEIGHT = 7.5  # IDF of the effects a direction swap moves (or any number): "尖锐" 7.6
+# IDF of the effects a direction swap moves (a number always counts). Chosen on dev (`python -m evals.truth_check`):
+# 7.5 and 6.5 flag no correct answer, 6.5 three more wrong ones; 5.5 flags two correct English answers.
+DIRECTION_WEIGHT = 6.5
