@@ -37,7 +37,7 @@ SAS = {"sas-ads": REPO.parent / "shared" / "data" / "sas-ads" / "ads-train.jsonl
        "sas-le": REPO.parent / "shared" / "data" / "sas-le" / "le-train.jsonl",
        "sas-en": REPO / "evals" / "training" / "translated" / "en.jsonl"}  # both, translated to English
 DOCS = REPO / "knowledge" / "docs"
-KINDS = ("negation", "antonym", "number", "swap", "direction", "expansion")
+KINDS = ("negation", "antonym", "number", "swap", "direction", "order", "expansion")
 CORRECT = ("excellent", "good", "partial")
 
 

@@ -4,12 +4,13 @@ Coverage rewards an answer for a point's terms even when it states the point's c
 整个 batch 上归一化", "KV cache 缓存 Q 和 K"). Each answer sentence is aligned with the points it shares rare
 terms with, and checked for four cues: a negation on one side only, an antonym, a different number for the
 same unit, two entities swapped across a relation; and the whole answer for a direction paired with what the
-reference says of the other direction ("温度调高，分布更尖锐" where the reference has "低温度：分布更尖锐"). Precision first: every cue needs a shared anchor term
+reference says of the other direction ("温度调高，分布更尖锐" where the reference has "低温度：分布更尖锐") and for
+steps in another order than a key point's list ("先做 RLHF，再做预训练" against "预训练→SFT→RLHF"). Precision first: every cue needs a shared anchor term
 next to it; hedged, conditional or contrasted statements are skipped; what the reference itself says anywhere
 is never a contradiction.
 
-This module aligns sentences with points and holds the negation and antonym checks; the swap, direction, number
-and Q/K/V-list checks are in truth_structure.py, the Pair and clause helpers both use in truth_pairs.py.
+This module aligns sentences with points and holds the negation and antonym checks; the swap, direction, order,
+number and Q/K/V-list checks are in truth_structure.py, the Pair and clause helpers both use in truth_pairs.py.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from interviewer.grading.truth_structure import (
     direction_swap,
     letter_lists,
     number,
+    order_swap,
     reference_swap,
     relation_swap,
 )
@@ -89,6 +91,10 @@ def find_contradictions(
                             lambda t: 0.0 if t in ENGLISH_STOP else lex.weight(t), DIRECTION_WEIGHT, asked)
     if turned and not any(c.claim == claims[turned[1]] for c in out):
         out.append(Contradiction(turned[0], points[turned[0]], claims[turned[1]], "direction", turned[2]))
+    both = {t for t in said & anchor_ok if len(t) > 1 and any(t in tokens[p] for p in points)}
+    reordered = order_swap([normed[c] for c in claims], reference, both)
+    if reordered and not any(c.claim == claims[reordered[1]] for c in out):
+        out.append(Contradiction(reordered[0], points[reordered[0]], claims[reordered[1]], "order", reordered[2]))
     if points:  # an acronym spelled out as something else ("GRPO 是 Generative Rejection …")
         held = {c.point_index for c in out}
         out += [Contradiction(c.point_index, points[c.point_index], c.claim, "expansion", c.cue)

@@ -82,6 +82,13 @@ POLE_WORD = re.compile(rf"(?:[很较越更太过]|调|变)([高低大小多少])
 COMPARE_ZERO = re.compile(r"(?<![a-z])([a-z])\s*(>=|<=|>|<|≥|≤|大于|小于)\s*0(?![.\d])")  # "x > 0"
 SIZE_NAMED = {"模型", "语言模型", "model", "models", "language"}  # "大模型" names a thing (an LLM), not a direction of the model
 SENTENCE = re.compile(r"[。！？!?\n]|(?<=[a-z0-9)])\.(?=\s|$)")
+# Where a new step of a sequence starts ("先…然后…最后", "预训练→SFT→RLHF", "first … then …"): what
+# truth_structure.order_swap compares with a key point's arrows. Sentences that order backwards ("在 A 之前
+# B", "before") are left out.
+ARROW = re.compile(r"→|->|=>")  # a key point's list of steps
+STEP = re.compile(r"→|->|=>|首先|先(?!前|验|进|出|天|知|生|后)|第[一二三四五六七八九十\d]步|然后|接着|随后|之后|再(?!次|者|说|加上)"
+                  r"|最后|最终|\b(?:first|then|afterwards|next|finally|followed by)\b")
+BACKWARDS = re.compile(r"之前|以前|\b(?:before|prior to)\b")
 # IDF of the effects a direction swap moves (a number always counts). Chosen on dev (`python -m evals.truth_check`):
 # 7.5 and 6.5 flag no correct answer, 6.5 three more wrong ones; 5.5 flags two correct English answers.
 DIRECTION_WEIGHT = 6.5

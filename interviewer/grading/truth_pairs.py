@@ -17,7 +17,7 @@ class Contradiction:
     point_index: int
     point: str
     claim: str
-    kind: str  # "negation" | "antonym" | "number" | "swap" | "direction" | "expansion"
+    kind: str  # "negation" | "antonym" | "number" | "swap" | "direction" | "order" | "expansion"
     cue: str  # short, point side first: "增加 ↔ 减少", "12层 ↔ 24层", "K/V ↔ K/Q"
 
 

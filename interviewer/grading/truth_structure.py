@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from interviewer.grading.truth_cues import (
     ANTONYM_SET,
+    ARROW,
+    BACKWARDS,
     CLAUSE,
     COMPARE_ZERO,
     CONDITION,
@@ -28,6 +30,7 @@ from interviewer.grading.truth_cues import (
     POLES_EN,
     SENTENCE,
     SIZE_NAMED,
+    STEP,
     UNITS,
     UP,
 )
@@ -204,6 +207,46 @@ def direction_swap(
                             or sum(weight(e) * (0.3 if e in asked else 1.0) for e in crossed) >= min_weight):
                 i, theirs = other[crossed[0]]
                 return i, j, f"{crossed[0]}: {theirs} ↔ {written}"
+    return None
+
+
+# ---- steps in another order ---------------------------------------------------------------------------------
+
+def _steps(text: str, terms: set[str], split: re.Pattern[str], longest: int) -> dict[str, int]:
+    """Term -> the step it is named in, for a text that orders at least two steps (`split` starts a step; a
+    step of more than `longest` characters is no step of a list; a label before the first step and what follows
+    the last one are cut: "流程（选择→…→版本管理）是加分项"); a term named in two steps or in a negated step has
+    none."""
+    parts = [p for p in split.split(text) if p.strip(" ，,。；;：:")]
+    if len(parts) < 2 or len(split.findall(text)) < 2:
+        return {}
+    parts[0] = re.split(r"[（(：:，,]", parts[0])[-1]
+    parts[-1] = re.split(r"[）)。；;，,]", parts[-1])[0]
+    found: dict[str, int] = {}
+    seen_twice: set[str] = set()
+    for k, part in enumerate(parts):
+        for t in terms:
+            if find_word(t, part):
+                if NEGATOR.search(part) or len(part) > longest or found.get(t, k) != k:
+                    seen_twice.add(t)
+                found.setdefault(t, k)
+    return {t: k for t, k in found.items() if t not in seen_twice}
+
+
+def order_swap(claims: list[str], reference: list[str], terms: set[str]) -> tuple[int, int, str] | None:
+    """A key point lists steps A → B ("预训练→SFT→RLHF"), a sentence of the answer orders B before A ("先做
+    RLHF，然后再做预训练"; sentences that order backwards, "在 A 之前 B", are left out). `terms`: the rare terms
+    both sides name. Returns (point index, claim index, cue)."""
+    lists = [steps for point in reference if (steps := _steps(point, terms, ARROW, 20))]
+    for j, claim in enumerate(claims if lists else ()):
+        for sentence in SENTENCE.split(claim):
+            said = {} if BACKWARDS.search(sentence) else _steps(sentence, terms, STEP, 80)
+            said = {t: k for t, k in said.items() if not any(t != u and t in u for u in said)}  # "rlhf" in "rlhf对齐"
+            for i, point in enumerate(reference):
+                listed = _steps(point, set(said), ARROW, 20)
+                for a, b in sorted((a, b) for a in listed for b in listed if listed[a] < listed[b]):
+                    if said[b] < said[a]:
+                        return i, j, f"{a} → {b} ↔ {b} → {a}"
     return None
 
 

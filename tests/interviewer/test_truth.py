@@ -33,6 +33,7 @@ TEMPERATURE = [
 ]
 RELU = ["当 x > 0 时，导数为 1。", "当 x < 0 时，导数为 0。"]
 PCA = ["通过保留那些具有最大特征值的特征向量，并将原始数据投影到这些向量构成的子空间上实现降维。"]
+PIPELINE = ["预训练→SFT→偏好/RM→RLHF或DPO等直接偏好优化→评测→部署与监控→数据闭环。"]
 AR_MLM = [
     "自回归模型 (Autoregressive Models)：如GPT系列。它们以从左到右的方式生成文本，每次预测一个Token。",
     "掩码模型 (Masked Models)：如BERT系列。它们通过预测句子中被遮盖的部分来学习语言，能够理解双向上下文。",
@@ -67,6 +68,9 @@ def lexicon() -> Lexicon:
          "尖锐: 低温度 ↔ 温度调高"),
         ("ReLU 就是 max(0, x)，它的导数在 x>0 时是 0，x<0 时是 1。", RELU, "direction", "0: x < 0 ↔ x>0"),
         ("降维时应该保留特征值最小的那些特征向量。", PCA, "direction", "特征向量: 最大特征值 ↔ 特征值最小"),
+        # steps in another order than a key point's list
+        ("标准流程是：先做 RLHF 对齐，然后再做大规模预训练注入知识，最后用 SFT 收尾。", PIPELINE, "order",
+         "sft → rlhf ↔ rlhf → sft"),
         # across scripts, only what reads the same in both: numbers and Q/K/V
         ("BERT base has 24 layers.", [BERT], "number", None),
         ("The KV cache stores the Q and K of every token.", [KV_CACHE], "swap", "K/V ↔ K/Q"),
@@ -122,6 +126,10 @@ def test_each_kind_is_caught(
         ("ReLU 即 max(0,x)，x>0 时导数为 1，x<0 时导数为 0。", RELU),
         ("保留特征值最大的特征向量，丢掉特征值小的方向。", PCA),
         ("可以把大模型蒸馏成小模型，再配合剪枝和量化。", ["优化大模型推理速度包括模型压缩（如剪枝、量化等）。"]),
+        # the steps in the list's order, an order stated backwards ("在 A 之前"), steps in different sentences
+        ("先预训练，然后做 SFT，再做 RLHF 或者 DPO，最后评测上线。", PIPELINE),
+        ("在 SFT 之前要先做预训练，然后再做 RLHF。", PIPELINE),
+        ("RLHF 很重要。先预训练，然后 SFT。", PIPELINE),
         # unrelated sentences
         ("梯度裁剪可以防止梯度爆炸。", [LAYERNORM]),
         ("TCP 不需要三次握手以外的步骤。", [DPO]),
@@ -148,7 +156,7 @@ def test_correct_or_unrelated_answers_are_left_alone(lexicon: Lexicon, answer: s
 
 
 @pytest.mark.parametrize("points", [[LAYERNORM, KV_CACHE, ROPE], [PARALLEL, ENC_DEC, BERT], AR_MLM, RNN, [DPO, FINETUNE],
-                                    TEMPERATURE, RELU, PCA])
+                                    TEMPERATURE, RELU, PCA, PIPELINE])
 def test_the_reference_never_contradicts_itself(lexicon: Lexicon, points: list[str]) -> None:
     assert find_contradictions("\n".join(points), points, lexicon) == []
     for point in points:
