@@ -5,9 +5,9 @@ Coverage rewards an answer for a point's terms even when it states the point's c
 terms with, and checked for four cues: a negation on one side only, an antonym, a different number for the
 same unit, two entities swapped across a relation; and the whole answer for a direction paired with what the
 reference says of the other direction ("温度调高，分布更尖锐" where the reference has "低温度：分布更尖锐") and for
-steps in another order than a key point's list ("先做 RLHF，再做预训练" against "预训练→SFT→RLHF"). Precision first: every cue needs a shared anchor term
-next to it; hedged, conditional or contrasted statements are skipped; what the reference itself says anywhere
-is never a contradiction.
+steps in another order than a key point's list ("先做 RLHF，再做预训练" against "预训练→SFT→RLHF"). Precision
+first: every cue needs a shared anchor term next to it; hedged, conditional or contrasted statements are
+skipped; what the reference itself says anywhere is never a contradiction.
 
 This module aligns sentences with points and holds the negation and antonym checks; the swap, direction, order,
 number and Q/K/V-list checks are in truth_structure.py, the Pair and clause helpers both use in truth_pairs.py.
