@@ -53,4 +53,6 @@ def find_word(word: str, text: str) -> re.Match[str] | None:
 
 @lru_cache(maxsize=4096)
 def word_pattern(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word))
+    """A Latin word alone, not inside another word or a hyphenated compound ("vocabulary" is not in
+    "out-of-vocabulary"); other scripts anywhere."""
+    return re.compile(rf"(?<![a-z-]){re.escape(word)}(?![a-z-])" if word.isascii() else re.escape(word))

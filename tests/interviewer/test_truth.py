@@ -146,6 +146,9 @@ def test_each_kind_is_caught(
         ("So no matter how far apart two words are, the path length between them is 1.",
          ["Self-attention lets every position interact directly with every other position, so a dependency is "
           "captured no matter how far apart the positions are, with a path length of 1."]),
+        # a hyphenated compound is another word: "no out-of-vocabulary tokens" does not negate "vocabulary"
+        ("Subword algorithms keep the vocabulary small, so there are almost no out-of-vocabulary tokens.",
+         ["Controlling vocabulary size: with sub-word units a modest vocabulary covers rare words."]),
         ("Softmax: apply softmax to each row, turning it into attention weights that sum to 1.",
          ["Scaling: divide the scores by sqrt(d_k); this keeps large dimensions from producing dot products so "
           "large that softmax saturates into regions with tiny gradients."]),
