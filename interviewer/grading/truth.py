@@ -62,9 +62,13 @@ def find_contradictions(
     asked, q_norm, reference = lex.tokens(question), normalize(question), [normalize(p) for p in points]
     claims = list(dict.fromkeys(split_claims(answer) or [answer.strip()]))
     tokens = {text: lex.tokens(text) for text in [*claims, *points]}
-    # English function words (lexical.ENGLISH_STOP) weigh nothing here: they never anchor a cue, name an entity
-    # or count towards what a sentence is about ("in/is: models <-> an" was a swap).
-    weights = {t: 0.0 if t in ENGLISH_STOP else lex.weight(t) for toks in tokens.values() for t in toks}
+
+    def weight(term: str) -> float:
+        # English function words (lexical.ENGLISH_STOP) weigh nothing here: they never anchor a cue, name an
+        # entity or count towards what a sentence is about ("in/is: models <-> an" was a swap).
+        return 0.0 if term in ENGLISH_STOP else lex.weight(term)
+
+    weights = {t: weight(t) for toks in tokens.values() for t in toks}
     anchor_ok = {t for t, w in weights.items() if _is_anchor(t, w)}
     normed = {c: normalize(c) for c in claims}
     out: list[Contradiction] = []
@@ -84,17 +88,16 @@ def find_contradictions(
                 out.append(Contradiction(i, points[i], claim, *found))
     said = {t for c in claims for t in tokens[c]}
     terms = {t for t in said if weights[t] >= RARE_IDF and len(t) > 1 and not t.isdigit()}
-    swapped = reference_swap([normed[c] for c in claims], reference, terms, {t: weights[t] for t in said & anchor_ok})
-    if swapped and not any(c.claim == claims[swapped[1]] for c in out):
-        out.append(Contradiction(swapped[0], points[swapped[0]], claims[swapped[1]], "swap", swapped[2]))
-    turned = direction_swap([normed[c] for c in claims], reference, lex.tokens,
-                            lambda t: 0.0 if t in ENGLISH_STOP else lex.weight(t), DIRECTION_WEIGHT, asked)
-    if turned and not any(c.claim == claims[turned[1]] for c in out):
-        out.append(Contradiction(turned[0], points[turned[0]], claims[turned[1]], "direction", turned[2]))
+    sentences = [normed[c] for c in claims]
     both = {t for t in said & anchor_ok if len(t) > 1 and any(t in tokens[p] for p in points)}
-    reordered = order_swap([normed[c] for c in claims], reference, both)
-    if reordered and not any(c.claim == claims[reordered[1]] for c in out):
-        out.append(Contradiction(reordered[0], points[reordered[0]], claims[reordered[1]], "order", reordered[2]))
+    # The checks over the whole answer: each names (point index, claim index, cue); one per claim at most.
+    for kind, hit in (
+        ("swap", reference_swap(sentences, reference, terms, {t: weights[t] for t in said & anchor_ok})),
+        ("direction", direction_swap(sentences, reference, lex.tokens, weight, DIRECTION_WEIGHT, asked)),
+        ("order", order_swap(sentences, reference, both)),
+    ):
+        if hit and not any(c.claim == claims[hit[1]] for c in out):
+            out.append(Contradiction(hit[0], points[hit[0]], claims[hit[1]], kind, hit[2]))
     if points:  # an acronym spelled out as something else ("GRPO 是 Generative Rejection …")
         held = {c.point_index for c in out}
         out += [Contradiction(c.point_index, points[c.point_index], c.claim, "expansion", c.cue)
