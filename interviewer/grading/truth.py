@@ -23,6 +23,7 @@ from interviewer.grading.acronyms import expansion_conflicts
 from interviewer.grading.lexical import ENGLISH_STOP, Lexicon, normalize, script_agreement
 from interviewer.grading.truth_cues import (
     ANTONYMS,
+    ASKED_SHARE,
     BEST_SHARE,
     COMPARE,
     CONDITION,
@@ -74,7 +75,7 @@ def find_contradictions(
     out: list[Contradiction] = []
     for claim in claims:
         shares = [tokens[claim] & tokens[p] for p in points]
-        masses = [fsum(weights[t] * (0.3 if t in asked else 1.0) for t in sh & anchor_ok) for sh in shares]
+        masses = [fsum(weights[t] * (ASKED_SHARE if t in asked else 1.0) for t in sh & anchor_ok) for sh in shares]
         for i, (shared, mass) in enumerate(zip(shares, masses, strict=True)):
             if mass < MIN_PAIR_WEIGHT:
                 continue

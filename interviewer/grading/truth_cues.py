@@ -9,6 +9,7 @@ import re
 
 MIN_ANCHOR_IDF = 5.5  # below this a shared word ("数据", "使用") says nothing about what a clause is about
 MIN_PAIR_WEIGHT = 9.0  # shared IDF mass for a sentence to be about a point at all (one rare term)
+ASKED_SHARE = 0.3  # of its IDF a term of the question itself counts towards that mass (and a direction swap's)
 BEST_SHARE = 0.75  # a sentence is held to the points sharing at least this share of its best mass
 RARE_IDF = 9.0  # a technical term: one shared is enough to compare polarity; the sides of a headed swap
 MIN_ENTITY_IDF = 7.5  # the subjects of an in-point swap ("encoder", "注意力")

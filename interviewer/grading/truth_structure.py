@@ -9,6 +9,7 @@ from collections.abc import Callable
 from interviewer.grading.truth_cues import (
     ANTONYM_SET,
     ARROW,
+    ASKED_SHARE,
     BACKWARDS,
     CLAUSE,
     COMPARE_ZERO,
@@ -180,7 +181,7 @@ def direction_swap(
 ) -> tuple[int, int, str] | None:
     """The reference pairs an effect with one direction of a quantity and never with the other; the answer pairs
     it with the other ("低温度：分布更尖锐" vs "温度调高，分布会变得更尖锐"; "x > 0 时导数为 1" vs "x>0 时是 0").
-    The moved effects must weigh `min_weight` (IDF; the question's own terms `asked` count 0.3) or be a number.
+    The moved effects must weigh `min_weight` (IDF; the question's own terms `asked` count ASKED_SHARE) or be a number.
     Returns (point index, claim index, cue)."""
     said_terms = {t for c in claims for t in tokens(c)}
     quantities = {t for r in reference for t in tokens(r) if t in said_terms and not t.isdigit() and (
@@ -204,7 +205,7 @@ def direction_swap(
             same = paired.get((q, pole), {})
             crossed = sorted((e for e in said if e in other and e not in same), key=lambda e: (-weight(e), e))
             if crossed and (any(e.isdigit() for e in crossed)
-                            or sum(weight(e) * (0.3 if e in asked else 1.0) for e in crossed) >= min_weight):
+                            or sum(weight(e) * (ASKED_SHARE if e in asked else 1.0) for e in crossed) >= min_weight):
                 i, theirs = other[crossed[0]]
                 return i, j, f"{crossed[0]}: {theirs} ↔ {written}"
     return None
@@ -237,8 +238,9 @@ def order_swap(claims: list[str], reference: list[str], terms: set[str]) -> tupl
     """A key point lists steps A → B ("预训练→SFT→RLHF"), a sentence of the answer orders B before A ("先做
     RLHF，然后再做预训练"; sentences that order backwards, "在 A 之前 B", are left out). `terms`: the rare terms
     both sides name. Returns (point index, claim index, cue)."""
-    lists = [steps for point in reference if (steps := _steps(point, terms, ARROW, 20))]
-    for j, claim in enumerate(claims if lists else ()):
+    if not any(_steps(point, terms, ARROW, 20) for point in reference):
+        return None  # no key point lists steps the answer names
+    for j, claim in enumerate(claims):
         for sentence in SENTENCE.split(claim):
             said = {} if BACKWARDS.search(sentence) else _steps(sentence, terms, STEP, 80)
             said = {t: k for t, k in said.items() if not any(t != u and t in u for u in said)}  # "rlhf" in "rlhf对齐"
