@@ -79,7 +79,9 @@ def grader(openai_server: FakeOpenAIServer, fallback: FixedGrader) -> LLMGrader:
         model="fake-model",
         base_url=openai_server.base_url,
         api_key="test",
-        timeout=0.3,
+        # Three loopback requests and two short backoffs must fit in it on a busy 2-core CI machine (0.3 s once
+        # timed out the third request of the 5xx case); the slow-reply case below waits longer than it.
+        timeout=1.0,
         max_retries=2,
         backoff_base=0.01,
         backoff_cap=0.02,
@@ -188,7 +190,7 @@ def test_invalid_twice_falls_back(
 @pytest.mark.parametrize(
     ("script", "requests", "reason"),
     [
-        ([delay(1.0)] * 3, 1, "timed out"),  # a slow reply is waited for once, never retried
+        ([delay(2.0)] * 3, 1, "timed out"),  # a slow reply is waited for once, never retried
         ([status(500)] * 3, 3, "HTTP 500"),
         ([status(503), status(502), status(500)], 3, "HTTP 500"),
         ([status(400, message="bad request")], 1, "HTTP 400"),
