@@ -38,6 +38,7 @@ from interviewer.grading.truth_cues import (
     NEG_GAP_LATIN,
     NEGATOR,
     PARTIAL,
+    POTENTIAL,
     PREDICATE_SHARE,
     PROBLEM,
     RARE_IDF,
@@ -192,6 +193,9 @@ def _polarity_cue(p: Pair, cc: str, pc: str, shared: list[str]) -> str | None:
         # "不是每次都激活所有专家" is "only some", which is what "选择性激活" says
         if not neg or not _same_predicate(p, scope, plain) or PROBLEM.search(scope) or PARTIAL.search(scope):
             continue
+        potential = POTENTIAL.match(negated, neg.start() - 1) if neg.start() else None
+        if potential and potential.group(1) not in plain:
+            continue  # "塞不进上下文" denies 塞进, which "保留上下文" never states
         span = negated[neg.start():at + len(term)]
         return f"{term} ↔ {span}" if cc_pol == "neg" else f"{span} ↔ {term}"
     return None

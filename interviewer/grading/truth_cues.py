@@ -34,6 +34,9 @@ CONDITION = re.compile(r"如果|若|假如|倘若|除非|只要|一旦|否则|(?
                         r"|\b(?:if|unless|when|otherwise)\b")
 # "不会出现 OOV 的问题" says OOV is handled, which is what "优雅地处理 OOV 问题" says too.
 PROBLEM = re.compile(r"问题|风险|错误|困难|瓶颈|缺陷|隐患|\b(?:problems?|issues?|risks?)\b")
+# A potential complement ("塞不进上下文", "看不到后文"): the 不 says a verb cannot reach its result; what it denies
+# is that verb, written before the 不, so the other side must use the same verb for the two to disagree.
+POTENTIAL = re.compile(r"([\u4e00-\u9fff])不[进出上下来去回起开到完住掉动懂清见成够着]")
 SCOPE_BREAK = re.compile(r"[的把将被对在从给让和与为]")  # "不把整个矩阵存下" negates 存, not 矩阵
 ANTONYMS: tuple[tuple[str, str], ...] = (
     ("相对", "绝对"), ("增加", "减少"), ("增大", "减小"), ("提高", "降低"), ("提升", "降低"), ("上升", "下降"),

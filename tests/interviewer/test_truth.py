@@ -55,6 +55,8 @@ def lexicon() -> Lexicon:
         ("MoE 推理时会激活所有专家。", [MOE], "antonym", "少数 ↔ 所有"),
         ("Flash Attention 是近似注意力，结果与标准注意力不同。", [FLASH], "antonym", "精确 ↔ 近似"),
         ("DPO 需要训练单独的奖励模型。", [DPO], "negation", "不需要训练 ↔ 训练"),
+        # a potential complement ("看不到") denies its verb, which the other side states
+        ("解码器在训练时看得到后面位置的 token。", ["解码器使用 causal mask，看不到后面位置的 token。"], "negation", None),
         ("Dropout 在推理阶段也要开启。", [DROPOUT], "negation", None),
         ("微调是在推理阶段调整温度等超参数，整个过程不涉及任何参数更新。", [FINETUNE], "negation", None),
         ("BERT base 有 24 层 Transformer encoder。", [BERT], "number", "12层 ↔ 24层"),
@@ -130,6 +132,8 @@ def test_each_kind_is_caught(
         ("先预训练，然后做 SFT，再做 RLHF 或者 DPO，最后评测上线。", PIPELINE),
         ("在 SFT 之前要先做预训练，然后再做 RLHF。", PIPELINE),
         ("RLHF 很重要。先预训练，然后 SFT。", PIPELINE),
+        # "塞不进上下文" denies 塞进 (fitting in), which the point never states; it keeps 上下文 as much as it does
+        ("分块主要是因为整篇文档太长，塞不进上下文。", ["滑动窗口分块：使用一定重叠率的滑窗分块，保留前后句的上下文信息。"]),
         # unrelated sentences
         ("梯度裁剪可以防止梯度爆炸。", [LAYERNORM]),
         ("TCP 不需要三次握手以外的步骤。", [DPO]),
