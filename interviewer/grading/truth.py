@@ -224,7 +224,7 @@ def _antonym(p: Pair) -> tuple[str, str] | None:
         for pc in clauses(p.point):
             if not any(a in cc and a in pc for a in p.anchors) or HEDGE.search(cc):
                 continue
-            if _topic(p.claim, cc, p.terms[0], p.weights) != _topic(p.point, pc, p.terms[1], p.weights):
+            if not _same_topic(p, cc, pc):
                 continue  # said of something else ("双编码器分别编码" vs "交叉编码器一起编码")
             for a, b in pairs:
                 if any(a in c and b in c and COMPARE.search(c) for c in (cc, pc)):
@@ -251,9 +251,19 @@ def _bound(clause: str, word: str, anchors: list[str]) -> set[str]:
     return out
 
 
-def _topic(text: str, clause: str, terms: frozenset[str], weights: dict[str, float]) -> str | None:
-    """The first content term of the sentence holding `clause`, cue words aside: what it is about."""
-    sentence = next((s for s in re.split(r"[。；;！？!?\n]", text) if clause in s), "")
-    firsts = [(sentence.find(t), -len(t), t) for t in terms
-              if len(t) > 1 and weights[t] >= MIN_ANCHOR_IDF and t in sentence and t not in CUE_WORDS]
+def _same_topic(p: Pair, cc: str, pc: str) -> bool:
+    """Whether the two clauses are about the same thing: the same first content term in the sentences that hold
+    them, or in the clauses themselves (a long sentence's later clause can be about its own subject: "…，这样学生
+    参数更多" vs "学生模型参数更少")."""
+    def sentence(text: str, clause: str) -> str:
+        return next((s for s in re.split(r"[。；;！？!?\n]", text) if clause in s), "")
+
+    return (_topic(sentence(p.claim, cc), p.terms[0], p.weights) == _topic(sentence(p.point, pc), p.terms[1], p.weights)
+            or _topic(cc, p.terms[0], p.weights) == _topic(pc, p.terms[1], p.weights))
+
+
+def _topic(text: str, terms: frozenset[str], weights: dict[str, float]) -> str | None:
+    """The first content term of `text`, cue words aside: what it is about."""
+    firsts = [(text.find(t), -len(t), t) for t in terms
+              if len(t) > 1 and weights[t] >= MIN_ANCHOR_IDF and t in text and t not in CUE_WORDS]
     return min(firsts)[2] if firsts else None

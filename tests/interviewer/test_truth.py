@@ -73,6 +73,12 @@ def lexicon() -> Lexicon:
         # steps in another order than a key point's list
         ("标准流程是：先做 RLHF 对齐，然后再做大规模预训练注入知识，最后用 SFT 收尾。", PIPELINE, "order",
          "sft → rlhf ↔ rlhf → sft"),
+        # a later clause of a long sentence, about its own subject (the sentence's first term is Seq2Seq)
+        ("Seq2Seq requires equal lengths; the decoder first compresses the input into a context vector, and then "
+         "the encoder generates the output step by step.",
+         ["A Seq2Seq model turns one sequence (the input) into another (the output), possibly of a different length: "
+          "an encoder compresses the input into a context vector, and a decoder generates the output step by step."],
+         "antonym", "encoder ↔ decoder"),
         # across scripts, only what reads the same in both: numbers and Q/K/V
         ("BERT base has 24 layers.", [BERT], "number", None),
         ("The KV cache stores the Q and K of every token.", [KV_CACHE], "swap", "K/V ↔ K/Q"),
