@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from interviewer.grading.features import ALL_FEATURES
-from interviewer.grading.scorer import OffTopicModel
+from interviewer.grading.scorer import ProbabilityModel
 
 OFF_TOPIC_KINDS = ("off-topic", "different-question", "confused-term")
 TARGET_PRECISION = 0.9
@@ -89,7 +89,7 @@ def train_off_topic(x: np.ndarray, kinds: np.ndarray, groups: np.ndarray, folds:
     }
     model = chosen.build().fit(x, target)
     spec = _export(chosen, model, cut)
-    ours = np.asarray([OffTopicModel(spec).probability(v) for v in x])
+    ours = np.asarray([ProbabilityModel(spec).probability(v) for v in x])
     if not np.allclose(ours, model.predict_proba(x)[:, 1], atol=1e-6):
         raise SystemExit("off-topic export mismatch: the exported classifier does not reproduce scikit-learn's")
     return spec, report

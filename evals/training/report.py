@@ -60,6 +60,7 @@ def write_report(rows: list[Row], x: np.ndarray, y: np.ndarray, sources: np.ndar
         "own_kinds_cv": kind_means(rows, best["pred"], y),
         "own_en_kinds_cv": kind_means(rows, best["pred"], y, OWN_EN),
         "decision": best.get("decision", {}),
+        "move_on": best.get("move_on", {}),
         "off_topic": best.get("off_topic", {}),
         "split_sensitivity": best.get("split_sensitivity", {}),
         "selection_near": best.get("selection_near"),
@@ -124,6 +125,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"tells answers a human scored {r['decision'].get('complete_at_human')}+ from the rest with balanced accuracy "
         f"{r['decision'].get('balanced_accuracy')} ({r['decision'].get('complete_moved_on')} of complete answers move on, "
         f"{r['decision'].get('incomplete_followed_up')} of the others get a follow-up; n = {r['decision'].get('n')}).", "",
+        *move_on_lines(r.get("move_on") or {}),
         f"## Off topic (answers to bank questions; cross-validated by question on dev and {OWN_EN})", "",
         f"Model: **{r['off_topic'].get('model')}**, the higher out-of-fold average precision of "
         + ", ".join(f"{k} {v}" for k, v in r["off_topic"].get("average_precision", {}).items()) + ". "
@@ -142,6 +144,23 @@ def markdown(r: dict[str, Any]) -> str:
         *[f"| {k} | {v} |" for k, v in sorted(r["importance"].items(), key=lambda kv: -abs(kv[1]))], "",
     ]
     return "\n".join(lines)
+
+
+def move_on_lines(m: dict[str, Any]) -> list[str]:
+    """The learned move-on decision (evals/training/move_on.py) against the score's cut, per source."""
+    if "by_source" not in m:
+        return []
+    lines = [f"For answers to bank questions a classifier (**{m['model']}** over the calibrated score and every "
+             f"feature; P(reviewer's score >= {m['complete_at_human']}) >= {m['cut']}) decides instead: "
+             f"**{'kept' if m['chosen'] else 'not kept'}** (kept when its balanced accuracy on our answers is at "
+             "least the cut's). Out of fold, by question:", "",
+             "| source | decision | balanced accuracy | complete moved on | others followed up | partial moved on "
+             "| good followed up |", "|---|---|---|---|---|---|---|"]
+    for source, rules in m["by_source"].items():
+        lines += [f"| {source} | {name} | {f['balanced_accuracy']} | {f['complete_moved_on']} | "
+                  f"{f['incomplete_followed_up']} | {f['partial_moved_on']} | {f['good_followed_up']} |"
+                  for name, f in rules.items()]
+    return [*lines, ""]
 
 
 def equating_lines(e: dict[str, Any]) -> list[str]:

@@ -48,6 +48,7 @@ from evals.training.data import (
     pooled_sources,
 )
 from evals.training.models import CANDIDATES, Candidate, export
+from evals.training.move_on import train_move_on
 from evals.training.off_topic import train_off_topic
 from evals.training.report import write_report
 from interviewer.grading.features import ALL_FEATURES, FEATURES
@@ -369,6 +370,10 @@ def main(argv: list[str] | None = None) -> int:
     # Chinese text, and with them the cut fell 4.5 -> 4.3 (balanced accuracy on the union .848).
     own = (sources == "own") & gradeable
     spec["move_on_at"], best["decision"] = move_on_threshold(best["pred"][own], y[own])
+    move_on, best["move_on"] = train_move_on(best["pred"][interview], x[interview], y[interview], kinds[interview],
+                                             sources[interview], groups[interview], spec["move_on_at"], COMPLETE, FOLDS)
+    if move_on is not None:
+        spec["move_on"] = move_on
     scorer = Scorer(spec)
     ours = np.asarray([scorer.raw_score(v) for v in x[fit_mask]])
     theirs = np.clip(model.predict(pooled_x[fit_mask]), 0, 10)

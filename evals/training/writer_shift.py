@@ -33,15 +33,17 @@ from typing import Any
 import numpy as np
 
 from evals.metrics import bootstrap_ci, pearson, summarize
-from evals.training import bank_stage
+from evals.training import bank_stage, move_on
 from evals.training.calibrate import fit_map
 from evals.training.data import INTERVIEW_SOURCES, REPO, cv_groups, load_rows
 from evals.training.models import CANDIDATES, Candidate
 from evals.training.train import (
+    COMPLETE,
     FOLDS,
     cached_features,
     fit_rows_of,
     fit_weight_name,
+    move_on_threshold,
     pooled_out_of_fold,
     sample_weights,
 )
@@ -128,6 +130,34 @@ def round_out(served: Served, x: np.ndarray, y: np.ndarray, groups: np.ndarray, 
     return out
 
 
+def decisions_round_out(by_question: np.ndarray, shifted: np.ndarray, x: np.ndarray, y: np.ndarray,
+                        kinds: np.ndarray, sources: np.ndarray, groups: np.ndarray, writers: np.ndarray,
+                        gradeable: np.ndarray) -> dict[str, Any]:
+    """The move-on decision with each writing round held out, per interview source: the score's cut and the
+    learned classifier (move_on.py), each learnt from the other rounds' answers to other questions (their
+    question-fold served scores) and applied to the held round's round-out scores (`shifted`)."""
+    interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
+    own = (sources == "own") & gradeable
+    complete = y >= COMPLETE
+    moved = {"score's cut": np.zeros(len(y), dtype=bool), "learned": np.zeros(len(y), dtype=bool)}
+    scored = np.zeros(len(y), dtype=bool)
+    for writer in sorted(set(writers[interview]) - {""}):
+        held, excluded = held_out(writers, groups, writer)
+        held &= interview & np.isfinite(shifted)
+        train = interview & ~excluded
+        if not held.any() or not train.any():
+            continue
+        cut, _ = move_on_threshold(by_question[train & own], y[train & own])
+        moved["score's cut"][held] = shifted[held] >= cut
+        model = move_on.build().fit(move_on.inputs(by_question[train], x[train]), complete[train])
+        prob = model.predict_proba(move_on.inputs(shifted[held], x[held], model[0].mean_))[:, 1]
+        moved["learned"][held] = prob >= move_on.CUT
+        scored |= held
+    return {source: {name: move_on.decision_figures(m[scored & (sources == source)], complete[scored & (sources == source)],
+                                                    kinds[scored & (sources == source)]) for name, m in moved.items()}
+            for source in INTERVIEW_SOURCES if (scored & (sources == source)).any()}
+
+
 def figures(pred: np.ndarray, y: np.ndarray, rows: np.ndarray, writers: np.ndarray) -> dict[str, Any]:
     whole = summarize(pred[rows], y[rows])
     low, high = bootstrap_ci(pearson, pred[rows], y[rows])
@@ -162,6 +192,16 @@ def write_report(result: dict[str, Any], out_dir: Path) -> None:
                      f"({a['pearson_ci'][0]:.2f}-{a['pearson_ci'][1]:.2f}) | "
                      + " | ".join(f"{f[w]['pearson']:.2f} / {f[w]['spearman']:.2f} / {f[w]['mae']:.1f}" for w in rounds)
                      + " |")
+    if result.get("decisions"):
+        lines += ["", "## The move-on decision with a writing round held out", "",
+                  "The score's cut and the learned classifier (evals/training/move_on.py), each learnt from the other "
+                  "rounds' answers to other questions and applied to the held round's scores above.", "",
+                  "| source | decision | balanced accuracy | complete moved on | others followed up | partial moved on "
+                  "| good followed up |", "|---|---|---|---|---|---|---|"]
+        for source, rules in result["decisions"].items():
+            lines += [f"| {source} | {name} | {f['balanced_accuracy']} | {f['complete_moved_on']} | "
+                      f"{f['incomplete_followed_up']} | {f['partial_moved_on']} | {f['good_followed_up']} |"
+                      for name, f in rules.items()]
     if result.get("learning_curve"):
         lines += ["", "## Learning curve over writers", "",
                   "Each round held out as above, but taught by only K of the other rounds (drawn per held round, seed 0; "
@@ -191,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
     by_question = (bank_stage.cross_equated(stage_oof, y, interview, groups, FOLDS) if served.equated else stage_oof)
     shifted = round_out(served, x, y, groups, sources, writers, gradeable, pooled_oof, stage_oof)
+    kinds = np.asarray([r.kind for r in rows])
+    decisions = decisions_round_out(np.minimum(by_question, caps), np.where(gradeable, np.minimum(shifted["stage"], caps), 0.0),
+                                    x, y, kinds, sources, groups, writers, gradeable)
     own = sources == "own"  # with the answers the rules score (non-answers: 0), as the training report counts them
     paths = {"served, folds by question (the training report's)": by_question,
              "served, writing round held out": shifted["stage"],
@@ -209,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         "served": f"{served.candidate.name} (synthetic={served.synthetic}, balanced={served.balanced}), "
                   f"{served.stage.name}{', equated' if served.equated else ''}",
         "paths": measured,
+        "decisions": decisions,
         "learning_curve": curve,
     }
     args.out.mkdir(parents=True, exist_ok=True)

@@ -152,8 +152,8 @@ class OfflineGrader:
         flags += (["off_topic"] if off_topic else []) + (["truncated"] if ev.truncated else [])
         grade = self._compose(request, points, ev, score, flags)
         # A capped answer (a bare list of terms, a hedge) is never complete, whatever the learned move-on
-        # score: the caps equal it when the learned cut falls to 4.0, and such an answer needs the follow-up.
-        grade.complete = score >= self.scorer.move_on_at and self.cap(ev) >= MAX_SCORE
+        # decision says: such an answer needs the follow-up.
+        grade.complete = self.scorer.complete(features, score) and self.cap(ev) >= MAX_SCORE
         return grade
 
     def evidence(

@@ -6,7 +6,7 @@ weights), "trees" (a sum of regression trees, leaf values already scaled by the 
 "blend" (a weighted mean of one of each); answers to bank items may then go through a stacked "bank_stage"
 (trees over the features, features.BANK_FEATURES included, plus that score). The model names its features;
 loading a model whose names differ from `features.FEATURES` (or, for its bank stage and off-topic
-classifier, `features.ALL_FEATURES`) is an error.
+classifier, `features.ALL_FEATURES`; for its move-on classifier, the score and then those) is an error.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from knowledge.errors import InterviewerError
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
 DEFAULT_MOVE_ON_AT = 7.0  # for a model file without a learned threshold
+MOVE_ON_SCORE = "score"  # the move-on classifier's first input, before ALL_FEATURES: the calibrated score
 M = TypeVar("M")
 
 
@@ -83,17 +84,18 @@ class _Forest:
         return self.base + sum(tree.predict(values) for tree in self.trees)
 
 
-class OffTopicModel:
-    """P(an answer to a bank question answers something else): logistic regression over standardised features
-    (kind "logistic", the default) or boosted trees over the raw features (kind "trees", log-odds)."""
+class ProbabilityModel:
+    """A probability over an input vector: logistic regression over standardised inputs (kind "logistic", the
+    default; a missing value counts as the training mean) or boosted trees over the raw inputs (kind "trees",
+    log-odds). The off-topic judgement and the move-on decision are such classifiers; `what` names it in errors."""
 
-    def __init__(self, spec: dict[str, Any]) -> None:
+    def __init__(self, spec: dict[str, Any], what: str = "off-topic") -> None:
         self.kind = spec.get("kind", "logistic")
         if self.kind == "trees":
             self.forest = _Forest(spec)
             return
         if self.kind != "logistic":
-            raise ScorerError(f"unknown off-topic model kind {self.kind!r}")
+            raise ScorerError(f"unknown {what} model kind {self.kind!r}")
         self.mean = np.asarray(spec["mean"], dtype=np.float64)
         self.scale = np.asarray(spec["scale"], dtype=np.float64)
         self.coef = np.asarray(spec["coef"], dtype=np.float64)
@@ -147,8 +149,16 @@ class Scorer:
         if off_topic and tuple(off_topic.get("inputs", ALL_FEATURES)) != ALL_FEATURES:
             raise ScorerError("the scorer model's off-topic classifier was trained on other features: "
                               "run `make train-grader`")
-        self.off_topic = OffTopicModel(off_topic) if off_topic else None
+        self.off_topic = ProbabilityModel(off_topic) if off_topic else None
         self.off_topic_cut = float((model.get("off_topic") or {}).get("cut", 0.5))  # the probability that flags it
+        # For answers to bank questions: P(a reviewer would call the answer complete) from the calibrated score and
+        # the features (evals/training/move_on.py); without it, or for a given reference, `move_on_at` decides.
+        move_on = model.get("move_on")
+        if move_on and tuple(move_on.get("inputs", ())) != (MOVE_ON_SCORE, *ALL_FEATURES):
+            raise ScorerError("the scorer model's move-on classifier was trained on other features: "
+                              "run `make train-grader`")
+        self.move_on = ProbabilityModel(move_on, "move-on") if move_on else None
+        self.move_on_cut = float((move_on or {}).get("cut", 0.5))
         if self.kind == "blend":  # weight * first part + (1 - weight) * second part
             self.weight = float(model["weight"])
             self.parts = [Scorer({**part, "features": names}) for part in model["parts"]]
@@ -185,6 +195,13 @@ class Scorer:
         if self.off_topic is None or features[self._has_item] <= 0.5:
             return None
         return self.off_topic.probability(self._all(features))
+
+    def complete(self, features: np.ndarray, score: float) -> bool:
+        """Whether an answer with these features and this calibrated score is complete enough to move on: the
+        learned decision for an answer to a bank question, else the score against `move_on_at`."""
+        if self.move_on is None or features[self._has_item] <= 0.5:
+            return score >= self.move_on_at
+        return self.move_on.probability(np.append(score, self._all(features))) >= self.move_on_cut
 
     @staticmethod
     def _all(features: np.ndarray) -> np.ndarray:

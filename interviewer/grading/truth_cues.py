@@ -81,7 +81,8 @@ _AFTER_EN = r"(?:is|are|gets?|goes|go|becomes?|was|set|turned)?\s*(?:(?:very|too
 POLE_AFTER = re.compile(rf"\s*(?:{_DEGREE}{{0,2}}({_POLE}){_NOT_A_POLE}|{_AFTER_EN}\b({'|'.join(POLES_EN)})\b)")
 POLE_BEFORE = re.compile(rf"(?:(?:最|较|更|很)?({_POLE})的?|\b({'|'.join(POLES_EN)})\s+(?:the\s+)?)\s*$")
 # A direction said on its own ("而 high 的则…", "调低则…"): where what was said of the other direction ends.
-POLE_WORD = re.compile(rf"(?:[很较越更太过]|调|变)([高低大小多少])|({'|'.join(p for p in POLES if len(p) > 1)})"
+POLE_WORD = re.compile(rf"(?:[很较越更太过]|调|变)([{''.join(p for p in POLES if len(p) == 1)}])"
+                       rf"|({'|'.join(p for p in POLES if len(p) > 1)})"
                        rf"|\b({'|'.join(POLES_EN)})\b")
 COMPARE_ZERO = re.compile(r"(?<![a-z])([a-z])\s*(>=|<=|>|<|≥|≤|大于|小于)\s*0(?![.\d])")  # "x > 0"
 SIZE_NAMED = {"模型", "语言模型", "model", "models", "language"}  # "大模型" names a thing (an LLM), not a direction of the model

@@ -4,9 +4,10 @@ Rule, in order, on the question's merged grade (a follow-up answer is graded tog
 answers; the merge keeps the best score and the union of covered points, and the latest turn's flags):
 1. a non-answer / empty / off-topic answer -> move on, no follow-up (off topic only while nothing the candidate
    said on the question was on topic: `scoring.question_flags`);
-2. the grader judged the answer complete (`Grade.complete`, the offline grader's learned threshold) -> move
-   on; or, for a grader that makes no such judgement (an LLM's grade), score >= EXCELLENT, or score >=
-   GOOD_ENOUGH with few key points missing (at most one, or at most a third) -> move on;
+2. the grader judged the answer complete (`Grade.complete`: the offline grader's learned move-on decision,
+   evals/training/move_on.py) -> move on; or, for a grader that makes no such judgement (an LLM's grade),
+   score >= EXCELLENT, or score >= GOOD_ENOUGH with few key points missing (at most one, or at most a third)
+   -> move on;
 3. the grader judged it incomplete -> no move on by score;
 4. a follow-up was asked and nothing is missing any more -> move on (the follow-ups did their job);
 5. follow-ups left (fewer than max_follow_ups asked for this question) -> follow up on what is missing

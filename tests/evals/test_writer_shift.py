@@ -12,7 +12,7 @@ import pytest
 from evals.training import bank_stage
 from evals.training.data import OWN_EN, load_rows, writing_round
 from evals.training.models import CANDIDATES
-from evals.training.writer_shift import Served, held_out, round_out
+from evals.training.writer_shift import Served, decisions_round_out, held_out, round_out
 from interviewer.grading.features import ALL_FEATURES
 
 QUESTION = "大模型中的“微调”是什么"
@@ -92,3 +92,15 @@ def test_the_learning_curve_teaches_a_round_from_only_k_others() -> None:
     one = [round_out(served, x, labels, groups, sources, writers, gradeable, oof, oof, learn_from=1)["stage"]
            for labels in (y, changed)]
     assert np.allclose(one[0][writers == "r2"], one[1][writers == "r2"], equal_nan=True)
+
+
+def test_the_move_on_decisions_are_measured_on_every_held_round() -> None:
+    x, y, groups, sources, writers = _toy()
+    gradeable = np.ones(len(y), dtype=bool)
+    by_question = np.clip(y + np.random.default_rng(2).normal(size=len(y)), 0, 10)
+    shifted = np.clip(y + np.random.default_rng(3).normal(size=len(y)), 0, 10)
+    kinds = np.where(y >= 6, "good", "partial")
+    result = decisions_round_out(by_question, shifted, x, y, kinds, sources, groups, writers, gradeable)
+    assert set(result["own"]) == {"score's cut", "learned"}
+    for figures in result["own"].values():
+        assert figures["n"] == len(y) and figures["balanced_accuracy"] > 0.7  # x[:, 0] and the score both tell

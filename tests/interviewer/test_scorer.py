@@ -170,6 +170,19 @@ def test_unknown_off_topic_model_kind_is_refused() -> None:
         Scorer(model)
 
 
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ({"kind": "logistic", "inputs": ["score", "coverage"], "cut": 0.5}, "move-on classifier was trained on other"),
+        ({"kind": "oracle", "inputs": ["score", *ALL_FEATURES], "cut": 0.5}, "move-on model kind"),
+    ],
+)
+def test_a_bad_move_on_classifier_is_refused(block: dict, message: str) -> None:
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    with pytest.raises(ScorerError, match=message):
+        Scorer({**model, "move_on": block})
+
+
 def test_committed_model_loads_and_scores_in_range() -> None:
     scorer = default_scorer()
     assert scorer.kind in {"linear", "trees", "blend"}
@@ -217,7 +230,7 @@ def test_text_shape_tells_prose_from_a_keyword_list(prose: str, keywords: str) -
 
 def test_off_topic_trees_send_a_missing_bank_feature_where_scikit_learn_does() -> None:
     from evals.training.off_topic import CLASSIFIERS, _export
-    from interviewer.grading.scorer import OffTopicModel
+    from interviewer.grading.scorer import ProbabilityModel
 
     rng = np.random.default_rng(2)
     x = rng.normal(size=(300, len(ALL_FEATURES)))
@@ -226,7 +239,7 @@ def test_off_topic_trees_send_a_missing_bank_feature_where_scikit_learn_does() -
     blind[:, len(FEATURES):] = np.nan
     for clf in CLASSIFIERS:
         model = clf.build().fit(x, target)
-        exported = OffTopicModel(json.loads(json.dumps(_export(clf, model, 0.5))))
+        exported = ProbabilityModel(json.loads(json.dumps(_export(clf, model, 0.5))))
         ours = np.array([exported.probability(row) for row in blind])
         assert np.all(np.isfinite(ours))
         if clf.kind == "trees":
