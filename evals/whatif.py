@@ -5,7 +5,8 @@
 
 For an answer to a bank question: its features through the real index and offline grader (the ones training
 reads, `evals.training.data.Featurizer`), the learned score (pooled scorer, bank stage, equating: before the
-rules' caps and flags, which `interviewer grade` applies), and for each feature the change in that score when
+rules' caps and flags, which `interviewer grade` applies), the learned decisions' probabilities (complete enough
+to move on, off topic: None where the model file has no such classifier), and for each feature the change in that score when
 that feature alone is set to its median over good answers (our dev answers reviewers scored 7 or more). A
 large positive change means the feature holds this answer below good answers; features move together, so
 read the list as where to look, not as a sum. The medians take ~40 s to compute (the dev answers' features;
@@ -80,8 +81,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         x = feature_vector(featurizer.evidence(row))
         changes = what_if(scorer, x, reference)[: args.top]
-        results.append({"question": question, "answer": answer, "score": round(scorer.predict(x), 2),
+        score = scorer.predict(x)
+        p_complete, p_off_topic = scorer.complete_probability(x, score), scorer.off_topic_probability(x)
+        results.append({"question": question, "answer": answer, "score": round(score, 2),
                         "pooled": round(scorer.raw_score(x), 2),
+                        "p_complete": None if p_complete is None else round(p_complete, 3),
+                        "p_off_topic": None if p_off_topic is None else round(p_off_topic, 3),
                         "features": [{"feature": n, "value": round(v, 3), "good_median": round(m, 3),
                                       "change": round(d, 2)} for d, n, v, m in changes]})
     if args.json:
@@ -92,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         if r.get("non_answer"):
             print("   a non-answer: the rules grade it 0, the scorer is not asked")
             continue
-        print(f"   learned score {r['score']} (pooled {r['pooled']}); set to good answers' median:")
+        print(f"   learned score {r['score']} (pooled {r['pooled']}), P(complete) {r['p_complete']}, "
+              f"P(off topic) {r['p_off_topic']}; set to good answers' median:")
         for f in r["features"]:
             print(f"   {f['feature']:28s} {f['value']:8.3f} -> {f['good_median']:8.3f}: {f['change']:+.2f}")
     return 0

@@ -196,12 +196,18 @@ class Scorer:
             return None
         return self.off_topic.probability(self._all(features))
 
+    def complete_probability(self, features: np.ndarray, score: float) -> float | None:
+        """P(a reviewer would call an answer to a bank question complete), from its features and calibrated score;
+        None without a bank item or a learned decision."""
+        if self.move_on is None or features[self._has_item] <= 0.5:
+            return None
+        return self.move_on.probability(np.append(score, self._all(features)))
+
     def complete(self, features: np.ndarray, score: float) -> bool:
         """Whether an answer with these features and this calibrated score is complete enough to move on: the
         learned decision for an answer to a bank question, else the score against `move_on_at`."""
-        if self.move_on is None or features[self._has_item] <= 0.5:
-            return score >= self.move_on_at
-        return self.move_on.probability(np.append(score, self._all(features))) >= self.move_on_cut
+        probability = self.complete_probability(features, score)
+        return score >= self.move_on_at if probability is None else probability >= self.move_on_cut
 
     @staticmethod
     def _all(features: np.ndarray) -> np.ndarray:
