@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from evals.training import move_on
 from evals.training.data import OWN_EN, REAL_SOURCES, REPO, Row, pooled_sources
 from interviewer.grading.features import FEATURES
 
@@ -152,14 +153,9 @@ def move_on_lines(m: dict[str, Any]) -> list[str]:
         return []
     lines = [f"For answers to bank questions a classifier (**{m['model']}** over the calibrated score and every "
              f"feature; P(reviewer's score >= {m['complete_at_human']}) >= {m['cut']}) decides instead: "
-             f"**{'kept' if m['chosen'] else 'not kept'}** (kept when its balanced accuracy on our answers is at "
-             "least the cut's). Out of fold, by question:", "",
-             "| source | decision | balanced accuracy | complete moved on | others followed up | partial moved on "
-             "| good followed up |", "|---|---|---|---|---|---|---|"]
-    for source, rules in m["by_source"].items():
-        lines += [f"| {source} | {name} | {f['balanced_accuracy']} | {f['complete_moved_on']} | "
-                  f"{f['incomplete_followed_up']} | {f['partial_moved_on']} | {f['good_followed_up']} |"
-                  for name, f in rules.items()]
+             f"**{'kept' if m['chosen'] else 'not kept'}** (kept when its cost-weighted error on our answers is no "
+             "higher than the cut's: each answer weighs its distance from the line). Out of fold, by question:", "",
+             *move_on.table(m["by_source"])]
     return [*lines, ""]
 
 

@@ -138,7 +138,6 @@ def decisions_round_out(by_question: np.ndarray, shifted: np.ndarray, x: np.ndar
     question-fold served scores) and applied to the held round's round-out scores (`shifted`)."""
     interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
     own = (sources == "own") & gradeable
-    complete = y >= COMPLETE
     moved = {"score's cut": np.zeros(len(y), dtype=bool), "learned": np.zeros(len(y), dtype=bool)}
     scored = np.zeros(len(y), dtype=bool)
     for writer in sorted(set(writers[interview]) - {""}):
@@ -149,13 +148,11 @@ def decisions_round_out(by_question: np.ndarray, shifted: np.ndarray, x: np.ndar
             continue
         cut, _ = move_on_threshold(by_question[train & own], y[train & own])
         moved["score's cut"][held] = shifted[held] >= cut
-        model = move_on.build().fit(move_on.inputs(by_question[train], x[train]), complete[train])
-        prob = model.predict_proba(move_on.inputs(shifted[held], x[held], model[0].mean_))[:, 1]
-        moved["learned"][held] = prob >= move_on.CUT
+        model = move_on.fit(by_question[train], x[train], y[train], COMPLETE)
+        moved["learned"][held] = move_on.probability(model, shifted[held], x[held]) >= move_on.CUT
         scored |= held
-    return {source: {name: move_on.decision_figures(m[scored & (sources == source)], complete[scored & (sources == source)],
-                                                    kinds[scored & (sources == source)]) for name, m in moved.items()}
-            for source in INTERVIEW_SOURCES if (scored & (sources == source)).any()}
+    return {source: {name: move_on.decision_figures(m[at], y[at], kinds[at], COMPLETE) for name, m in moved.items()}
+            for source in INTERVIEW_SOURCES if (at := scored & (sources == source)).any()}
 
 
 def figures(pred: np.ndarray, y: np.ndarray, rows: np.ndarray, writers: np.ndarray) -> dict[str, Any]:
@@ -196,12 +193,7 @@ def write_report(result: dict[str, Any], out_dir: Path) -> None:
         lines += ["", "## The move-on decision with a writing round held out", "",
                   "The score's cut and the learned classifier (evals/training/move_on.py), each learnt from the other "
                   "rounds' answers to other questions and applied to the held round's scores above.", "",
-                  "| source | decision | balanced accuracy | complete moved on | others followed up | partial moved on "
-                  "| good followed up |", "|---|---|---|---|---|---|---|"]
-        for source, rules in result["decisions"].items():
-            lines += [f"| {source} | {name} | {f['balanced_accuracy']} | {f['complete_moved_on']} | "
-                      f"{f['incomplete_followed_up']} | {f['partial_moved_on']} | {f['good_followed_up']} |"
-                      for name, f in rules.items()]
+                  *move_on.table(result["decisions"])]
     if result.get("learning_curve"):
         lines += ["", "## Learning curve over writers", "",
                   "Each round held out as above, but taught by only K of the other rounds (drawn per held round, seed 0; "

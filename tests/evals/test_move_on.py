@@ -51,6 +51,7 @@ def test_the_learned_decision_uses_the_evidence_and_is_exported_exactly() -> Non
     learned, by_cut = report["by_source"]["own"]["learned"], report["by_source"]["own"]["score >= 6.0"]
     assert report["chosen"] and spec is not None
     assert learned["balanced_accuracy"] > by_cut["balanced_accuracy"] + 0.05
+    assert learned["weighted_error"] < by_cut["weighted_error"]
     assert learned["partial_moved_on"] < by_cut["partial_moved_on"]
     # served: the same decision from the model file, for a bank item; a given reference keeps the score's cut
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
@@ -78,3 +79,17 @@ def test_a_learned_decision_no_better_than_the_cut_is_not_kept() -> None:
                                  cut=6.0, complete_at=6.0, folds=5)
     assert report["by_source"]["own"]["score >= 6.0"]["balanced_accuracy"] == 1.0
     assert spec is None and not report["chosen"]
+
+
+def test_a_wrong_decision_costs_its_distance_from_the_line() -> None:
+    from evals.training.move_on import cost, decision_figures
+
+    human = np.array([1.0, 5.5, 6.0, 9.0])
+    assert cost(human, 6.0).tolist() == [5.0, 0.5, 0.5, 3.0]
+    # moving on from the 1.0 answer costs ten times what moving on from the 5.5 one does
+    kinds = np.array(["wrong-but-fluent", "partial", "good", "excellent"])
+    far = decision_figures(np.array([True, False, True, True]), human, kinds, 6.0)
+    near = decision_figures(np.array([False, True, True, True]), human, kinds, 6.0)
+    assert far["balanced_accuracy"] == near["balanced_accuracy"] == 0.75
+    assert far["weighted_error"] == round(5.0 / 9.0, 3) and near["weighted_error"] == round(0.5 / 9.0, 3)
+    assert far["wrong_moved_on"] == 1.0 and near["partial_moved_on"] == 1.0
