@@ -402,10 +402,10 @@ def test_a_term_list_is_told_by_words_a_piece_in_either_language(answer: str, li
     assert is_term_list(answer, glue) is listed
 
 
-def test_a_capped_answer_is_never_complete_whatever_the_learned_cut(grader: OfflineGrader) -> None:
-    """A bare list of terms or a hedge is capped (at 4.0); a learned move-on cut at or below the cap must not
-    turn that into "complete": such an answer needs the follow-up that asks for the explanation."""
-    anything_moves_on = _interview_grader(grader, scorer=_scorer_moving_on_at(0.0))
+def test_a_capped_answer_is_never_complete_whatever_the_learned_decision(grader: OfflineGrader) -> None:
+    """A bare list of terms or a hedge is capped (at 4.0); a learned move-on decision (or a cut at or below the
+    cap) must not turn that into "complete": such an answer needs the follow-up that asks for the explanation."""
+    anything_moves_on = _interview_grader(grader, scorer=_scorer_deciding(cut=0.0, moves_on=True))
     assert anything_moves_on.grade(request(EXCELLENT)).complete
     listed = anything_moves_on.grade(request(KEYWORDS))
     assert listed.score > 0 and not listed.complete
@@ -413,8 +413,26 @@ def test_a_capped_answer_is_never_complete_whatever_the_learned_cut(grader: Offl
     assert not hedged.complete or "non_answer" in hedged.flags
 
 
-def _scorer_moving_on_at(cut: float) -> Scorer:
-    return Scorer({**json.loads(MODEL_PATH.read_text(encoding="utf-8")), "move_on_at": cut})
+def test_a_bank_answer_is_decided_by_the_learned_classifier_a_given_reference_by_the_cut(
+        grader: OfflineGrader) -> None:
+    """For an answer to a bank item the classifier decides whatever the grade; against a teacher's reference
+    (no bank item) the grade's cut does."""
+    for moves_on in (True, False):
+        scorer = _scorer_deciding(cut=0.0, moves_on=moves_on)
+        bank = _interview_grader(grader, scorer=scorer).grade(request(EXCELLENT))
+        assert "non_answer" not in bank.flags and bank.complete is moves_on
+        given = OfflineGrader(grader.embedder, background=grader.background, scorer=scorer).grade(request(EXCELLENT))
+        assert given.complete  # the cut 0.0: any grade moves on
+
+
+def _scorer_deciding(cut: float, moves_on: bool) -> Scorer:
+    """The committed model with the grade's cut at `cut` and a move-on classifier that always (or never) says
+    complete: zero weights, a large intercept."""
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    n = len(model["move_on"]["inputs"])
+    classifier = {**model["move_on"], "mean": [0.0] * n, "scale": [1.0] * n, "coef": [0.0] * n,
+                  "intercept": 50.0 if moves_on else -50.0}
+    return Scorer({**model, "move_on_at": cut, "move_on": classifier})
 
 
 def test_completeness_is_the_share_of_points_the_grade_lists(grades: dict[str, Grade]) -> None:
