@@ -83,8 +83,9 @@ def find_contradictions(
             pair = Pair(normed[claim], reference[i], sorted(shared & anchor_ok, key=lambda t: (-len(t), t)),
                         sorted(t for t in shared if weights[t] >= MIN_ENTITY_IDF and len(t) > 1 and not t.isdigit()),
                         reference, q_norm, weights, (tokens[claim], tokens[points[i]]))
-            # Only the points a sentence is most about are held to agree with it (a sentence on the decoder
-            # is no wrong statement of the encoder point next to it); a swap names both sides anyway.
+            # Numbers, Q/K/V lists and negations are held only against the points a sentence is most about (a
+            # sentence on the decoder is no wrong statement of the encoder point next to it); a swap names
+            # both sides anyway, and an antonym must be said of the same term under the same topic (_antonym).
             found = _check(pair, script_agreement(claim, points[i]) >= 0.5, mass >= BEST_SHARE * max(masses))
             if found:
                 out.append(Contradiction(i, points[i], claim, *found))
@@ -116,10 +117,13 @@ def _is_anchor(term: str, weight: float) -> bool:
 
 
 def _check(p: Pair, same_script: bool, most: bool) -> tuple[str, str] | None:
+    """The first contradiction of a (sentence, point) pair; `most`: the point is one the sentence is most about.
+    Antonyms are checked against every point (dev, 2026-12-01: "学生参数更多" against a secondary point's
+    "学生模型参数更少", "按列" against "按行", "dense" against "sparse"; no correct answer newly flagged)."""
     found = (number(p) or letter_lists(p)) if most else None
     if found or not same_script:  # across scripts only numbers and Q/K/V compare
         return found
-    return relation_swap(p) or ((_antonym(p) or _negation(p)) if most else None)
+    return relation_swap(p) or _antonym(p) or (_negation(p) if most else None)
 
 
 # ---- negation ----------------------------------------------------------------------------------------------

@@ -73,6 +73,10 @@ def lexicon() -> Lexicon:
         # steps in another order than a key point's list
         ("标准流程是：先做 RLHF 对齐，然后再做大规模预训练注入知识，最后用 SFT 收尾。", PIPELINE, "order",
          "sft → rlhf ↔ rlhf → sft"),
+        # an antonym against a point the sentence is not mostly about (it is mostly about the first one)
+        ("模型蒸馏就是用一个小的教师模型去教一个大的学生模型：先把小模型训好，再把它的硬标签给大模型去学，这样学生参数更多、能力更强。",
+         ["模型蒸馏是一种模型压缩技术。它将一个大型、复杂的“教师模型”所学习到的知识，迁移到一个更小、更轻量的“学生模型”中。",
+          "降低部署成本：学生模型参数更少，计算量更小，更容易部署到资源受限的环境中。"], "antonym", "更少 ↔ 更多"),
         # a later clause of a long sentence, about its own subject (the sentence's first term is Seq2Seq)
         ("Seq2Seq requires equal lengths; the decoder first compresses the input into a context vector, and then "
          "the encoder generates the output step by step.",
