@@ -36,6 +36,7 @@ from interviewer.grading.scorer import MOVE_ON_SCORE, ProbabilityModel
 C = 1.0
 CUT = 0.5  # the classes are weighted to balance, so 0.5 is the cut that weighs both kinds of error alike
 MIN_COST = 0.5  # an answer right at the line still counts
+NAME = f"logistic C={C}, cost-weighted"
 
 
 def build() -> Any:
@@ -101,7 +102,7 @@ def decision_figures(moved: np.ndarray, human: np.ndarray, kinds: np.ndarray, co
 
 def export(model: Any) -> dict[str, Any]:
     scaler, logistic = model[0], model[-1]
-    return {"kind": "logistic", "name": f"logistic C={C}, cost-weighted", "inputs": [MOVE_ON_SCORE, *ALL_FEATURES],
+    return {"kind": "logistic", "name": NAME, "inputs": [MOVE_ON_SCORE, *ALL_FEATURES],
             "mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(), "coef": logistic.coef_[0].tolist(),
             "intercept": float(logistic.intercept_[0]), "cut": CUT}
 
@@ -113,7 +114,7 @@ def train_move_on(score: np.ndarray, x: np.ndarray, y: np.ndarray, kinds: np.nda
     out-of-fold figures per source against that cut). Rows: answers to bank questions with a reviewer's score;
     `score`: their out-of-fold calibrated scores."""
     prob = out_of_fold(score, x, y, groups, complete_at, folds)
-    report: dict[str, Any] = {"model": f"logistic C={C}, cost-weighted", "cut": CUT, "complete_at_human": complete_at,
+    report: dict[str, Any] = {"model": NAME, "cut": CUT, "complete_at_human": complete_at,
                               "by_source": {}}
     for source in sorted(set(sources)):
         at = sources == source
