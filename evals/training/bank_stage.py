@@ -158,7 +158,8 @@ def cross_validated(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarr
 # words came out 5.2 where reviewers gave 7.3, and wrong ones 3.1 for 1.0. Scores are read on an absolute scale (>= 6
 # "complete", <= 3 "wrong", the move-on cut), so the stage's output is mapped linearly onto the reviewers' mean
 # and spread (linear equating; it cannot reorder: Pearson and Spearman are unchanged but for clipping).
-# train.py keeps it only if it does not raise the cross-validated MAE on our dev answers.
+# train.py keeps it only if it does not raise the cross-validated MAE on our dev answers, on average over the
+# fixed split and the shuffled ones (train.choose_equating says why one split is not enough).
 
 
 @dataclass(frozen=True)
@@ -176,14 +177,16 @@ def equating(scores: np.ndarray, human: np.ndarray) -> Equating:
 
 
 def cross_equated(scores: np.ndarray, human: np.ndarray, rows: np.ndarray, groups: np.ndarray,
-                  folds: int, fit_rows: np.ndarray | None = None) -> np.ndarray:
+                  folds: int, fit_rows: np.ndarray | None = None, seed: int | None = None) -> np.ndarray:
     """`scores` with the `rows` equated by a map fitted on the other folds' rows (the same folds by question);
-    `fit_rows`: only these of them fit the maps."""
+    `fit_rows`: only these of them fit the maps; `seed`: the shuffled split by question of that seed
+    (cross_validated's) instead of the fixed one."""
     from sklearn.model_selection import GroupKFold
 
     fitting = rows if fit_rows is None else rows & fit_rows
     out = scores.copy()
-    for train, held in GroupKFold(n_splits=folds).split(scores, human, groups):
+    split = GroupKFold(n_splits=folds, shuffle=seed is not None, random_state=seed)
+    for train, held in split.split(scores, human, groups):
         fit, apply = train[fitting[train]], held[rows[held]]
         out[apply] = equating(scores[fit], human[fit]).apply(scores[apply])
     return out

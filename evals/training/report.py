@@ -164,8 +164,11 @@ def equating_lines(e: dict[str, Any]) -> list[str]:
     if "map" not in e:
         return []
     m = e["map"]
+    splits = (f" on average over {e['splits']} splits by question: {e['mae_change_mean']:+.4f} (per split "
+              f"{', '.join(f'{c:+.4f}' for c in e['mae_change_per_split'])}), QWK {e['qwk_change_mean']:+.4f}"
+              if e.get("splits", 1) > 1 else "")
     return [f"Equating (the stage's scores onto the reviewers' mean and spread, score -> {m['mean_out']:.2f} + "
             f"{m['scale']:.3f} x (score - {m['mean_in']:.2f})): **{'kept' if e['chosen'] else 'dropped'}** "
-            f"(kept when it does not raise the MAE); own dev, out of fold, map fitted on the other folds: MAE "
-            f"{e['mae_before']:.3f} -> {e['mae_after']:.3f}, QWK {e['qwk_before']:.3f} -> {e['qwk_after']:.3f}, "
-            f"Pearson {e['pearson_before']:.3f} -> {e['pearson_after']:.3f}.", ""]
+            f"(kept when it does not raise the MAE{splits}); own dev, out of fold, map fitted on the other folds, "
+            f"fixed split: MAE {e['mae_before']:.3f} -> {e['mae_after']:.3f}, QWK {e['qwk_before']:.3f} -> "
+            f"{e['qwk_after']:.3f}, Pearson {e['pearson_before']:.3f} -> {e['pearson_after']:.3f}.", ""]
