@@ -1,0 +1,52 @@
+"""The committed labelled data keeps the frozen split: every answer on its side of it, no training line on a
+test question. Questions are compared as the bank matches them (knowledge.bank.normalise_question): the split
+file, the labelled files and the bank spell some questions differently ("?" / "？", a lost U+FFFD)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from evals.labelled import read_jsonl
+from knowledge.bank import normalise_question
+
+ROOT = Path(__file__).resolve().parents[2]
+LABELLED = ROOT / "evals" / "labelled"
+SPLIT = json.loads((LABELLED / "split.json").read_text(encoding="utf-8"))
+DEV, TEST = read_jsonl(LABELLED / "dev.jsonl"), read_jsonl(LABELLED / "test.jsonl")
+KINDS = {"excellent", "good", "partial", "wrong-but-fluent", "padded", "injection", "different-question", "off-topic",
+         "non-answer", "english", "about-injection", "confused-term", "keyword-list", "thin"}
+
+
+def keys(questions: Iterable[str]) -> set[str]:
+    return {normalise_question(q) for q in questions}
+
+
+def test_the_split_sides_are_disjoint_and_each_answer_is_on_its_side() -> None:
+    dev, test = keys(SPLIT["dev"]), keys(SPLIT["test"])
+    assert not dev & test
+    assert keys(r["question"] for r in DEV) <= dev
+    assert keys(r["question"] for r in TEST) <= test
+
+
+def test_answers_are_well_formed() -> None:
+    ids = [r["id"] for r in DEV + TEST]
+    assert len(ids) == len(set(ids))
+    for r in DEV + TEST:
+        assert r["kind"] in KINDS, r["id"]
+        assert 0 <= r["score"] <= 10 and str(r.get("rationale", "")).strip(), r["id"]
+
+
+def test_no_training_line_is_on_a_test_question() -> None:
+    test = keys(SPLIT["test"])
+    training = [ROOT / "evals" / "training" / "variants.jsonl", ROOT / "evals" / "training" / "translated" / "dev-en.jsonl"]
+    for path in training:
+        assert not [r["id"] for r in read_jsonl(path) if normalise_question(r["question"]) in test], path.name
+
+
+def test_each_translation_carries_its_originals_question_score_and_kind() -> None:
+    originals = {r["id"]: r for r in DEV}
+    for r in read_jsonl(ROOT / "evals" / "training" / "translated" / "dev-en.jsonl"):
+        original = originals[r["source_id"]]
+        assert (r["question"], r["score"], r["kind"]) == (original["question"], original["score"], original["kind"])
