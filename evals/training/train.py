@@ -51,6 +51,7 @@ from evals.training.models import CANDIDATES, Candidate, export
 from evals.training.move_on import train_move_on
 from evals.training.off_topic import train_off_topic
 from evals.training.report import write_report
+from interviewer.grading.calibration import DEFAULT_CALIBRATION
 from interviewer.grading.features import ALL_FEATURES, FEATURES
 from interviewer.grading.scorer import DEFAULT_MOVE_ON_AT, MODEL_PATH, Scorer
 
@@ -377,7 +378,12 @@ def main(argv: list[str] | None = None) -> int:
     equated, served, best["equating"] = choose_equating(
         stage, served, [] if args.quick else split_pooled(best, x, y, groups, sources, gradeable, caps),
         x, y, sources, groups, gradeable, interview, caps)
-    best["pred"] = np.minimum(served, caps)
+    kinds = np.asarray([r.kind for r in rows])
+    served = np.minimum(served, caps)
+    off_topic, best["off_topic"], flagged = train_off_topic(x[interview], kinds[interview], groups[interview], FOLDS,
+                                                            served[interview], DEFAULT_CALIBRATION.off_topic_score)
+    served[np.flatnonzero(interview)[flagged]] = 0.0  # as served: an answer judged off topic scores 0 (offline.py)
+    best["pred"] = served
     best["metrics"] = source_metrics(best["pred"], y, sources)  # the chosen one, calibrated, full bootstraps
 
     chosen: Candidate = best["candidate"]
@@ -390,8 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         stage_mask = bank_stage.stage_rows(groups, sources, gradeable)
         spec["bank_stage"] = bank_stage.export(stage, bank_stage.fit(stage, x, y, oof_raw, sources, stage_mask, groups),
                                                equated)
-    kinds = np.asarray([r.kind for r in rows])
-    spec["off_topic"], best["off_topic"] = train_off_topic(x[interview], kinds[interview], groups[interview], FOLDS)
+    spec["off_topic"] = off_topic
     # The cut is learned on our (Chinese) answers alone: the translations carry the score the reviewer gave the
     # Chinese text, and with them the cut fell 4.5 -> 4.3 (balanced accuracy on the union .848).
     own = (sources == "own") & gradeable

@@ -149,10 +149,11 @@ def test_off_topic_classifier_is_chosen_by_average_precision_and_exported_exactl
     band = np.abs(x[:, 0]) < 0.5
     kinds = np.where(band, "off-topic", "partial")
     groups = np.arange(len(x)) % 40
-    spec, report = train_off_topic(x, kinds, groups, folds=5)
-    assert report["model"] == "trees d2 n200" and spec["kind"] == "trees"
-    assert report["average_precision"]["trees d2 n200"] > report["average_precision"]["logistic C=0.3"]
+    spec, report, flagged = train_off_topic(x, kinds, groups, folds=5, scores=np.zeros(len(x)), score_cut=2.5)
+    assert report["model"].startswith("trees") and spec["kind"] == "trees"
+    assert report["average_precision"][report["model"]] > report["average_precision"]["logistic C=0.3"]
     assert report["precision"] >= 0.9 and report["recall"] > 0.5
+    assert flagged.sum() == round(report["recall"] * band.sum() / report["precision"])
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     scorer = Scorer({**model, "off_topic": json.loads(json.dumps(spec))})
     inside, outside = np.zeros(len(ALL_FEATURES)), np.zeros(len(ALL_FEATURES))
@@ -161,6 +162,23 @@ def test_off_topic_classifier_is_chosen_by_average_precision_and_exported_exactl
     assert scorer.off_topic_probability(inside) > 0.9 > 0.1 > scorer.off_topic_probability(outside)
     outside[FEATURES.index("has_item")] = 0.0  # no bank item: no learned judgement
     assert scorer.off_topic_probability(outside) is None
+
+
+def test_off_topic_flags_only_low_scores_and_its_cut_is_judged_on_what_is_flagged() -> None:
+    """An answer scored above the score cut is never flagged, whatever its probability; the cut's precision
+    counts only what would be flagged, so high-scored look-alikes (here: on-topic answers inside the band,
+    scored 5) cannot lower it."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(600, len(ALL_FEATURES)))
+    x[:, FEATURES.index("has_item")] = 1.0
+    band = np.abs(x[:, 0]) < 0.5
+    decoy = band & (rng.random(len(x)) < 0.3)  # in the band, on topic, scored well
+    kinds = np.where(band & ~decoy, "off-topic", "partial")
+    scores = np.where(decoy, 5.0, np.where(band, 0.5, 3.0))
+    groups = np.arange(len(x)) % 40
+    _, report, flagged = train_off_topic(x, kinds, groups, folds=5, scores=scores, score_cut=2.5)
+    assert not flagged[scores > 2.5].any()
+    assert report["precision"] >= 0.9 and report["recall"] > 0.5
 
 
 def test_unknown_off_topic_model_kind_is_refused() -> None:
