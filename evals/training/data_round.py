@@ -15,7 +15,7 @@ wrong-but-fluent mean rises by at most 0.3, and the mean of Pearson and Spearman
 The test split is never read. Mind the fold noise: GroupKFold balances the folds by size, so adding rows moves
 which questions share a fold, and the same "without" figures on the older answers moved by up to 0.009 between
 two rounds of different sizes (2026-11-30) — more than the 0.005 margin; a rule decision near it is a tie. The new rows' features are computed through the production grader (a few
-minutes); the training cache is not touched.
+minutes; through the training feature cache, which then holds them too).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from evals.metrics import summarize
 from evals.training import bank_stage
 from evals.training.data import INTERVIEW_SOURCES, OWN_EN, SOURCES, cv_groups, load_rows
 from evals.training.models import CANDIDATES
-from evals.training.train import FOLDS, cross_validate, featurize, fit_rows_of
+from evals.training.train import FOLDS, cached_features, cross_validate, fit_rows_of
 from interviewer.grading.features import FEATURES
 
 REPORT = Path(__file__).resolve().parents[1] / "results" / "grader-training.json"
@@ -95,9 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     # a new row: one of the new answers, its translation, or a padded copy of either
     is_new = np.asarray([r.source in (*INTERVIEW_SOURCES, "padding") and r.group.startswith("own:")
                          and any(a in r.answer for a in new_answers) for r in rows])
-    print(f"{int(is_new.sum())} new rows (with translations and padded copies); featurising every row…",
+    print(f"{int(is_new.sum())} new rows (with translations and padded copies); featurising those the cache lacks…",
           file=sys.stderr)
-    x, gradeable, caps = featurize(rows)
+    x, gradeable, caps = cached_features(rows)
     y = np.asarray([r.score for r in rows])
     sources = np.asarray([r.source for r in rows])
     groups = cv_groups(rows)

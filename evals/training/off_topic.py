@@ -97,7 +97,7 @@ def train_off_topic(x: np.ndarray, kinds: np.ndarray, groups: np.ndarray, folds:
     report = {
         "model": chosen.name,
         "average_precision": {clf.name: round(v, 3) for clf, v in precision.items()},
-        "cut": cut,
+        "cut": cut, "score_cut": score_cut, "cut_step": round(CUTS[1] - CUTS[0], 2), "target_precision": TARGET_PRECISION,
         "n": int(len(target)), "positives": int(target.sum()),
         "precision": round(float(target[flagged].mean()), 3) if flagged.any() else None,
         "recall": round(float(flagged[target].mean()), 3) if target.any() else None,

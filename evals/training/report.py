@@ -128,10 +128,11 @@ def markdown(r: dict[str, Any]) -> str:
         f"{r['decision'].get('incomplete_followed_up')} of the others get a follow-up; n = {r['decision'].get('n')}).", "",
         *move_on_lines(r.get("move_on") or {}),
         f"## Off topic (answers to bank questions; cross-validated by question on dev and {OWN_EN})", "",
-        f"Model: **{r['off_topic'].get('model')}**, the higher out-of-fold average precision of "
+        f"Model: **{r['off_topic'].get('model')}**, the highest out-of-fold average precision of "
         + ", ".join(f"{k} {v}" for k, v in r["off_topic"].get("average_precision", {}).items()) + ". "
-        f"Flagged from a probability of {r['off_topic'].get('cut')} with a score of at most 2.5 (the lowest cut, "
-        "in steps of 0.01, at which the precision of what is flagged reaches 0.9); a flagged answer scores 0, so "
+        f"Flagged from a probability of {r['off_topic'].get('cut')} with a score of at most "
+        f"{r['off_topic'].get('score_cut')} (the lowest cut, in steps of {r['off_topic'].get('cut_step')}, at which the "
+        f"precision of what is flagged reaches {r['off_topic'].get('target_precision')}); a flagged answer scores 0, so "
         "the figures above and the table below count it as 0. "
         f"Precision {r['off_topic'].get('precision')}, recall {r['off_topic'].get('recall')}, false positives "
         f"{r['off_topic'].get('false_positive_rate')} of on-topic answers; flagged per kind: "
