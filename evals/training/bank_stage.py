@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from evals.training.data import INTERVIEW_SOURCES, OWN_EN
+from evals.training.data import BANK_SOURCES, INTERVIEW_SOURCES, OWN_EN
 from evals.training.models import MONOTONE, export_trees
 from interviewer.grading.features import ALL_FEATURES, FEATURES
 
@@ -133,7 +133,8 @@ def fit(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarray, sources:
 def cross_validated(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarray, sources: np.ndarray,
                     groups: np.ndarray, gradeable: np.ndarray, folds: int,
                     fit_rows: np.ndarray | None = None, seed: int | None = None) -> np.ndarray:
-    """`pooled` with our answers replaced by the stage's out-of-fold scores (the same folds by question);
+    """`pooled` with the answers to bank items (BANK_SOURCES) replaced by the stage's out-of-fold scores (the same
+    folds by question; only stage_rows learn);
     `fit_rows`: only these rows may train a fold's stage (all our answers are still scored); `seed`: the
     shuffled split by question of that seed (train.cross_validate's) instead of the fixed one."""
     from sklearn.model_selection import GroupKFold
@@ -147,7 +148,7 @@ def cross_validated(stage: Stage, x: np.ndarray, y: np.ndarray, pooled: np.ndarr
         mask = np.zeros(len(y), dtype=bool)
         mask[train] = True
         model = fit(stage, x, y, pooled, sources, rows & mask, groups)
-        scored = held[np.isin(sources[held], INTERVIEW_SOURCES) & gradeable[held]]
+        scored = held[np.isin(sources[held], BANK_SOURCES) & gradeable[held]]
         out[scored] = np.clip(model.predict(stacked(x[scored], pooled[scored])), 0, 10)
     return out
 

@@ -15,10 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from evals.training.data import INTERVIEW_SOURCES
+from evals.training.data import BANK_SOURCES, INTERVIEW_SOURCES
 
-# Which training sources teach each use's map (synthetic labels are by construction, not human).
+# Which training sources teach each use's map (synthetic labels are by construction, not human), and which
+# sources' answers each map serves (the classifier-only answers are scored as served, never fitted on).
 PATH_SOURCES: dict[str, tuple[str, ...]] = {"bank": INTERVIEW_SOURCES}
+PATH_SERVES: dict[str, tuple[str, ...]] = {"bank": BANK_SOURCES}
 
 
 def fit_map(pred: np.ndarray, human: np.ndarray) -> dict[str, list[float]]:
@@ -39,7 +41,7 @@ def fit_maps(pred: np.ndarray, human: np.ndarray, sources: np.ndarray, mask: np.
 def apply_maps(maps: dict[str, Any], pred: np.ndarray, sources: np.ndarray) -> np.ndarray:
     out = pred.copy()
     for path, knots in maps.items():
-        rows = np.isin(sources, PATH_SOURCES[path])
+        rows = np.isin(sources, PATH_SERVES[path])
         out[rows] = np.interp(pred[rows], knots["x"], knots["y"])
     return out
 

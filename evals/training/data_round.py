@@ -15,7 +15,8 @@ wrong-but-fluent mean rises by at most 0.3, and the mean of Pearson and Spearman
 The test split is never read. Mind the fold noise: GroupKFold balances the folds by size, so adding rows moves
 which questions share a fold, and the same "without" figures on the older answers moved by up to 0.009 between
 two rounds of different sizes (2026-11-30) — more than the 0.005 margin; a rule decision near it is a tie. The new rows' features are computed through the production grader (a few
-minutes; through the training feature cache, which then holds them too).
+minutes; through the training feature cache, which then holds them too). The classifier-only rounds
+(data.CLASSIFIER_ONLY) are not read: this measures the scorer.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import numpy as np
 from evals.labelled import read_jsonl
 from evals.metrics import summarize
 from evals.training import bank_stage
-from evals.training.data import INTERVIEW_SOURCES, OWN_EN, SOURCES, cv_groups, load_rows
+from evals.training.data import INTERVIEW_SOURCES, OWN_EN, SCORER_SOURCES, cv_groups, load_rows
 from evals.training.models import CANDIDATES
 from evals.training.train import FOLDS, cached_features, cross_validate, fit_rows_of
 from interviewer.grading.features import FEATURES
@@ -48,17 +49,17 @@ def merged_sources(new: list[dict[str, Any]], folder: Path) -> dict[str, Path]:
     own, own_en = folder / "own.jsonl", folder / "own-en.jsonl"
     keep = ("id", "question", "answer", "score", "kind", "rationale")
     with own.open("w", encoding="utf-8") as f:
-        f.write(SOURCES["own"].read_text(encoding="utf-8"))
+        f.write(SCORER_SOURCES["own"].read_text(encoding="utf-8"))
         for o in new:
             f.write(json.dumps({k: o[k] for k in keep if k in o}, ensure_ascii=False) + "\n")
     with own_en.open("w", encoding="utf-8") as f:
-        f.write(SOURCES[OWN_EN].read_text(encoding="utf-8"))
+        f.write(SCORER_SOURCES[OWN_EN].read_text(encoding="utf-8"))
         for o in new:
             if o.get("answer_en") and o["answer_en"] != o["answer"]:
                 f.write(json.dumps({"id": f"{o['id']}-en", "source_id": o["id"], "question": o["question"],
                                     "answer": o["answer_en"], "score": o["score"], "kind": o["kind"]},
                                    ensure_ascii=False) + "\n")
-    return {**SOURCES, "own": own, OWN_EN: own_en}
+    return {**SCORER_SOURCES, "own": own, OWN_EN: own_en}
 
 
 def served(x: np.ndarray, y: np.ndarray, sources: np.ndarray, groups: np.ndarray, gradeable: np.ndarray,

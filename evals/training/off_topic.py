@@ -2,8 +2,12 @@
 
 Positive: our labelled answers that answer something else (kinds off-topic, different-question,
 confused-term: the term taken for something else); negative: every other gradeable answer, thin one-liners
-included (kind thin: on topic, just short). Fitted on the dev side of evals/labelled only, cross-validated
-by question. Two model kinds are tried, logistic regression and boosted trees (HistGradientBoosting, depth
+included (kind thin: on topic, just short). Fitted on the dev side of evals/labelled and the classifier-only
+rounds (evals/training/misses: answers that miss the question and plainly worded good ones, with their
+translations), cross-validated by question. The model choice, the cut and the reported precision and recall
+are read on the **reviewed** answers alone (dev and its translations: the mix real interviews have), never on
+the classifier-only rounds, four in five of whose answers are positives; the report also gives the chosen
+model's figures without those rounds in training, and its recall on them. Two model kinds are tried, logistic regression and boosted trees (HistGradientBoosting, depth
 2 to 4); the one with the highest out-of-fold average precision is exported. The product flags `off_topic`
 when the probability reaches the cut and the calibrated score is at most Calibration.off_topic_score
 (offline.py), and a flagged answer scores 0 (reviewers gave these kinds 0.0-0.1 on average). The cut is the
@@ -57,13 +61,30 @@ CLASSIFIERS = (Classifier("logistic C=0.3", "logistic"), Classifier("trees d2 n2
                Classifier("trees d3 n400", "trees", 3, 400), Classifier("trees d4 n400", "trees", 4, 400))
 
 
-def _out_of_fold(clf: Classifier, x: np.ndarray, target: np.ndarray, groups: np.ndarray, folds: int) -> np.ndarray:
+def _out_of_fold(clf: Classifier, x: np.ndarray, target: np.ndarray, groups: np.ndarray, folds: int,
+                 fit_rows: np.ndarray | None = None) -> np.ndarray:
+    """Out-of-fold probabilities of every row (folds by question); only `fit_rows` (default: all) train."""
     from sklearn.model_selection import GroupKFold
 
     prob = np.zeros(len(target))
     for train, held in GroupKFold(n_splits=folds).split(x, target, groups):
+        if fit_rows is not None:
+            train = train[fit_rows[train]]
         prob[held] = clf.build().fit(x[train], target[train]).predict_proba(x[held])[:, 1]
     return prob
+
+
+def _lowest_cut(prob: np.ndarray, low: np.ndarray, target: np.ndarray) -> float:
+    """The lowest cut at which what would be flagged (probability and score conditions) is TARGET_PRECISION right."""
+    return next((c for c in CUTS if ((prob >= c) & low).any() and target[(prob >= c) & low].mean() >= TARGET_PRECISION),
+                CUTS[-1])
+
+
+def _flag_figures(flagged: np.ndarray, target: np.ndarray) -> dict[str, Any]:
+    return {"n": int(len(target)), "positives": int(target.sum()),
+            "precision": round(float(target[flagged].mean()), 3) if flagged.any() else None,
+            "recall": round(float(flagged[target].mean()), 3) if target.any() else None,
+            "false_positive_rate": round(float(flagged[~target].mean()), 3) if (~target).any() else None}
 
 
 def _export(clf: Classifier, model: Any, cut: float) -> dict[str, Any]:
@@ -77,33 +98,41 @@ def _export(clf: Classifier, model: Any, cut: float) -> dict[str, Any]:
 
 
 def train_off_topic(x: np.ndarray, kinds: np.ndarray, groups: np.ndarray, folds: int, scores: np.ndarray,
-                    score_cut: float) -> tuple[dict[str, Any], dict[str, Any], np.ndarray]:
+                    score_cut: float, reviewed: np.ndarray | None = None) -> tuple[dict[str, Any], dict[str, Any], np.ndarray]:
     """(the exported classifier, its cross-validated precision and recall, the answers it flags out of fold).
-    `scores`: the answers' out-of-fold calibrated scores as served; only those at most `score_cut` are flagged."""
+    `scores`: the answers' out-of-fold calibrated scores as served; only those at most `score_cut` are flagged.
+    `reviewed`: the rows the choice, the cut and the figures are read on (default: all); the others only train."""
     from sklearn.metrics import average_precision_score
 
     target = np.isin(kinds, OFF_TOPIC_KINDS)
+    reviewed = np.ones(len(target), dtype=bool) if reviewed is None else reviewed
     tried = {clf: _out_of_fold(clf, x, target, groups, folds) for clf in CLASSIFIERS}
-    precision = {clf: float(average_precision_score(target, prob)) for clf, prob in tried.items()}
+    precision = {clf: float(average_precision_score(target[reviewed], prob[reviewed])) for clf, prob in tried.items()}
     chosen = max(CLASSIFIERS, key=lambda clf: precision[clf])
     prob = tried[chosen]
     low = scores <= score_cut
-
-    def flags(c: float) -> np.ndarray:
-        return (prob >= c) & low
-
-    cut = next((c for c in CUTS if flags(c).any() and target[flags(c)].mean() >= TARGET_PRECISION), CUTS[-1])
-    flagged = flags(cut)
+    cut = _lowest_cut(prob[reviewed], low[reviewed], target[reviewed])
+    flagged = (prob >= cut) & low
     report = {
         "model": chosen.name,
         "average_precision": {clf.name: round(v, 3) for clf, v in precision.items()},
         "cut": cut, "score_cut": score_cut, "cut_step": round(CUTS[1] - CUTS[0], 2), "target_precision": TARGET_PRECISION,
-        "n": int(len(target)), "positives": int(target.sum()),
-        "precision": round(float(target[flagged].mean()), 3) if flagged.any() else None,
-        "recall": round(float(flagged[target].mean()), 3) if target.any() else None,
-        "false_positive_rate": round(float(flagged[~target].mean()), 3),
-        "flagged_by_kind": {k: f"{int(flagged[kinds == k].sum())}/{int((kinds == k).sum())}" for k in sorted(set(kinds))},
+        **_flag_figures(flagged[reviewed], target[reviewed]),
+        "flagged_by_kind": {k: f"{int(flagged[reviewed & (kinds == k)].sum())}/{int((reviewed & (kinds == k)).sum())}"
+                            for k in sorted(set(kinds[reviewed]))},
     }
+    if not reviewed.all():
+        others = ~reviewed
+        report["classifier_only"] = {
+            **_flag_figures(flagged[others], target[others]),
+            "flagged_by_kind": {k: f"{int(flagged[others & (kinds == k)].sum())}/{int((others & (kinds == k)).sum())}"
+                                for k in sorted(set(kinds[others]))}}
+        # the same model without those rows in training, read the same way: what they bring to the reviewed answers
+        alone = _out_of_fold(chosen, x, target, groups, folds, fit_rows=reviewed)
+        alone_cut = _lowest_cut(alone[reviewed], low[reviewed], target[reviewed])
+        report["without_classifier_only"] = {
+            "average_precision": round(float(average_precision_score(target[reviewed], alone[reviewed])), 3),
+            "cut": alone_cut, **_flag_figures(((alone >= alone_cut) & low)[reviewed], target[reviewed])}
     model = chosen.build().fit(x, target)
     spec = _export(chosen, model, cut)
     ours = np.asarray([ProbabilityModel(spec).probability(v) for v in x])

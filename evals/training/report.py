@@ -127,7 +127,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"{r['decision'].get('balanced_accuracy')} ({r['decision'].get('complete_moved_on')} of complete answers move on, "
         f"{r['decision'].get('incomplete_followed_up')} of the others get a follow-up; n = {r['decision'].get('n')}).", "",
         *move_on_lines(r.get("move_on") or {}),
-        f"## Off topic (answers to bank questions; cross-validated by question on dev and {OWN_EN})", "",
+        f"## Off topic (answers to bank questions; cross-validated by question; figures on dev and {OWN_EN})", "",
         f"Model: **{r['off_topic'].get('model')}**, the highest out-of-fold average precision of "
         + ", ".join(f"{k} {v}" for k, v in r["off_topic"].get("average_precision", {}).items()) + ". "
         f"Flagged from a probability of {r['off_topic'].get('cut')} with a score of at most "
@@ -137,6 +137,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"Precision {r['off_topic'].get('precision')}, recall {r['off_topic'].get('recall')}, false positives "
         f"{r['off_topic'].get('false_positive_rate')} of on-topic answers; flagged per kind: "
         + ", ".join(f"{k} {v}" for k, v in r["off_topic"].get("flagged_by_kind", {}).items()) + ".", "",
+        *classifier_only_lines(r["off_topic"]),
         "## Our labelled dev answers by kind (out-of-fold predictions)", "",
         "| kind | n | human | CV predicted |", "|---|---|---|---|",
         *[f"| {k} | {v['n']} | {v['human']} | {v['cv_predicted']} |" for k, v in r["own_kinds_cv"].items()], "",
@@ -148,6 +149,20 @@ def markdown(r: dict[str, Any]) -> str:
         *[f"| {k} | {v} |" for k, v in sorted(r["importance"].items(), key=lambda kv: -abs(kv[1]))], "",
     ]
     return "\n".join(lines)
+
+
+def classifier_only_lines(o: dict[str, Any]) -> list[str]:
+    """The off-topic classifier's figures on the rounds only it learns from, and without them."""
+    if "classifier_only" not in o:
+        return []
+    c, w = o["classifier_only"], o.get("without_classifier_only", {})
+    return [f"Also trained on the classifier-only rounds (evals/training/misses, {c['n']} answers with their "
+            f"translations, {c['positives']} of them missing the question); out of fold there: recall {c['recall']}, "
+            f"precision {c['precision']}, good answers flagged {c['false_positive_rate']}; per kind: "
+            + ", ".join(f"{k} {v}" for k, v in c.get("flagged_by_kind", {}).items()) + ". "
+            f"Without them in training, on the answers above: average precision {w.get('average_precision')} "
+            f"(with: {o['average_precision'].get(o['model'])}), cut {w.get('cut')}, precision {w.get('precision')}, "
+            f"recall {w.get('recall')}, false positives {w.get('false_positive_rate')}.", ""]
 
 
 def move_on_lines(m: dict[str, Any]) -> list[str]:

@@ -12,7 +12,9 @@
    isotonic map per use (bank item / given reference) fitted on its out-of-fold predictions
    (evals/training/calibrate.py); for answers to bank items, a stacked second stage learned on our dev answers
    (evals/training/bank_stage.py) replaces that map when nested cross-validation on dev says it is better;
-   the move-on threshold is learned on the resulting out-of-fold scores.
+   the move-on threshold is learned on the resulting out-of-fold scores; the off-topic classifier
+   (evals/training/off_topic.py) on our answers and the classifier-only rounds (data.CLASSIFIER_ONLY), each
+   scored out of fold as served.
 4. A report (sizes, CV figures per source with 95% bootstrap intervals, every recipe's CV, per-kind
    means, feature importances) goes to evals/results/grader-training.{json,md}.
 Non-answers are graded 0 by rule in the product, so they are left out of fitting and scored 0 in the CV
@@ -35,6 +37,7 @@ from evals.metrics import bootstrap_ci, summarize
 from evals.training import bank_stage
 from evals.training.calibrate import cross_fitted, fit_maps
 from evals.training.data import (
+    BANK_SOURCES,
     CROSS,
     GIVEN_REFERENCE_SOURCES,
     INTERVIEW_SOURCES,
@@ -97,12 +100,12 @@ def cached_features(rows: list[Row], use_cache: bool = True) -> tuple[np.ndarray
     new_x, new_gradeable, new_caps = featurize([rows[n] for n in missing])
     for n, v, g, c in zip(missing, new_x, new_gradeable, new_caps, strict=True):
         cached[str(keys[n])] = (v, bool(g), float(c))
-    x = np.asarray([cached[k][0] for k in keys])
-    gradeable = np.asarray([cached[k][1] for k in keys])
-    caps = np.asarray([cached[k][2] for k in keys])
     CACHE.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(CACHE, version=version, keys=keys, x=x, gradeable=gradeable, caps=caps)
-    return x, gradeable, caps
+    kept = list(cached)  # every row of this code version, asked for now or before (another tool's subset)
+    np.savez(CACHE, version=version, keys=np.asarray(kept), x=np.asarray([cached[k][0] for k in kept]),
+             gradeable=np.asarray([cached[k][1] for k in kept]), caps=np.asarray([cached[k][2] for k in kept]))
+    return (np.asarray([cached[k][0] for k in keys]), np.asarray([cached[k][1] for k in keys]),
+            np.asarray([cached[k][2] for k in keys]))
 
 
 def sample_weights(sources: np.ndarray, balanced: bool) -> np.ndarray:
@@ -260,7 +263,9 @@ def choose_equating(stage: bank_stage.Stage | None, served: np.ndarray, split_po
     splits: list[tuple[int | None, np.ndarray]] = [(None, served)]
     splits += [(seed, bank_stage.cross_validated(stage, x, y, pooled, sources, groups, gradeable, FOLDS, seed=seed))
                for seed, pooled in zip(SPLIT_SEEDS, split_pooled_scores, strict=False)]  # --quick: none
-    equated = [bank_stage.cross_equated(staged, y, interview, groups, FOLDS, seed=seed) for seed, staged in splits]
+    answers = np.isin(sources, BANK_SOURCES) & gradeable  # equated as served; only our reviewed answers fit the map
+    equated = [bank_stage.cross_equated(staged, y, answers, groups, FOLDS, fit_rows=interview, seed=seed)
+               for seed, staged in splits]
     figures: list[dict[str, float]] = []
     for (_, staged), equated_staged in zip(splits, equated, strict=True):
         before = summarize(np.minimum(staged, caps)[own], y[own])
@@ -395,9 +400,11 @@ def main(argv: list[str] | None = None) -> int:
         x, y, sources, groups, gradeable, interview, caps)
     kinds = np.asarray([r.kind for r in rows])
     served = np.minimum(served, caps)
-    off_topic, best["off_topic"], flagged = train_off_topic(x[interview], kinds[interview], groups[interview], FOLDS,
-                                                            served[interview], DEFAULT_CALIBRATION.off_topic_score)
-    served[np.flatnonzero(interview)[flagged]] = 0.0  # as served: an answer judged off topic scores 0 (offline.py)
+    answers = np.isin(sources, BANK_SOURCES) & gradeable  # our answers and the classifier-only rounds
+    off_topic, best["off_topic"], flagged = train_off_topic(
+        x[answers], kinds[answers], groups[answers], FOLDS, served[answers], DEFAULT_CALIBRATION.off_topic_score,
+        reviewed=interview[answers])
+    served[np.flatnonzero(answers)[flagged]] = 0.0  # as served: an answer judged off topic scores 0 (offline.py)
     best["pred"] = served
     best["metrics"] = source_metrics(best["pred"], y, sources)  # the chosen one, calibrated, full bootstraps
 

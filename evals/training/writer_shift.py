@@ -35,7 +35,7 @@ import numpy as np
 from evals.metrics import bootstrap_ci, pearson, summarize
 from evals.training import bank_stage, move_on
 from evals.training.calibrate import fit_map
-from evals.training.data import INTERVIEW_SOURCES, REPO, cv_groups, load_rows
+from evals.training.data import INTERVIEW_SOURCES, REPO, SCORER_SOURCES, cv_groups, load_rows
 from evals.training.models import CANDIDATES, Candidate
 from evals.training.train import (
     COMPLETE,
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="also the learning curve: each round taught by only K other rounds (~5 min each)")
     args = ap.parse_args(argv)
     served = served_choice()
-    rows = load_rows()
+    rows = load_rows(SCORER_SOURCES)  # the scorer's data: what a writing round held out measures
     x, gradeable, caps = cached_features(rows)
     y = np.asarray([r.score for r in rows])
     sources = np.asarray([r.source for r in rows])

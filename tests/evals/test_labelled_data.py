@@ -40,7 +40,8 @@ def test_answers_are_well_formed() -> None:
 
 def test_no_training_line_is_on_a_test_question() -> None:
     test = keys(SPLIT["test"])
-    training = [ROOT / "evals" / "training" / "variants.jsonl", ROOT / "evals" / "training" / "translated" / "dev-en.jsonl"]
+    training = [ROOT / "evals" / "training" / "variants.jsonl", ROOT / "evals" / "training" / "translated" / "dev-en.jsonl",
+                *sorted((ROOT / "evals" / "training" / "misses").glob("*.jsonl"))]
     for path in training:
         assert not [r["id"] for r in read_jsonl(path) if normalise_question(r["question"]) in test], path.name
 
@@ -50,3 +51,20 @@ def test_each_translation_carries_its_originals_question_score_and_kind() -> Non
     for r in read_jsonl(ROOT / "evals" / "training" / "translated" / "dev-en.jsonl"):
         original = originals[r["source_id"]]
         assert (r["question"], r["score"], r["kind"]) == (original["question"], original["score"], original["kind"])
+
+
+def test_the_classifier_only_rounds_are_well_formed_dev_answers() -> None:
+    from evals.training.off_topic import OFF_TOPIC_KINDS
+
+    dev = keys(SPLIT["dev"])
+    rows = [r for path in sorted((ROOT / "evals" / "training" / "misses").glob("*.jsonl")) for r in read_jsonl(path)]
+    assert rows, "no classifier-only round found"
+    ids = [r["id"] for r in rows]
+    assert len(ids) == len(set(ids)) and not set(ids) & {r["id"] for r in DEV + TEST}
+    for r in rows:
+        assert normalise_question(r["question"]) in dev, r["id"]
+        assert r["kind"] in KINDS and str(r.get("rationale", "")).strip(), r["id"]
+        # an answer that misses the question scores near 0; the good ones are what the classifier must not flag
+        assert (r["score"] <= 1) if r["kind"] in OFF_TOPIC_KINDS else (r["score"] >= 6), r["id"]
+        if "answer_en" in r:
+            assert r["answer_en"].strip() and not any("\u4e00" <= c <= "\u9fff" for c in r["answer_en"]), r["id"]

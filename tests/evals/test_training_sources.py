@@ -1,5 +1,6 @@
 """Which training rows teach what: the English translations of our interview answers (own-en) train the bank
-stage, share their original's cross-validation group, and stay out of the pooled scorer's fit."""
+stage, share their original's cross-validation group, and stay out of the pooled scorer's fit; the
+classifier-only rounds (misses) teach the off-topic classifier alone but are scored as served."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 
 from evals.labelled import read_jsonl
 from evals.training import bank_stage
-from evals.training.data import OWN_EN, load_rows, pooled_sources
+from evals.training.data import MISSES, MISSES_EN, OWN_EN, load_rows, pooled_sources
 
 QUESTION = "大模型中的“微调”是什么"
 
@@ -49,7 +50,7 @@ def test_a_data_round_adds_its_answers_to_own_and_their_translations_to_own_en(t
     own = _write(tmp_path / "dev.jsonl", [{"id": "a", "question": QUESTION, "answer": "旧的回答。", "score": 5,
                                            "kind": "partial"}])
     en = _write(tmp_path / "dev-en.jsonl", [])
-    monkeypatch.setattr(data_round, "SOURCES", {"own": own, OWN_EN: en})
+    monkeypatch.setattr(data_round, "SCORER_SOURCES", {"own": own, OWN_EN: en})
     extra = _write(tmp_path / "round.jsonl", [
         {"id": "n1", "question": QUESTION, "answer": "新的中文回答。", "answer_en": "A new answer.", "score": 7,
          "kind": "good", "rationale": "r"},
@@ -76,3 +77,32 @@ def test_a_recipe_with_synthetic_variants_still_leaves_the_translations_out_of_t
     assert with_variants.tolist() == [True, False, True, True, True, True, True, False]  # a non-answer never fits
     assert without.tolist() == [True, False, True, True, True, True, True, False]
     assert fit_rows_of({"synthetic": True}, sources, np.ones(len(sources), dtype=bool))[-1]
+
+
+def test_a_classifier_only_answer_joins_its_questions_fold_with_its_translation(tmp_path: Path) -> None:
+    misses = _write(tmp_path / "h9.jsonl", [
+        {"id": "h9-1-ft-confused-zh", "question": QUESTION, "answer": "微调就是把收音机的旋钮轻轻拧一下。",
+         "answer_en": "Fine-tuning is turning the radio's knob a little.", "score": 0, "kind": "confused-term"},
+        {"id": "h9-1-ft-confused-en", "question": QUESTION, "answer": "Fine-tuning is adjusting a guitar's strings.",
+         "score": 0, "kind": "confused-term"}])
+    rows = [r for r in load_rows({MISSES: misses}) if r.source in (MISSES, MISSES_EN)]
+    assert [r.source for r in rows] == [MISSES, MISSES_EN, MISSES]  # a native English answer is not translated
+    assert {r.group for r in rows} == {f"own:{QUESTION}"} and {r.writer for r in rows} == {"h9"}
+    assert rows[1].answer.startswith("Fine-tuning is turning") and rows[1].kind == "confused-term"
+
+
+def test_classifier_only_answers_train_no_score_but_are_scored_as_served() -> None:
+    from evals.training.calibrate import apply_maps, fit_maps
+    from evals.training.train import fit_rows_of
+
+    sources = np.asarray(["own", MISSES, MISSES_EN, "padding"])
+    groups = np.asarray(["own:q"] * 4)
+    gradeable = np.ones(4, dtype=bool)
+    assert not fit_rows_of({"synthetic": True}, sources, gradeable)[1:3].any()  # the pooled scorer
+    assert not bank_stage.stage_rows(groups, sources, gradeable)[1:3].any()  # the bank stage
+    # the bank map is fitted on reviewed answers only, and applied to every answer to a bank item
+    many = np.asarray(["own"] * 30 + [MISSES] * 30)
+    pred, human = np.tile(np.linspace(1, 9, 30), 2), np.concatenate([np.linspace(1, 9, 30) + 1, np.zeros(30)])
+    maps = fit_maps(pred, human, many, np.ones(60, dtype=bool))
+    assert np.allclose(maps["bank"]["y"], [1.0, 11.0])  # the misses' zeros did not pull it down
+    assert np.allclose(apply_maps(maps, pred, many)[30:], apply_maps(maps, pred, many)[:30])

@@ -181,6 +181,29 @@ def test_off_topic_flags_only_low_scores_and_its_cut_is_judged_on_what_is_flagge
     assert report["precision"] >= 0.9 and report["recall"] > 0.5
 
 
+
+
+def test_off_topic_rows_outside_the_reviewed_set_train_but_are_not_what_the_cut_and_figures_are_read_on() -> None:
+    """Classifier-only rows (here: 200 extra positives in the band, as a round of misses is mostly positives)
+    help it learn but neither set the cut nor count in the headline figures; the report gives their own figures
+    and the reviewed answers' figures without them in training."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(800, len(ALL_FEATURES)))
+    x[:, FEATURES.index("has_item")] = 1.0
+    reviewed = np.arange(len(x)) < 600
+    x[~reviewed, 0] = rng.uniform(-0.5, 0.5, size=(~reviewed).sum())  # the extra round: all in the band
+    band = np.abs(x[:, 0]) < 0.5
+    kinds = np.where(band, "off-topic", "partial")
+    groups = np.arange(len(x)) % 40
+    _, report, flagged = train_off_topic(x, kinds, groups, folds=5, scores=np.zeros(len(x)), score_cut=2.5,
+                                         reviewed=reviewed)
+    assert report["n"] == 600 and report["positives"] == int(band[reviewed].sum())
+    assert report["precision"] == round(float(band[reviewed][flagged[reviewed]].mean()), 3) >= 0.9
+    extra = report["classifier_only"]
+    assert extra["n"] == 200 and extra["positives"] == 200 and extra["recall"] > 0.5
+    assert set(report["without_classifier_only"]) >= {"average_precision", "cut", "precision", "recall"}
+    assert "off-topic" in report["flagged_by_kind"] and report["flagged_by_kind"]["off-topic"].endswith(
+        f"/{int(band[reviewed].sum())}")
 def test_unknown_off_topic_model_kind_is_refused() -> None:
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     model["off_topic"] = {"kind": "forest-of-doom", "cut": 0.5}
