@@ -6,8 +6,10 @@ included (kind thin: on topic, just short). Fitted on the dev side of evals/labe
 rounds (evals/training/misses: answers that miss the question and plainly worded good ones, with their
 translations), cross-validated by question. The model choice, the cut and the reported precision and recall
 are read on the **reviewed** answers alone (dev and its translations: the mix real interviews have), never on
-the classifier-only rounds, four in five of whose answers are positives; the report also gives the chosen
-model's figures without those rounds in training, and its recall on them. Two model kinds are tried, logistic regression and boosted trees (HistGradientBoosting, depth
+the classifier-only rounds, four in five of whose answers are positives. Whether those rounds train the exported
+classifier is decided on every retrain by a rule fixed before they were first measured (`_keeps`); either way the
+report gives both models' figures, and the rounds' answers, written blind, measure the model that did not learn
+from them. Two model kinds are tried, logistic regression and boosted trees (HistGradientBoosting, depth
 2 to 4); the one with the highest out-of-fold average precision is exported. The product flags `off_topic`
 when the probability reaches the cut and the calibrated score is at most Calibration.off_topic_score
 (offline.py), and a flagged answer scores 0 (reviewers gave these kinds 0.0-0.1 on average). The cut is the
@@ -87,6 +89,11 @@ def _flag_figures(flagged: np.ndarray, target: np.ndarray) -> dict[str, Any]:
             "false_positive_rate": round(float(flagged[~target].mean()), 3) if (~target).any() else None}
 
 
+def _by_kind(flagged: np.ndarray, kinds: np.ndarray, rows: np.ndarray) -> dict[str, str]:
+    return {k: f"{int(flagged[rows & (kinds == k)].sum())}/{int((rows & (kinds == k)).sum())}"
+            for k in sorted(set(kinds[rows]))}
+
+
 def _export(clf: Classifier, model: Any, cut: float) -> dict[str, Any]:
     if clf.kind == "trees":
         from evals.training.models import export_trees
@@ -97,42 +104,75 @@ def _export(clf: Classifier, model: Any, cut: float) -> dict[str, Any]:
             "coef": logistic.coef_[0].tolist(), "intercept": float(logistic.intercept_[0]), "cut": cut}
 
 
+@dataclass
+class _Variant:
+    """One training set's model choice, read on the reviewed answers: out-of-fold probabilities, cut, flags."""
+    fit_rows: np.ndarray
+    precision: dict[Classifier, float]  # average precision of each classifier
+    chosen: Classifier
+    cut: float
+    flagged: np.ndarray
+
+    @classmethod
+    def of(cls, x: np.ndarray, target: np.ndarray, groups: np.ndarray, folds: int, low: np.ndarray,
+           reviewed: np.ndarray, fit_rows: np.ndarray) -> _Variant:
+        from sklearn.metrics import average_precision_score
+
+        tried = {clf: _out_of_fold(clf, x, target, groups, folds, fit_rows) for clf in CLASSIFIERS}
+        precision = {clf: float(average_precision_score(target[reviewed], prob[reviewed])) for clf, prob in tried.items()}
+        chosen = max(CLASSIFIERS, key=lambda clf: precision[clf])
+        cut = _lowest_cut(tried[chosen][reviewed], low[reviewed], target[reviewed])
+        return cls(fit_rows, precision, chosen, cut, (tried[chosen] >= cut) & low)
+
+    def figures(self, target: np.ndarray, reviewed: np.ndarray) -> dict[str, Any]:
+        return {"model": self.chosen.name, "average_precision": round(self.precision[self.chosen], 3), "cut": self.cut,
+                "reviewed": _flag_figures(self.flagged[reviewed], target[reviewed]),
+                "classifier_only": _flag_figures(self.flagged[~reviewed], target[~reviewed]),
+                "all": _flag_figures(self.flagged, target)}
+
+
+# Whether the classifier-only rows are kept, decided on every retrain by the rule fixed before round h9 was measured
+# (2026-12-01): with them, the reviewed answers' average precision falls by at most KEEP_MARGIN, their recall at the
+# cut does not fall, and the recall over every answer (theirs included) rises.
+KEEP_MARGIN = 0.005
+
+
+def _keeps(with_: dict[str, Any], without: dict[str, Any]) -> bool:
+    return (with_["average_precision"] >= without["average_precision"] - KEEP_MARGIN
+            and (with_["reviewed"]["recall"] or 0) >= (without["reviewed"]["recall"] or 0)
+            and (with_["all"]["recall"] or 0) > (without["all"]["recall"] or 0))
+
+
 def train_off_topic(x: np.ndarray, kinds: np.ndarray, groups: np.ndarray, folds: int, scores: np.ndarray,
                     score_cut: float, reviewed: np.ndarray | None = None) -> tuple[dict[str, Any], dict[str, Any], np.ndarray]:
     """(the exported classifier, its cross-validated precision and recall, the answers it flags out of fold).
     `scores`: the answers' out-of-fold calibrated scores as served; only those at most `score_cut` are flagged.
-    `reviewed`: the rows the choice, the cut and the figures are read on (default: all); the others only train."""
-    from sklearn.metrics import average_precision_score
-
+    `reviewed`: the rows the choice, the cut and the figures are read on (default: all); the others (the
+    classifier-only rounds) train it only if the keep rule (`_keeps`) says so on this retrain's figures."""
     target = np.isin(kinds, OFF_TOPIC_KINDS)
     reviewed = np.ones(len(target), dtype=bool) if reviewed is None else reviewed
-    tried = {clf: _out_of_fold(clf, x, target, groups, folds) for clf in CLASSIFIERS}
-    precision = {clf: float(average_precision_score(target[reviewed], prob[reviewed])) for clf, prob in tried.items()}
-    chosen = max(CLASSIFIERS, key=lambda clf: precision[clf])
-    prob = tried[chosen]
     low = scores <= score_cut
-    cut = _lowest_cut(prob[reviewed], low[reviewed], target[reviewed])
-    flagged = (prob >= cut) & low
+    variant = _Variant.of(x, target, groups, folds, low, reviewed, np.ones(len(target), dtype=bool))
+    extra: dict[str, Any] = {}
+    if not reviewed.all():
+        alone = _Variant.of(x, target, groups, folds, low, reviewed, reviewed)
+        with_, without = variant.figures(target, reviewed), alone.figures(target, reviewed)
+        kept = _keeps(with_, without)
+        extra = {"classifier_only": {
+            "kept": kept, "keep_margin": KEEP_MARGIN, "with": with_, "without": without,
+            "flagged_by_kind": {"with": _by_kind(variant.flagged, kinds, ~reviewed),
+                                "without": _by_kind(alone.flagged, kinds, ~reviewed)}}}
+        variant = variant if kept else alone
+    chosen, cut, flagged = variant.chosen, variant.cut, variant.flagged
     report = {
         "model": chosen.name,
-        "average_precision": {clf.name: round(v, 3) for clf, v in precision.items()},
+        "average_precision": {clf.name: round(v, 3) for clf, v in variant.precision.items()},
         "cut": cut, "score_cut": score_cut, "cut_step": round(CUTS[1] - CUTS[0], 2), "target_precision": TARGET_PRECISION,
         **_flag_figures(flagged[reviewed], target[reviewed]),
-        "flagged_by_kind": {k: f"{int(flagged[reviewed & (kinds == k)].sum())}/{int((reviewed & (kinds == k)).sum())}"
-                            for k in sorted(set(kinds[reviewed]))},
+        "flagged_by_kind": _by_kind(flagged, kinds, reviewed),
+        **extra,
     }
-    if not reviewed.all():
-        others = ~reviewed
-        report["classifier_only"] = {
-            **_flag_figures(flagged[others], target[others]),
-            "flagged_by_kind": {k: f"{int(flagged[others & (kinds == k)].sum())}/{int((others & (kinds == k)).sum())}"
-                                for k in sorted(set(kinds[others]))}}
-        # the same model without those rows in training, read the same way: what they bring to the reviewed answers
-        alone = _out_of_fold(chosen, x, target, groups, folds, fit_rows=reviewed)
-        alone_cut = _lowest_cut(alone[reviewed], low[reviewed], target[reviewed])
-        report["without_classifier_only"] = {
-            "average_precision": round(float(average_precision_score(target[reviewed], alone[reviewed])), 3),
-            "cut": alone_cut, **_flag_figures(((alone >= alone_cut) & low)[reviewed], target[reviewed])}
+    x, target = x[variant.fit_rows], target[variant.fit_rows]
     model = chosen.build().fit(x, target)
     spec = _export(chosen, model, cut)
     ours = np.asarray([ProbabilityModel(spec).probability(v) for v in x])

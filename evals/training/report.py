@@ -152,17 +152,24 @@ def markdown(r: dict[str, Any]) -> str:
 
 
 def classifier_only_lines(o: dict[str, Any]) -> list[str]:
-    """The off-topic classifier's figures on the rounds only it learns from, and without them."""
+    """The off-topic classifier with and without the classifier-only rounds, and which one the keep rule exported."""
     if "classifier_only" not in o:
         return []
-    c, w = o["classifier_only"], o.get("without_classifier_only", {})
-    return [f"Also trained on the classifier-only rounds (evals/training/misses, {c['n']} answers with their "
-            f"translations, {c['positives']} of them missing the question); out of fold there: recall {c['recall']}, "
-            f"precision {c['precision']}, good answers flagged {c['false_positive_rate']}; per kind: "
-            + ", ".join(f"{k} {v}" for k, v in c.get("flagged_by_kind", {}).items()) + ". "
-            f"Without them in training, on the answers above: average precision {w.get('average_precision')} "
-            f"(with: {o['average_precision'].get(o['model'])}), cut {w.get('cut')}, precision {w.get('precision')}, "
-            f"recall {w.get('recall')}, false positives {w.get('false_positive_rate')}.", ""]
+    c = o["classifier_only"]
+
+    def side(name: str) -> str:
+        f = c[name]
+        return (f"{name}: {f['model']}, average precision {f['average_precision']}, cut {f['cut']}; reviewed answers "
+                f"precision {f['reviewed']['precision']}, recall {f['reviewed']['recall']}, false positives "
+                f"{f['reviewed']['false_positive_rate']}; the rounds' answers recall {f['classifier_only']['recall']}, "
+                f"good ones flagged {f['classifier_only']['false_positive_rate']} ("
+                + ", ".join(f"{k} {v}" for k, v in c["flagged_by_kind"][name].items()) + f"); recall over all {f['all']['recall']}")
+
+    return [f"The classifier-only rounds (evals/training/misses, {c['with']['classifier_only']['n']} answers with their "
+            f"translations) were **{'kept' if c['kept'] else 'not kept'}** for training by the keep rule (with them, the "
+            f"reviewed answers' average precision falls by at most {c['keep_margin']}, their recall does not fall, and "
+            "the recall over all answers rises; out of fold either way):", "",
+            f"* {side('with')}", f"* {side('without')}", ""]
 
 
 def move_on_lines(m: dict[str, Any]) -> list[str]:

@@ -183,27 +183,53 @@ def test_off_topic_flags_only_low_scores_and_its_cut_is_judged_on_what_is_flagge
 
 
 
-def test_off_topic_rows_outside_the_reviewed_set_train_but_are_not_what_the_cut_and_figures_are_read_on() -> None:
-    """Classifier-only rows (here: 200 extra positives in the band, as a round of misses is mostly positives)
-    help it learn but neither set the cut nor count in the headline figures; the report gives their own figures
-    and the reviewed answers' figures without them in training."""
+def _band_with_extra_rows(extra_in_band: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """600 reviewed answers, off topic inside a band of feature 0, and 200 classifier-only answers all labelled off
+    topic: inside the band (they teach the truth) or near copies of on-topic reviewed answers (mislabelled: they
+    teach a falsehood where the reviewed answers are)."""
     rng = np.random.default_rng(3)
     x = rng.normal(size=(800, len(ALL_FEATURES)))
     x[:, FEATURES.index("has_item")] = 1.0
     reviewed = np.arange(len(x)) < 600
-    x[~reviewed, 0] = rng.uniform(-0.5, 0.5, size=(~reviewed).sum())  # the extra round: all in the band
-    band = np.abs(x[:, 0]) < 0.5
-    kinds = np.where(band, "off-topic", "partial")
-    groups = np.arange(len(x)) % 40
+    if extra_in_band:
+        x[~reviewed, 0] = rng.uniform(-0.5, 0.5, size=200)
+    else:
+        on_topic = np.flatnonzero(reviewed & (np.abs(x[:, 0]) >= 0.5))
+        x[~reviewed] = x[rng.choice(on_topic, size=200)] + rng.normal(scale=0.05, size=(200, x.shape[1]))
+        x[:, FEATURES.index("has_item")] = 1.0
+    kinds = np.where((np.abs(x[:, 0]) < 0.5) | ~reviewed, "off-topic", "partial")
+    return x, kinds, np.arange(len(x)) % 40, reviewed
+
+
+def test_off_topic_rows_outside_the_reviewed_set_neither_set_the_cut_nor_count_in_the_headline_figures() -> None:
+    x, kinds, groups, reviewed = _band_with_extra_rows(extra_in_band=True)
     _, report, flagged = train_off_topic(x, kinds, groups, folds=5, scores=np.zeros(len(x)), score_cut=2.5,
                                          reviewed=reviewed)
+    band = kinds == "off-topic"
     assert report["n"] == 600 and report["positives"] == int(band[reviewed].sum())
     assert report["precision"] == round(float(band[reviewed][flagged[reviewed]].mean()), 3) >= 0.9
+    assert report["flagged_by_kind"]["off-topic"].endswith(f"/{int(band[reviewed].sum())}")
     extra = report["classifier_only"]
-    assert extra["n"] == 200 and extra["positives"] == 200 and extra["recall"] > 0.5
-    assert set(report["without_classifier_only"]) >= {"average_precision", "cut", "precision", "recall"}
-    assert "off-topic" in report["flagged_by_kind"] and report["flagged_by_kind"]["off-topic"].endswith(
-        f"/{int(band[reviewed].sum())}")
+    for side in ("with", "without"):  # the rounds' answers are measured either way
+        assert extra[side]["classifier_only"]["n"] == 200 and extra[side]["reviewed"]["n"] == 600
+    assert extra["without"]["classifier_only"]["recall"] > 0.5  # learnt from reviewed answers alone, it finds them
+    exported = extra["with" if extra["kept"] else "without"]
+    assert (report["cut"], report["recall"]) == (exported["cut"], exported["reviewed"]["recall"])
+
+
+def test_mislabelled_classifier_only_rows_are_not_kept() -> None:
+    """Rows that teach a falsehood lower the reviewed answers' figures, so the keep rule drops them and the
+    exported classifier is the one that never saw them."""
+    x, kinds, groups, reviewed = _band_with_extra_rows(extra_in_band=False)
+    _, report, _ = train_off_topic(x, kinds, groups, folds=5, scores=np.zeros(len(x)), score_cut=2.5,
+                                   reviewed=reviewed)
+    extra = report["classifier_only"]
+    assert not extra["kept"]
+    assert extra["with"]["average_precision"] < extra["without"]["average_precision"] - 0.005
+    assert (report["model"], report["cut"], report["recall"]) == (
+        extra["without"]["model"], extra["without"]["cut"], extra["without"]["reviewed"]["recall"])
+
+
 def test_unknown_off_topic_model_kind_is_refused() -> None:
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     model["off_topic"] = {"kind": "forest-of-doom", "cut": 0.5}
