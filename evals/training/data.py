@@ -20,8 +20,8 @@ Sources (every one of them training data; none is the frozen test split):
 * `misses` evals/training/misses/*.jsonl: interview answers to bank questions that miss the question (the term
          taken for something else, a neighbouring question answered instead, a drift into the candidate's own
          project) and plainly worded good ones, written blind by helper sessions (round h9; the file's README).
-         They teach **the off-topic classifier only** (train.py says why); `misses-en` their English
-         translations. Grouped with our answers to the same question (same CV fold), scored out of fold as served;
+         Offered to **the off-topic classifier only**, which keeps them if its rule says so (off_topic.py);
+         `misses-en` their English translations. Grouped with our answers to the same question (same CV fold), scored out of fold as served;
 * `padding` copies of real answers with generic filler sentences added, labelled 0.9 x the original
          human score: filler must never earn points (without them, filler around a thin answer raised it
          from 1.5 to 4.2). Always in training, never in a figure; grouped with their originals in CV.
@@ -68,11 +68,10 @@ INTERVIEW_SOURCES = ("own", OWN_EN)  # answers to bank items with a reviewer's s
 # Taught to the bank stage and the off-topic classifier only. Not to the pooled scorer: there (cross-validated,
 # 2026-11-30) they moved ADS .691 -> .701 but cost our own answers .849 -> .839; nor to the move-on cut (train.py).
 STAGE_ONLY = (OWN_EN,)
-# Taught to the off-topic classifier only, never to a score or a decision: a data round's rule
+# Offered to the off-topic classifier only, never to a score or a decision: a data round's rule
 # (evals.training.data_round, 2026-12-01) said the scorer must not learn round h9 (our older answers' out-of-fold
-# Pearson 0.804 -> 0.796), while the classifier, measured by a rule declared before the figures, gained on our
-# older answers (average precision 0.937 -> 0.941, recall at precision 0.9 0.805 -> 0.821). Their scores are
-# still computed out of fold, as served, for the classifier's score condition.
+# Pearson 0.804 -> 0.796). Whether the classifier learns them is decided on every retrain by a rule fixed before
+# they were first measured (off_topic._keeps); either way they are scored out of fold, as served, and measure it.
 MISSES, MISSES_EN = "misses", "misses-en"
 CLASSIFIER_ONLY = (MISSES, MISSES_EN)
 BANK_SOURCES = (*INTERVIEW_SOURCES, *CLASSIFIER_ONLY)  # answers to bank items: scored as the product serves them
