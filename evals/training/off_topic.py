@@ -78,8 +78,11 @@ def _out_of_fold(clf: Classifier, x: np.ndarray, target: np.ndarray, groups: np.
 
 def _lowest_cut(prob: np.ndarray, low: np.ndarray, target: np.ndarray) -> float:
     """The lowest cut at which what would be flagged (probability and score conditions) is TARGET_PRECISION right."""
-    return next((c for c in CUTS if ((prob >= c) & low).any() and target[(prob >= c) & low].mean() >= TARGET_PRECISION),
-                CUTS[-1])
+    for cut in CUTS:
+        flagged = (prob >= cut) & low
+        if flagged.any() and target[flagged].mean() >= TARGET_PRECISION:
+            return cut
+    return CUTS[-1]
 
 
 def _flag_figures(flagged: np.ndarray, target: np.ndarray) -> dict[str, Any]:

@@ -92,20 +92,18 @@ def cached_features(rows: list[Row], use_cache: bool = True) -> tuple[np.ndarray
             cached = {str(k): (v, bool(g), float(c))
                       for k, v, g, c in zip(data["keys"], data["x"], data["gradeable"], data["caps"], strict=True)}
     missing = [n for n, k in enumerate(keys) if k not in cached]
-    if not missing:
-        return (np.asarray([cached[k][0] for k in keys]), np.asarray([cached[k][1] for k in keys]),
-                np.asarray([cached[k][2] for k in keys]))
-    if cached:
-        print(f"features: {len(rows) - len(missing)} rows from the cache, computing {len(missing)}", file=sys.stderr)
-    new_x, new_gradeable, new_caps = featurize([rows[n] for n in missing])
-    for n, v, g, c in zip(missing, new_x, new_gradeable, new_caps, strict=True):
-        cached[str(keys[n])] = (v, bool(g), float(c))
-    CACHE.parent.mkdir(parents=True, exist_ok=True)
-    kept = list(cached)  # every row of this code version, asked for now or before (another tool's subset)
-    np.savez(CACHE, version=version, keys=np.asarray(kept), x=np.asarray([cached[k][0] for k in kept]),
-             gradeable=np.asarray([cached[k][1] for k in kept]), caps=np.asarray([cached[k][2] for k in kept]))
-    return (np.asarray([cached[k][0] for k in keys]), np.asarray([cached[k][1] for k in keys]),
-            np.asarray([cached[k][2] for k in keys]))
+    if missing:
+        if cached:
+            print(f"features: {len(rows) - len(missing)} rows from the cache, computing {len(missing)}", file=sys.stderr)
+        new_x, new_gradeable, new_caps = featurize([rows[n] for n in missing])
+        for n, v, g, c in zip(missing, new_x, new_gradeable, new_caps, strict=True):
+            cached[str(keys[n])] = (v, bool(g), float(c))
+        CACHE.parent.mkdir(parents=True, exist_ok=True)
+        kept = list(cached)  # every row of this code version, asked for now or before (another tool's subset)
+        np.savez(CACHE, version=version, keys=np.asarray(kept), x=np.asarray([cached[k][0] for k in kept]),
+                 gradeable=np.asarray([cached[k][1] for k in kept]), caps=np.asarray([cached[k][2] for k in kept]))
+    x, gradeable, caps = (np.asarray([cached[k][part] for k in keys]) for part in range(3))
+    return x, gradeable, caps
 
 
 def sample_weights(sources: np.ndarray, balanced: bool) -> np.ndarray:

@@ -181,8 +181,6 @@ def test_off_topic_flags_only_low_scores_and_its_cut_is_judged_on_what_is_flagge
     assert report["precision"] >= 0.9 and report["recall"] > 0.5
 
 
-
-
 def _band_with_extra_rows(extra_in_band: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """600 reviewed answers, off topic inside a band of feature 0, and 200 classifier-only answers all labelled off
     topic: inside the band (they teach the truth) or near copies of on-topic reviewed answers (mislabelled: they
