@@ -244,13 +244,14 @@ def choose_bank_stage(x: np.ndarray, y: np.ndarray, oof_raw: np.ndarray, linear:
 
 def choose_equating(stage: bank_stage.Stage | None, served: np.ndarray, split_pooled_scores: list[np.ndarray],
                     x: np.ndarray, y: np.ndarray, sources: np.ndarray, groups: np.ndarray, gradeable: np.ndarray,
-                    interview: np.ndarray, caps: np.ndarray
+                    interview: np.ndarray, answers: np.ndarray, caps: np.ndarray
                     ) -> tuple[bank_stage.Equating | None, np.ndarray, dict[str, Any]]:
     """Whether the chosen stage's scores are equated onto the reviewers' spread (bank_stage.Equating): yes when
     the equated out-of-fold scores (the map fitted on the other folds) have no higher MAE on our dev answers, as
     served, **on average over the fixed split and the shuffled ones** (SPLIT_SEEDS; `served` is the stage's
     scores on the fixed split, `split_pooled_scores` the pooled scores each shuffled split's stage is stacked
-    on). On the fixed split alone the rule flipped kept / dropped / kept / kept / dropped over five retrains on
+    on; `answers`: every answer to a bank question the product scores, equated as served, of which only the
+    `interview` ones fit the map). On the fixed split alone the rule flipped kept / dropped / kept / kept / dropped over five retrains on
     MAE differences of about 0.003, smaller than one split's draw (the eleventh session's last retrain: fixed
     split +0.0026, the five shuffled ones +0.0009 to -0.0127, mean -0.0017). Returns the map kept (fitted on
     every interview answer's fixed-split out-of-fold score) or None, the fixed split's out-of-fold scores that go
@@ -261,7 +262,6 @@ def choose_equating(stage: bank_stage.Stage | None, served: np.ndarray, split_po
     splits: list[tuple[int | None, np.ndarray]] = [(None, served)]
     splits += [(seed, bank_stage.cross_validated(stage, x, y, pooled, sources, groups, gradeable, FOLDS, seed=seed))
                for seed, pooled in zip(SPLIT_SEEDS, split_pooled_scores, strict=False)]  # --quick: none
-    answers = np.isin(sources, BANK_SOURCES) & gradeable  # equated as served; only our reviewed answers fit the map
     equated = [bank_stage.cross_equated(staged, y, answers, groups, FOLDS, fit_rows=interview, seed=seed)
                for seed, staged in splits]
     figures: list[dict[str, float]] = []
@@ -393,12 +393,12 @@ def main(argv: list[str] | None = None) -> int:
     stage, served, best["stages"] = choose_bank_stage(x, y, oof_raw, best["pred"], best["staged"], sources, groups,
                                                       gradeable, caps, quick=args.quick)
     interview = np.isin(sources, INTERVIEW_SOURCES) & gradeable
+    answers = np.isin(sources, BANK_SOURCES) & gradeable  # our answers and the classifier-only rounds
     equated, served, best["equating"] = choose_equating(
         stage, served, [] if args.quick else split_pooled(best, x, y, groups, sources, gradeable, caps),
-        x, y, sources, groups, gradeable, interview, caps)
+        x, y, sources, groups, gradeable, interview, answers, caps)
     kinds = np.asarray([r.kind for r in rows])
     served = np.minimum(served, caps)
-    answers = np.isin(sources, BANK_SOURCES) & gradeable  # our answers and the classifier-only rounds
     off_topic, best["off_topic"], flagged = train_off_topic(
         x[answers], kinds[answers], groups[answers], FOLDS, served[answers], DEFAULT_CALIBRATION.off_topic_score,
         reviewed=interview[answers])

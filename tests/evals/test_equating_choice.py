@@ -37,7 +37,7 @@ def choose(monkeypatch: pytest.MonkeyPatch, fixed: np.ndarray, shuffled: list[np
     monkeypatch.setattr(bank_stage, "cross_validated", lambda stage, x, y, pooled_scores, *a, **k: by_pooled[id(pooled_scores)])
     stage = bank_stage.STAGES[0]
     return train.choose_equating(stage, fixed, pooled, np.zeros((len(HUMAN), 1)), HUMAN, SOURCES, GROUPS, EVERY,
-                                 EVERY, CAPS)
+                                 EVERY, EVERY, CAPS)
 
 
 def test_squeezed_scores_are_equated_and_every_split_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,6 +69,6 @@ def test_without_shuffled_splits_the_fixed_split_decides(monkeypatch: pytest.Mon
 
 def test_no_stage_no_equating() -> None:
     fitted, served, report = train.choose_equating(None, squeezed(), [], np.zeros((len(HUMAN), 1)), HUMAN, SOURCES,
-                                                   GROUPS, EVERY, EVERY, CAPS)
+                                                   GROUPS, EVERY, EVERY, EVERY, CAPS)
     assert fitted is None and report == {"chosen": False, "why": "no stage"}
     assert np.array_equal(served, squeezed())
