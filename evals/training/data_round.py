@@ -12,6 +12,10 @@ the new answers, once with them; the equating, if the served model has one, is c
 per source (own, own-en), with per-kind means. The rule, fixed before any round is measured (2026-11-30):
 keep the round if, on the older own answers, neither Pearson nor Spearman falls by more than 0.005, the
 wrong-but-fluent mean rises by at most 0.3, and the mean of Pearson and Spearman on the whole own set rises.
+From the round after h10 on (added 2026-12-02, before any later round was measured), also: the older own
+answers' MAE rises by at most 0.01. The rule read ranks only, and round h10 passed it while lowering the level
+of the older answers' grades (MAE 1.45 -> 1.47; good 5.69 -> 5.57, partial 3.11 -> 2.87, reviewers 7.4 and 4.0):
+grades are read on an absolute scale (6+ complete), and a canned transcript's good answers fell under 6.
 The test split is never read. Mind the fold noise: GroupKFold balances the folds by size, so adding rows moves
 which questions share a fold, and the same "without" figures on the older answers moved by up to 0.009 between
 two rounds of different sizes (2026-11-30) — more than the 0.005 margin; a rule decision near it is a tie. The new rows' features are computed through the production grader (a few
@@ -42,6 +46,7 @@ REPORT = Path(__file__).resolve().parents[1] / "results" / "grader-training.json
 KINDS = ("excellent", "good", "partial", "thin", "wrong-but-fluent", "off-topic")
 MAX_DROP = 0.005  # on the older answers: Pearson or Spearman may fall by at most this
 MAX_WRONG_RISE = 0.3  # ... and the wrong-but-fluent mean may rise by at most this
+MAX_MAE_RISE = 0.01  # ... and their MAE by at most this (rounds after h10)
 
 
 def merged_sources(new: list[dict[str, Any]], folder: Path) -> dict[str, Path]:
@@ -114,13 +119,19 @@ def main(argv: list[str] | None = None) -> int:
                 result[f"{label} / {source} / new"] = figures(pred, y, at & is_new, kinds)
     for name, f in result.items():
         print(f"{name:28s} n {f['n']:5d}  r {f['pearson']:.3f}  rho {f['spearman']:.3f}  MAE {f['mae']:.2f}  {f['kinds']}")
-    old_a, old_b = result["without / own / older"], result["with / own / older"]
-    whole_a, whole_b = result["without / own / whole"], result["with / own / whole"]
-    keep = (old_b["pearson"] >= old_a["pearson"] - MAX_DROP and old_b["spearman"] >= old_a["spearman"] - MAX_DROP
-            and old_b["kinds"].get("wrong-but-fluent", 0) <= old_a["kinds"].get("wrong-but-fluent", 0) + MAX_WRONG_RISE
-            and whole_b["pearson"] + whole_b["spearman"] > whole_a["pearson"] + whole_a["spearman"])
+    keep = keeps(result["without / own / older"], result["with / own / older"],
+                 result["without / own / whole"], result["with / own / whole"])
     print(f"rule: {'KEEP' if keep else 'do not keep'} the round (see the module docstring)")
     return 0
+
+
+def keeps(old_a: dict[str, Any], old_b: dict[str, Any], whole_a: dict[str, Any], whole_b: dict[str, Any]) -> bool:
+    """The rule of the module docstring on `figures` of the older own answers and of the whole own set, trained
+    without (a) and with (b) the round."""
+    return (old_b["pearson"] >= old_a["pearson"] - MAX_DROP and old_b["spearman"] >= old_a["spearman"] - MAX_DROP
+            and old_b["kinds"].get("wrong-but-fluent", 0) <= old_a["kinds"].get("wrong-but-fluent", 0) + MAX_WRONG_RISE
+            and old_b["mae"] <= old_a["mae"] + MAX_MAE_RISE
+            and whole_b["pearson"] + whole_b["spearman"] > whole_a["pearson"] + whole_a["spearman"])
 
 
 if __name__ == "__main__":

@@ -33,6 +33,15 @@ class Calibration:
     # now judges points with a learned model (point_model.py; this rule is its baseline in
     # evals/training/points.py: 3-class accuracy on reviewers' test labels .564 against the model's .691);
     # the scorer's covered_share / partly_share features still read these two strengths (features.py).
+    # How much a key point weighs in the answer's coverage: its lexical mass (IDF-weighted terms and formulas)
+    # to this power. At 1 a long enumerated point ("关注秩 r、插入点（Q/K/V/FFN）、LoRA Alpha/Dropout、正则与合并策略",
+    # mass 182) outweighed the two short points it sat beside (~50 each) together, so an answer covering those
+    # two fully had coverage 0.34; reviewers and the rubric's completeness count points, not terms. Chosen by the
+    # served recipe's cross-validation by question (2026-12-02, sixteenth session; powers 1, 0.5, 0 tried, the
+    # model refitted on each): own dev Pearson / Spearman .803 / .789, .805 / .790, .804 / .790; own-en .777 /
+    # .751, .779 / .753, .777 / .752; ADS .703, .704, .704; LE .872, .876, .876 — 0.5 the best or tied on each
+    # source, a small gain (≤ .004) within what a retrain moves.
+    point_weight_power: float = 0.5
     covered_score: float = 7.0
     partly_score: float = 5.0  # ...and partly covered from the strength that would earn half marks (0.102)
     on_topic_rank: float = 0.9  # a sentence is on topic when its best point beats 90% of the background

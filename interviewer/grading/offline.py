@@ -307,7 +307,8 @@ class OfflineGrader:
         return cap
 
     def _lexical(self, question: str, answer: str, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Per point: (coverage 0-1, weight) from terms and formulas of the point found in the answer."""
+        """Per point: (coverage 0-1, weight) from terms and formulas of the point found in the answer; the weight
+        is the point's lexical mass to Calibration.point_weight_power."""
         fw = self.calibration.formula_weight
         asked_terms = self.lexicon.terms(question)
         asked_formulas = set(lexical.expressions(question))
@@ -321,7 +322,7 @@ class OfflineGrader:
             got = fsum(w for t, w in terms.items() if t in used) + fw * sum(f in answer_math for f in formulas)
             total = fsum(terms.values()) + fw * len(formulas)
             cover.append(got / total if total > 0 else 0.0)
-            weight.append(total)
+            weight.append(total ** self.calibration.point_weight_power)
         return np.asarray(cover), np.asarray(weight)
 
     def _evidence_units(self, units: list[str], texts: list[str], z: np.ndarray, agree: float) -> list[str]:

@@ -68,3 +68,18 @@ def test_the_classifier_only_rounds_are_well_formed_dev_answers() -> None:
         assert (r["score"] <= 1) if r["kind"] in OFF_TOPIC_KINDS else (r["score"] >= 6), r["id"]
         if "answer_en" in r:
             assert r["answer_en"].strip() and not any("\u4e00" <= c <= "\u9fff" for c in r["answer_en"]), r["id"]
+
+
+def test_the_two_turn_round_is_written_as_the_interview_grades_a_follow_up() -> None:
+    """Round h10: a first answer and the answer to its follow-up, joined as session.scoring.answer_so_far joins them
+    (so the scorer learns from the very text it grades in a follow-up turn), each kind with its English translation
+    except the native English one."""
+    from interviewer.session.scoring import answer_so_far
+
+    rows = [r for r in DEV if r["id"].startswith("h10-")]
+    translated = {r["source_id"]: r["answer"] for r in read_jsonl(ROOT / "evals" / "training" / "translated" / "dev-en.jsonl")}
+    assert len(rows) == 225
+    for r in rows:
+        first, follow_up = r["answer"].split("\n")
+        assert first.strip() and follow_up.strip() and r["answer"] == answer_so_far([first], follow_up), r["id"]
+        assert (r["id"] in translated) == (not r["id"].endswith("-fu-en-completes")), r["id"]

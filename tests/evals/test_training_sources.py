@@ -106,3 +106,19 @@ def test_classifier_only_answers_train_no_score_but_are_scored_as_served() -> No
     maps = fit_maps(pred, human, many, np.ones(60, dtype=bool))
     assert np.allclose(maps["bank"]["y"], [1.0, 11.0])  # the misses' zeros did not pull it down
     assert np.allclose(apply_maps(maps, pred, many)[30:], apply_maps(maps, pred, many)[:30])
+
+
+def test_a_round_that_keeps_the_ranking_but_lowers_the_older_answers_level_is_not_kept() -> None:
+    """Round h10's figures (2026-12-02): ranks held, the older answers' MAE rose 1.45 -> 1.47. The rule then read
+    ranks only and kept it; since, their MAE may rise by at most MAX_MAE_RISE."""
+    from evals.training.data_round import keeps
+
+    def f(pearson: float, spearman: float, mae: float, wrong: float = 3.5) -> dict:
+        return {"pearson": pearson, "spearman": spearman, "mae": mae, "kinds": {"wrong-but-fluent": wrong}}
+
+    old_a, whole_a, whole_b = f(0.801, 0.787, 1.45), f(0.799, 0.782, 1.44), f(0.806, 0.789, 1.42)
+    assert not keeps(old_a, f(0.802, 0.788, 1.47, 3.35), whole_a, whole_b)
+    assert keeps(old_a, f(0.802, 0.788, 1.45, 3.35), whole_a, whole_b)
+    assert not keeps(old_a, f(0.795, 0.788, 1.45), whole_a, whole_b)  # Pearson fell by more than 0.005
+    assert not keeps(old_a, f(0.802, 0.788, 1.45, 3.9), whole_a, whole_b)  # wrong-but-fluent rose by 0.4
+    assert not keeps(old_a, f(0.802, 0.788, 1.45), whole_a, whole_a)  # the whole set did not gain

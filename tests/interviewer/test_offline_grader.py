@@ -460,3 +460,19 @@ def test_an_answer_the_learned_judgement_flags_off_topic_scores_zero(monkeypatch
     assert "off_topic" in flagged.flags and flagged.score == 0.0
     strong = grader.grade(request(EXCELLENT))  # a high score is never flagged, whatever the probability
     assert "off_topic" not in strong.flags and strong.score >= 8
+
+
+def test_a_long_enumerated_point_does_not_outweigh_the_points_beside_it(grader: OfflineGrader) -> None:
+    """A point weighs its lexical mass to Calibration.point_weight_power: a long list of things to mind does not
+    count for more than two short points together, so covering those two is most of the coverage."""
+    points = ["低秩分解仅训练增量矩阵", "QLoRA 结合 4-bit 权重量化减少显存",
+              "关注秩 r、插入点（Q/K/V/FFN）、LoRA Alpha/Dropout、正则与合并策略。"]
+    answer = "LoRA 做低秩分解，只训练增量矩阵；QLoRA 再把权重量化成 4-bit，大幅减少显存。"
+    power = grader.calibration.point_weight_power
+    by_mass = OfflineGrader(grader.embedder, calibration=dataclasses.replace(grader.calibration, point_weight_power=1.0))
+    cover, weights = grader._lexical("LoRA 和 QLoRA 有什么区别？", answer, points)
+    _, mass = by_mass._lexical("LoRA 和 QLoRA 有什么区别？", answer, points)
+    assert 0 < power < 1 and np.allclose(weights, mass ** power)
+    assert mass[2] > mass[0] + mass[1] and weights[2] < weights[0] + weights[1]
+    assert cover[0] > 0.5 and cover[1] > 0.5 and cover[2] < 0.2
+    assert np.average(cover, weights=weights) > 0.4 > np.average(cover, weights=mass)
