@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from interviewer.grading import lexical
-from interviewer.grading.features import is_term_list, text_shape
+from interviewer.grading.features import ALL_FEATURES, is_term_list, text_shape
 from interviewer.grading.models import CRITERIA, Grade, GradeRequest
 from interviewer.grading.offline import PROMPT_VERSION, OfflineGrader
 from interviewer.grading.point_model import POINT_FEATURES
-from interviewer.grading.scorer import MODEL_PATH, Scorer
+from interviewer.grading.scorer import MODEL_PATH, MOVE_ON_SCORE, Scorer
 from knowledge.claims import split_claims
 from knowledge.embedders import load_embedder
 from knowledge.models import KeyPoint, Reference
@@ -427,11 +427,13 @@ def test_a_bank_answer_is_decided_by_the_learned_classifier_a_given_reference_by
 
 def _scorer_deciding(cut: float, moves_on: bool) -> Scorer:
     """The committed model with the grade's cut at `cut` and a move-on classifier that always (or never) says
-    complete: zero weights, a large intercept."""
+    complete: zero weights, a large intercept. (A retrain may drop the learned decision when the grade's cut does
+    as well: the committed model need not have one.)"""
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-    n = len(model["move_on"]["inputs"])
-    classifier = {**model["move_on"], "mean": [0.0] * n, "scale": [1.0] * n, "coef": [0.0] * n,
-                  "intercept": 50.0 if moves_on else -50.0}
+    inputs = [MOVE_ON_SCORE, *ALL_FEATURES]
+    n = len(inputs)
+    classifier = {"kind": "logistic", "name": "test", "inputs": inputs, "cut": 0.5, "mean": [0.0] * n,
+                  "scale": [1.0] * n, "coef": [0.0] * n, "intercept": 50.0 if moves_on else -50.0}
     return Scorer({**model, "move_on_at": cut, "move_on": classifier})
 
 
