@@ -28,11 +28,6 @@ class Calibration:
     conflict_penalty: float = 2.14
     emb_slope: float = 0.0752
     emb_intercept: float = 0.1232
-    # The old per-point rule: a point counted as covered from the strength at which an answer covering every
-    # point that well would score this (7). Derived, not fitted: 0.274 with the constants above. The report
-    # now judges points with a learned model (point_model.py; this rule is its baseline in
-    # evals/training/points.py: 3-class accuracy on reviewers' test labels .564 against the model's .691);
-    # the scorer's covered_share / partly_share features still read these two strengths (features.py).
     # How much a key point weighs in the answer's coverage: its lexical mass (IDF-weighted terms and formulas)
     # to this power. At 1 a long enumerated point ("关注秩 r、插入点（Q/K/V/FFN）、LoRA Alpha/Dropout、正则与合并策略",
     # mass 182) outweighed the two short points it sat beside (~50 each) together, so an answer covering those
@@ -42,6 +37,11 @@ class Calibration:
     # .751, .779 / .753, .777 / .752; ADS .703, .704, .704; LE .872, .876, .876 — 0.5 the best or tied on each
     # source, a small gain (≤ .004) within what a retrain moves.
     point_weight_power: float = 0.5
+    # The old per-point rule: a point counted as covered from the strength at which an answer covering every
+    # point that well would score this (7). Derived, not fitted: 0.274 with the constants above. The report
+    # now judges points with a learned model (point_model.py; this rule is its baseline in
+    # evals/training/points.py: 3-class accuracy on reviewers' test labels .564 against the model's .691);
+    # the scorer's covered_share / partly_share features still read these two strengths (features.py).
     covered_score: float = 7.0
     partly_score: float = 5.0  # ...and partly covered from the strength that would earn half marks (0.102)
     on_topic_rank: float = 0.9  # a sentence is on topic when its best point beats 90% of the background

@@ -65,7 +65,7 @@ class Evidence:
     """Everything the score is computed from (also what `make train-grader` fits the scorer on)."""
 
     strengths: np.ndarray  # per point, 0-1
-    weights: np.ndarray  # per point: its lexical mass
+    weights: np.ndarray  # per point: its lexical mass to Calibration.point_weight_power
     lexical: np.ndarray
     embedded: np.ndarray  # per point: z-score of the best sentence vs the background
     embedded_strength: np.ndarray  # per point: the embedding z mapped onto the lexical scale

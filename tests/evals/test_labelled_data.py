@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LABELLED = ROOT / "evals" / "labelled"
 SPLIT = json.loads((LABELLED / "split.json").read_text(encoding="utf-8"))
 DEV, TEST = read_jsonl(LABELLED / "dev.jsonl"), read_jsonl(LABELLED / "test.jsonl")
+DEV_EN = ROOT / "evals" / "training" / "translated" / "dev-en.jsonl"  # their English translations
 KINDS = {"excellent", "good", "partial", "wrong-but-fluent", "padded", "injection", "different-question", "off-topic",
          "non-answer", "english", "about-injection", "confused-term", "keyword-list", "thin"}
 
@@ -40,7 +41,7 @@ def test_answers_are_well_formed() -> None:
 
 def test_no_training_line_is_on_a_test_question() -> None:
     test = keys(SPLIT["test"])
-    training = [ROOT / "evals" / "training" / "variants.jsonl", ROOT / "evals" / "training" / "translated" / "dev-en.jsonl",
+    training = [ROOT / "evals" / "training" / "variants.jsonl", DEV_EN,
                 *sorted((ROOT / "evals" / "training" / "misses").glob("*.jsonl"))]
     for path in training:
         assert not [r["id"] for r in read_jsonl(path) if normalise_question(r["question"]) in test], path.name
@@ -48,7 +49,7 @@ def test_no_training_line_is_on_a_test_question() -> None:
 
 def test_each_translation_carries_its_originals_question_score_and_kind() -> None:
     originals = {r["id"]: r for r in DEV}
-    for r in read_jsonl(ROOT / "evals" / "training" / "translated" / "dev-en.jsonl"):
+    for r in read_jsonl(DEV_EN):
         original = originals[r["source_id"]]
         assert (r["question"], r["score"], r["kind"]) == (original["question"], original["score"], original["kind"])
 
@@ -77,7 +78,7 @@ def test_the_two_turn_round_is_written_as_the_interview_grades_a_follow_up() -> 
     from interviewer.session.scoring import answer_so_far
 
     rows = [r for r in DEV if r["id"].startswith("h10-")]
-    translated = {r["source_id"]: r["answer"] for r in read_jsonl(ROOT / "evals" / "training" / "translated" / "dev-en.jsonl")}
+    translated = {r["source_id"]: r["answer"] for r in read_jsonl(DEV_EN)}
     assert len(rows) == 225
     for r in rows:
         first, follow_up = r["answer"].split("\n")
